@@ -1,0 +1,7 @@
+"""Allow ``python -m adass_survey``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,106 @@
+"""Command line: ``python -m adass_survey {synth,build,reconcile,export}``.
+
+Every sub-command exits 0 on success and 2 on bad input, printing a message a reader can act on.
+Details of unexpected failures go to ``logs/adass_survey.log``, never as a traceback on the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import SurveyInputError
+from .paths import processed_dir, project_root, raw_export_path
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_MISMATCH = 1
+
+log = logging.getLogger("adass_survey")
+
+
+def _log_to_file() -> Path:
+    log_dir = project_root() / "logs"
+    log_dir.mkdir(exist_ok=True)
+    path = log_dir / "adass_survey.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("adass_survey")
+    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with code 2 and a one-line message on bad arguments (its default)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the command line."""
+    parser = _Parser(prog="python -m adass_survey", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    synth = sub.add_parser("synth", help="write a SYNTHETIC respondent-level export calibrated to the report")
+    synth.add_argument("--n", type=int, default=58, help="number of respondents (default 58: reproduces the report)")
+    synth.add_argument("--seed", type=int, default=2011, help="random seed (default 2011)")
+    synth.add_argument("--out", type=Path, default=raw_export_path(), help="output file (.csv or .xlsx)")
+    synth.add_argument("--encoding", default="cp1252", help="text encoding of a CSV export (default cp1252)")
+
+    build = sub.add_parser("build", help="turn a raw export into tidy processed data, quarantining bad rows")
+    build.add_argument("--raw", type=Path, default=raw_export_path(), help="raw export (.csv or .xlsx)")
+    build.add_argument("--out", type=Path, default=processed_dir(), help="output folder (default data/processed)")
+    build.add_argument("--quiet", action="store_true", help="no progress output")
+
+    reconcile = sub.add_parser("reconcile", help="recompute every published figure and compare")
+    reconcile.add_argument("--raw", type=Path, default=raw_export_path(), help="raw export to build from")
+    reconcile.add_argument("--all", action="store_true", help="print every row, not only errata and mismatches")
+
+    export = sub.add_parser("export", help="write the static (no-kernel) HTML pages of every section")
+    export.add_argument("--out", type=Path, default=project_root() / "site", help="output folder (default site/)")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "synth":
+        from .synth import run_synth
+
+        return run_synth(args)
+    if args.command == "build":
+        from .build import run_build
+
+        return run_build(args)
+    if args.command == "reconcile":
+        from .reconcile import run_reconcile
+
+        return run_reconcile(args)
+    if args.command == "export":
+        from .static_export import run_export
+
+        return run_export(args)
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    log_path = _log_to_file()
+    try:
+        return _dispatch(args)
+    except SurveyInputError as error:
+        log.error("refused input: %s", error)
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the detail goes to the log, the reader gets a sentence
+        log.exception("unexpected failure in %s", args.command)
+        print(
+            f"error: {args.command} failed unexpectedly; nothing was written. The detail is in {log_path.name} "
+            "(folder logs/). Please report it with that file.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT

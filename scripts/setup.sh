@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Create or reuse .venv and install the pinned environment (constraints.txt) plus this project.
+# Usage: bash scripts/setup.sh [--with-browser]
+#   --with-browser  also make sure Debian's chromium is installed (for the browser tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) with_browser=1 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+python_bin=""
+for candidate in python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    python_bin=$(command -v "$candidate"); break
+  fi
+done
+if [ -z "$python_bin" ]; then
+  echo "setup.sh: Python 3.11 is required (python3.11 or python3 on PATH)." >&2
+  exit 1
+fi
+
+# Reuse .venv when nothing that defines the environment has changed since the last install.
+stamp=.venv/.adass-installed
+want=$(cat constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "setup: .venv is up to date"
+else
+  echo "setup: installing the pinned environment into .venv (first run takes a few minutes)"
+  [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[notebooks,test]"
+  echo "$want" > "$stamp"
+  echo "setup: done"
+fi
+
+if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's chromium for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: the browser tests need Debian's chromium at /usr/bin/chromium." >&2
+    echo "       Install it once with: sudo apt-get update && sudo apt-get install -y chromium" >&2
+    [ "${CI:-}" = "true" ] && exit 1
+  fi
+fi

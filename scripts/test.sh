@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up (.venv, pinned packages, Debian chromium) and run the whole test suite:
+# library unit tests, the malformed-export corpus and fuzzing, nbval on every notebook, and the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --with-browser
+
+export PYTHONHASHSEED=0
+export MPLBACKEND=Agg
+# Hypothesis runs a fixed, derandomised set of examples in CI (see tests/conftest.py).
+[ "${CI:-}" = "true" ] && export HYPOTHESIS_PROFILE=ci
+
+set +e
+.venv/bin/python -m pytest tests notebooks \
+  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env \
+  -p no:cacheprovider "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "test.sh: pytest collected no tests — that is a failure here." >&2
+  exit 1
+fi
+exit "$status"
