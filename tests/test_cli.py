@@ -1,0 +1,50 @@
+"""The command line: help, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from adass_survey.cli import build_parser
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "adass_survey", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("command", ["synth", "build", "reconcile", "export"])
+def test_every_subcommand_has_help(command):
+    result = _run(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: python -m adass_survey" in result.stdout
+    assert "--" in result.stdout  # lists its options
+
+
+def test_unknown_subcommand_exits_2_without_traceback():
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "invalid choice" in result.stderr
+
+
+def test_bad_option_value_exits_2():
+    result = _run("synth", "--n", "many")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_build_of_missing_file_names_the_file(tmp_path):
+    missing = tmp_path / "no-such-export.csv"
+    result = _run("build", "--raw", str(missing), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "no-such-export.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_parser_defaults_point_into_the_repository():
+    args = build_parser().parse_args(["build"])
+    assert args.raw.name == "synthetic_survey_export_n58_seed2011.csv"
+    assert args.out.name == "processed"
