@@ -1,0 +1,196 @@
+"""Code free-text answers into the themes of the codebook's coding frames.
+
+Each theme of a ``text`` question's ``frame`` carries ``patterns``: regular expressions searched
+case-insensitively (word boundaries and negations are written into the patterns themselves, e.g.
+``(?<!no )anecdotal``). An answer is coded to every theme one of whose patterns it contains
+(multi-label); a non-blank answer that matches no theme is coded ``uncoded``; a blank answer is not
+coded at all.
+
+The coder is vectorised: one compiled regular expression per theme, applied with
+``Series.str.contains`` to the *distinct* answers only, then mapped back to every row. A million
+answers drawn from a few thousand distinct texts code in about a second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, Question
+
+UNCODED = "uncoded"
+
+# Typographic characters a word processor puts into pasted answers, folded before matching so
+# patterns only need the plain ASCII forms.
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+THEME_COLUMNS = ["respondent_id", "question_id", "theme"]
+
+
+def theme_regex(patterns: Iterable[str]) -> re.Pattern | None:
+    """Compile a theme's patterns into one case-insensitive regular expression.
+
+    Parameters
+    ----------
+    patterns : the theme's regular expressions (alternatives)
+
+    Returns
+    -------
+    re.Pattern or None
+        ``None`` when the theme has no patterns (it can then never match).
+
+    Examples
+    --------
+    >>> bool(theme_regex([r"\\bRAP\\b", r"statutory return"]).search("We use the rap return"))
+    True
+    >>> theme_regex([]) is None
+    True
+    """
+    patterns = [p for p in patterns if p]
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def fold_text(texts: pd.Series) -> pd.Series:
+    """Fold curly quotes, dashes and non-breaking spaces to ASCII and collapse white space.
+
+    Examples
+    --------
+    >>> fold_text(pd.Series(["people\u2019s  overall\u00a0experience"])).tolist()
+    ["people's overall experience"]
+    """
+    folded = texts.astype("string").str.translate(_FOLD)
+    return folded.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _blank_mask(folded: pd.Series, missing_values: Iterable[str]) -> np.ndarray:
+    missing = {m.strip().lower() for m in missing_values}
+    blank = folded.isna() | (folded.fillna("") == "")
+    if missing:
+        blank |= folded.fillna("").str.lower().isin(missing)
+    return blank.to_numpy(dtype=bool)
+
+
+def code_text(texts: pd.Series, question: Question, missing_values: Iterable[str] = ()) -> pd.DataFrame:
+    """Code the answers to one text question into a boolean theme matrix.
+
+    Parameters
+    ----------
+    texts : answers (strings; NA or empty means no answer)
+    question : a ``text`` question of the codebook, with its ``frame``
+    missing_values : answers that count as blank (e.g. the codebook's ``missing_values``), compared
+        after trimming and lower-casing
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``texts``; one boolean column per theme in frame order plus ``uncoded``.
+        A blank answer is ``False`` everywhere.
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import Question, Theme
+    >>> q = Question("q", "text", "Why?", frame=(Theme("cost", "Cost", (r"\\bcosts?\\b",)),))
+    >>> code_text(pd.Series(["The cost", "no idea", ""]), q).to_dict("list")
+    {'cost': [True, False, False], 'uncoded': [False, True, False]}
+    """
+    if not question.frame:
+        raise ValueError(f"question '{question.id}' has no coding frame")
+    codes = [t.code for t in question.frame]
+    folded = fold_text(pd.Series(texts))
+    uniques_index, uniques = pd.factorize(folded, use_na_sentinel=True)
+    unique_texts = pd.Series(uniques, dtype="string")
+    matrix = np.zeros((len(unique_texts), len(codes)), dtype=bool)
+    for j, theme in enumerate(question.frame):
+        regex = theme_regex(theme.patterns)
+        if regex is not None and len(unique_texts):
+            matrix[:, j] = unique_texts.str.contains(regex, na=False).to_numpy(dtype=bool)
+    unique_blank = _blank_mask(unique_texts, missing_values)
+    matrix[unique_blank, :] = False
+    uncoded = ~matrix.any(axis=1) & ~unique_blank
+    unique_matrix = np.column_stack([matrix, uncoded])
+    rows = np.zeros((len(folded), len(codes) + 1), dtype=bool)
+    present = uniques_index >= 0
+    rows[present] = unique_matrix[uniques_index[present]]
+    return pd.DataFrame(rows, index=texts.index, columns=[*codes, UNCODED])
+
+
+def code_answers(respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Code every text question of a respondent table into tidy (respondent, question, theme) rows.
+
+    Parameters
+    ----------
+    respondents : one row per respondent with a ``respondent_id`` column and one column per text
+        question (named by question id) holding the raw answer
+    codebook : the questionnaire; every ``text`` question present in ``respondents`` is coded
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``respondent_id, question_id, theme``: one row per respondent x question x matched
+        theme; ``uncoded`` for a non-blank answer that matches no theme; no row for a blank answer.
+        Ordered by question (codebook order), respondent (input order), theme (frame order).
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> df = pd.DataFrame({"respondent_id": [1, 2, 3],
+    ...                    "risk_management": ["We use a risk matrix", "zzz", ""]})
+    >>> code_answers(df, cb).values.tolist()
+    [[1, 'risk_management', 'risk_matrix'], [2, 'risk_management', 'uncoded']]
+    """
+    pieces = []
+    ids = respondents["respondent_id"].to_numpy()
+    for question in codebook.of_type("text"):
+        if question.id not in respondents.columns or not question.frame:
+            continue
+        matrix = code_text(respondents[question.id], question, codebook.missing_values)
+        row_pos, theme_pos = np.nonzero(matrix.to_numpy())
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "respondent_id": ids[row_pos],
+                    "question_id": question.id,
+                    "theme": np.asarray(matrix.columns)[theme_pos],
+                }
+            )
+        )
+    if not pieces:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in THEME_COLUMNS})
+    return pd.concat(pieces, ignore_index=True)[THEME_COLUMNS]
+
+
+def theme_counts(themes: pd.DataFrame, question_id: str, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Count respondents per theme of one question.
+
+    Parameters
+    ----------
+    themes : tidy theme rows as returned by :func:`code_answers`
+    question_id : the text question to count
+    codebook : if given, every theme of the question's frame is listed (zero counts included) in
+        frame order, followed by ``uncoded``; otherwise themes present are listed, most frequent first
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``theme`` and ``count`` (number of distinct respondents coded to the theme).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"respondent_id": [1, 1, 2], "question_id": "q", "theme": ["a", "b", "a"]})
+    >>> theme_counts(t, "q").values.tolist()
+    [['a', 2], ['b', 1]]
+    """
+    rows = themes.loc[themes["question_id"] == question_id, ["respondent_id", "theme"]].drop_duplicates()
+    counts = rows.groupby("theme").size()
+    if codebook is None:
+        counts = counts.sort_values(ascending=False, kind="stable")
+        return counts.rename("count").reset_index()
+    order = [t.code for t in codebook[question_id].frame] + [UNCODED]
+    counts = counts.reindex(order, fill_value=0)
+    return counts.rename_axis("theme").rename("count").reset_index()
