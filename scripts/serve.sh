@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Serve the notebooks read-only as Voilà dashboards (standalone Voilà, never the server extension).
+# Usage: bash scripts/serve.sh [extra Voilà options, e.g. --MappingKernelManager.cull_idle_timeout=300]
+# Environment:
+#   ADASS_HOST        address to bind (default 127.0.0.1: this machine only)
+#   ADASS_PORT        port (default 8866)
+#   ADASS_NOTEBOOKS   folder of notebooks to serve (default notebooks)
+#   ADASS_SKIP_SETUP  set to 1 to skip scripts/setup.sh (the browser tests do; .venv must exist)
+# All other settings live in voila.json and voila.py at the repository root; the page template is in
+# share/jupyter/voila/templates/adass (found through JUPYTER_PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ "${ADASS_SKIP_SETUP:-0}" != 1 ]; then
+  bash scripts/setup.sh
+fi
+
+host=${ADASS_HOST:-127.0.0.1}
+port=${ADASS_PORT:-8866}
+notebooks=${ADASS_NOTEBOOKS:-notebooks}
+if [ ! -d "$notebooks" ]; then
+  echo "serve.sh: no folder '$notebooks' to serve." >&2
+  exit 2
+fi
+
+export JUPYTER_PATH="$root/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+export MPLBACKEND=Agg
+mkdir -p logs
+
+# The static (no-kernel) pages: build them in the background the first time, so the server starts at once.
+if [ "${ADASS_SKIP_SETUP:-0}" != 1 ] && [ ! -f site/index.html ] && compgen -G "$notebooks/*.ipynb" >/dev/null; then
+  echo "serve: building the static pages in site/ in the background (log: logs/export.log)"
+  nohup .venv/bin/python -m adass_survey export --out site >logs/export.log 2>&1 &
+fi
+
+echo "serve: dashboards at http://$host:$port/  (Ctrl-C to stop)"
+echo "serve: static pages, once built: site/index.html"
+exec .venv/bin/voila "$notebooks" --Voila.ip="$host" --Voila.port="$port" --Voila.port_retries=0 --no-browser "$@"

@@ -1,0 +1,239 @@
+"""Browser-test fixtures: a real standalone Voilà started by scripts/serve.sh, driven by Debian's Chromium.
+
+Every test here carries the ``browser`` marker. Chromium is never downloaded: Playwright drives
+``/usr/bin/chromium``. Without it the tests are skipped locally with a message, and fail in CI (``CI=true``).
+The notebooks served are ``notebooks/NN-*.ipynb``, or the small fixture notebook in ``fixtures/`` while
+``notebooks/`` has none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+RENDER_TIMEOUT_MS = 180_000
+SECTION_NAME = re.compile(r"^\d{2}-[A-Za-z0-9_-]+\.ipynb$")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``browser``."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def notebook_dir() -> Path:
+    """Return the folder the dashboards are served from: notebooks/, or the fixture folder while it is empty."""
+    real = REPO / "notebooks"
+    if any(SECTION_NAME.match(p.name) for p in real.glob("*.ipynb")):
+        return real
+    return Path(__file__).parent / "fixtures"
+
+
+def served_notebooks() -> list[str]:
+    """Return the file names of the served notebooks, in order."""
+    return sorted(p.name for p in notebook_dir().glob("*.ipynb") if SECTION_NAME.match(p.name))
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_chromium() -> None:
+    """Skip (locally) or fail (CI=true) when Debian's chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    message = (
+        f"Debian's chromium is not installed at {CHROMIUM}; the browser tests need it "
+        "(install: sudo apt-get install -y chromium, or run bash scripts/setup.sh --with-browser as root)"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Wait until ``url`` answers 200, failing early with the server log if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group, and its kernels."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+@dataclass
+class Server:
+    """A running server: its base URL, the folder it serves and its log file."""
+
+    url: str
+    folder: Path
+    log: Path
+    process: subprocess.Popen
+
+
+def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
+    """Start standalone Voilà through ``bash scripts/serve.sh`` (set-up skipped) on a free port.
+
+    ``extra_args`` are Voilà options that serve.sh passes on (the tests use them to shorten kernel culling).
+    """
+    port = free_port()
+    log = tmp / f"voila-{port}.log"
+    folder = notebook_dir()
+    env = {
+        **os.environ,
+        "ADASS_SKIP_SETUP": "1",
+        "ADASS_HOST": "127.0.0.1",
+        "ADASS_PORT": str(port),
+        "ADASS_NOTEBOOKS": os.path.relpath(folder, REPO),
+        **(extra_env or {}),
+    }
+    command = ["bash", "scripts/serve.sh", *(extra_args or [])]
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(url, process, log)
+    except Exception:
+        stop_process_group(process)
+        raise
+    return Server(url=url, folder=folder, log=log, process=process)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The repository's dashboards, served by standalone Voilà with the repository's configuration."""
+    require_chromium()
+    server = start_voila(tmp_path_factory.mktemp("voila"))
+    yield server
+    stop_process_group(server.process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Traffic:
+    """Hosts every request of a page asked for; requests to other hosts than this machine are aborted."""
+
+    hosts: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+def open_page(browser, traffic: Traffic | None = None):
+    """Return a new 1280×800 page whose requests are all routed: local ones pass, others are recorded and aborted."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    traffic = traffic if traffic is not None else Traffic()
+
+    def route(route_, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            route_.continue_()
+            return
+        host = parts.hostname or ""
+        traffic.hosts.append(host)
+        if host in LOCAL_HOSTS:
+            route_.continue_()
+        else:
+            traffic.external.append(request.url)
+            route_.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    return page
+
+
+def wait_for_dashboard(page, timeout_ms: int = RENDER_TIMEOUT_MS) -> None:
+    """Wait until Voilà has run every cell and the widget views have settled."""
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout_ms)
+    page.wait_for_selector("#loading", state="detached", timeout=timeout_ms)
+    last, stable_since = None, time.monotonic()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        count = page.evaluate(
+            "() => [document.querySelectorAll('.jupyter-widgets').length, document.images.length,"
+            " document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length]"
+        )
+        if count != last:
+            last, stable_since = count, time.monotonic()
+        elif time.monotonic() - stable_since > 1.0:
+            return
+        page.wait_for_timeout(150)
+
+
+def kernel_id_of(page) -> str:
+    """Return the id of the kernel Voilà started for the page."""
+    config = json.loads(page.locator("#jupyter-config-data").text_content())
+    return config["kernelId"]
+
+
+def render_url(server: Server, notebook: str) -> str:
+    """Return the Voilà URL of one notebook."""
+    return f"{server.url}voila/render/{notebook}"
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Save a 1280×800 screenshot of the page (and a full-page one) to artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.full.png"), full_page=True)
+    return path

@@ -1,0 +1,174 @@
+"""What a reader of the Voilà dashboards sees: every section renders clean, offline, with the site frame.
+
+One page load per notebook (module-scoped fixture ``rendered``) feeds several checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from .conftest import (
+    Traffic,
+    open_page,
+    render_url,
+    save_screenshot,
+    served_notebooks,
+    wait_for_dashboard,
+)
+
+NOTEBOOKS = served_notebooks()
+
+# A path of a machine (POSIX or Windows), a Python file in a traceback, or a site-packages folder.
+PATH_PATTERN = re.compile(
+    r"(/(home|root|tmp|work|usr|opt|var|Users)/[\w.-]+|[A-Za-z]:\\\\?[\w.-]+\\|site-packages|File \"[^\"]+\.py\"|\.py:\d+)"
+)
+TRACEBACK_PATTERN = re.compile(r"(Traceback \(most recent call last\)|There was an error when executing cell|"
+                               r"\b\w+Error: |\bException: )")
+
+
+@dataclass
+class Rendered:
+    """What one page load of a dashboard showed."""
+
+    notebook: str
+    text: str
+    code_blocks: int
+    stderr_outputs: int
+    error_outputs: int
+    images: list[dict] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    header: dict = field(default_factory=dict)
+    print_view: dict = field(default_factory=dict)
+
+
+def _print_view(page) -> dict:
+    """Return what stays visible when the page is printed."""
+    page.emulate_media(media="print")
+    view = page.evaluate(
+        """() => {
+        const shown = el => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+        const controls = [...document.querySelectorAll(
+            '.widget-dropdown, .widget-select, .widget-select-multiple, .widget-radio, .widget-toggle-buttons,'
+            + ' .widget-checkbox, .widget-button, .widget-text, .widget-slider, .widget-hslider, .widget-combobox')];
+        return {
+          banner: shown(document.querySelector('.adass-banner')),
+          nav: shown(document.querySelector('.adass-nav')),
+          controls: controls.length,
+          controls_shown: controls.filter(shown).length,
+          images: document.images.length,
+          images_shown: [...document.images].filter(shown).length,
+          tables: document.querySelectorAll('table').length,
+          tables_shown: [...document.querySelectorAll('table')].filter(shown).length,
+        };
+        }"""
+    )
+    page.emulate_media(media="screen")
+    return view
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def rendered(request, voila_server, browser) -> Rendered:
+    """Load one dashboard once, record what it shows, and save its screenshots."""
+    notebook = request.param
+    traffic = Traffic()
+    page = open_page(browser, traffic)
+    try:
+        page.goto(render_url(voila_server, notebook))
+        wait_for_dashboard(page)
+        save_screenshot(page, notebook.removesuffix(".ipynb"))
+        result = Rendered(
+            notebook=notebook,
+            text=page.inner_text("body"),
+            code_blocks=page.locator(".jp-CodeCell .jp-InputArea:visible, .jp-CodeMirrorEditor:visible, .cm-editor:visible").count(),
+            stderr_outputs=page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count(),
+            error_outputs=page.locator(".jp-OutputArea-output.jp-RenderedText[data-mime-type*=error]").count(),
+            images=page.evaluate(
+                "() => [...document.images].map(i => ({alt: i.getAttribute('alt'), src: i.src.slice(0, 40),"
+                " width: i.naturalWidth}))"
+            ),
+            external_requests=list(traffic.external),
+            hosts=list(traffic.hosts),
+            header=page.evaluate(
+                """() => ({
+                  title: document.querySelector('.adass-site-title')?.innerText,
+                  banner: document.querySelector('.adass-banner')?.innerText,
+                  prev: document.querySelector('.adass-nav-prev')?.getAttribute('href'),
+                  next: document.querySelector('.adass-nav-next')?.getAttribute('href'),
+                  index: document.querySelector('.adass-nav-index')?.getAttribute('href'),
+                })"""
+            ),
+            print_view=_print_view(page),
+        )
+    finally:
+        page.context.close()
+    return result
+
+
+def test_no_source_code(rendered: Rendered) -> None:
+    assert rendered.code_blocks == 0, f"{rendered.notebook} shows {rendered.code_blocks} code blocks"
+    assert "import " not in rendered.text, f"{rendered.notebook} shows Python source"
+
+
+def test_no_traceback(rendered: Rendered) -> None:
+    match = TRACEBACK_PATTERN.search(rendered.text)
+    assert match is None, f"{rendered.notebook} shows an error: …{rendered.text[max(0, match.start() - 80):match.end() + 80]}…"
+    assert rendered.stderr_outputs == 0, f"{rendered.notebook} shows {rendered.stderr_outputs} stderr outputs"
+
+
+def test_no_file_path(rendered: Rendered) -> None:
+    match = PATH_PATTERN.search(rendered.text)
+    assert match is None, f"{rendered.notebook} shows a file path: {match.group(0)!r}"
+
+
+def test_every_chart_has_alt_text(rendered: Rendered) -> None:
+    for image in rendered.images:
+        assert image["alt"] and image["alt"].strip(), f"{rendered.notebook}: image without alt text {image['src']}"
+        assert image["width"] > 0, f"{rendered.notebook}: image did not load {image['src']}"
+
+
+def test_no_request_leaves_localhost(rendered: Rendered) -> None:
+    assert rendered.hosts, "no request was recorded: the route did not run"
+    assert rendered.external_requests == [], f"{rendered.notebook} asked for {rendered.external_requests}"
+
+
+def test_header_banner_and_navigation(rendered: Rendered) -> None:
+    from adass_survey import SYNTHETIC_NOTICE
+
+    position = NOTEBOOKS.index(rendered.notebook)
+    header = rendered.header
+    assert header["title"] == "ADASS Personalisation Survey 2011"
+    assert "Synthetic respondent data" in header["banner"] and SYNTHETIC_NOTICE in header["banner"]
+    expected_prev = NOTEBOOKS[position - 1] if position > 0 else None
+    expected_next = NOTEBOOKS[position + 1] if position + 1 < len(NOTEBOOKS) else None
+    assert (header["prev"] or "").endswith(expected_prev or "") and bool(header["prev"]) == bool(expected_prev)
+    assert (header["next"] or "").endswith(expected_next or "") and bool(header["next"]) == bool(expected_next)
+    if NOTEBOOKS[0].startswith("00-"):
+        assert header["index"].endswith(NOTEBOOKS[0])
+
+
+def test_print_view_keeps_charts_tables_and_banner_drops_controls(rendered: Rendered) -> None:
+    view = rendered.print_view
+    assert view["banner"], "the synthetic-data banner must print"
+    assert not view["nav"], "navigation must not print"
+    assert view["controls_shown"] == 0, f"{view['controls_shown']} of {view['controls']} controls would print"
+    assert view["images_shown"] == view["images"], "every chart must print"
+    assert view["tables_shown"] == view["tables"], "every table must print"
+
+
+def test_entry_page_lists_every_section_in_order(voila_server, browser) -> None:
+    traffic = Traffic()
+    page = open_page(browser, traffic)
+    try:
+        page.goto(voila_server.url)
+        links = page.locator(".adass-tree a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        banner = page.inner_text(".adass-banner")
+        save_screenshot(page, "entry")
+    finally:
+        page.context.close()
+    assert [link.rsplit("/", 1)[-1] for link in links] == NOTEBOOKS
+    assert "Synthetic respondent data" in banner
+    assert traffic.external == []
