@@ -14,6 +14,7 @@ answers drawn from a few thousand distinct texts code in about a second.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -108,7 +109,9 @@ def code_text(texts: pd.Series, question: Question, missing_values: Iterable[str
     for j, theme in enumerate(question.frame):
         regex = theme_regex(theme.patterns)
         if regex is not None and len(unique_texts):
-            matrix[:, j] = unique_texts.str.contains(regex, na=False).to_numpy(dtype=bool)
+            with warnings.catch_warnings():  # groups in a pattern are harmless here
+                warnings.filterwarnings("ignore", message="This pattern is interpreted", category=UserWarning)
+                matrix[:, j] = unique_texts.str.contains(regex, na=False).to_numpy(dtype=bool)
     unique_blank = _blank_mask(unique_texts, missing_values)
     matrix[unique_blank, :] = False
     uncoded = ~matrix.any(axis=1) & ~unique_blank
