@@ -1,0 +1,88 @@
+"""What a client can and cannot make a dashboard's kernel do, and what happens to kernels of closed tabs."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+from .conftest import (
+    kernel_id_of,
+    open_page,
+    render_url,
+    served_notebooks,
+    start_voila,
+    stop_process_group,
+    wait_for_dashboard,
+)
+
+SEND_OVER_KERNEL_WEBSOCKET = """
+async ([kernelId, code]) => {
+  const ws = new WebSocket(`ws://${location.host}/api/kernels/${kernelId}/channels?session_id=probe${Date.now()}`);
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  const seen = [];
+  ws.onmessage = event => {
+    try { const m = JSON.parse(event.data); seen.push(m.msg_type || m.header.msg_type); } catch (e) { seen.push('binary'); }
+  };
+  const message = (type, content) => ({
+    header: {msg_id: 'probe-' + Math.random().toString(16).slice(2), username: 'probe', session: 'probe',
+             msg_type: type, version: '5.3', date: new Date().toISOString()},
+    parent_header: {}, metadata: {}, content, channel: 'shell', buffers: []});
+  ws.send(JSON.stringify(message('execute_request', {code, silent: false, store_history: false,
+    user_expressions: {}, allow_stdin: false, stop_on_error: true})));
+  // The kernel answers shell requests in order: once this reply is back, an execute would have run.
+  ws.send(JSON.stringify(message('kernel_info_request', {})));
+  const deadline = Date.now() + 20000;
+  while (!seen.includes('kernel_info_reply') && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  await new Promise(resolve => setTimeout(resolve, 1000));
+  ws.close();
+  return seen;
+}
+"""
+
+
+def test_execute_request_over_the_kernel_websocket_runs_nothing(voila_server, browser, tmp_path) -> None:
+    marker = tmp_path / "written_by_execute_request.txt"
+    code = f"open({str(marker)!r}, 'w').write('executed')"
+    page = open_page(browser)
+    try:
+        page.goto(render_url(voila_server, served_notebooks()[0]))
+        wait_for_dashboard(page)
+        seen = page.evaluate(SEND_OVER_KERNEL_WEBSOCKET, [kernel_id_of(page), code])
+    finally:
+        page.context.close()
+    assert "kernel_info_reply" in seen, f"the kernel websocket did not answer at all: {seen}"
+    assert "execute_input" not in seen and "execute_reply" not in seen, seen
+    assert not marker.exists(), "an execute_request sent by a client ran code in the dashboard's kernel"
+
+
+def _kernel_status(server_url: str, kernel_id: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{server_url}api/kernels/{kernel_id}", timeout=5) as response:
+            json.load(response)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_kernel_of_a_closed_tab_is_culled_when_idle(browser, tmp_path) -> None:
+    # The repository config culls after 10 idle minutes; the same mechanism with seconds here.
+    server = start_voila(tmp_path, extra_args=["--MappingKernelManager.cull_idle_timeout=3",
+                                               "--MappingKernelManager.cull_interval=1"])
+    try:
+        page = open_page(browser)
+        page.goto(render_url(server, served_notebooks()[0]))
+        wait_for_dashboard(page)
+        kernel_id = kernel_id_of(page)
+        assert _kernel_status(server.url, kernel_id) == 200
+        page.context.close()
+        assert _kernel_status(server.url, kernel_id) == 200, "closing the tab alone is not expected to stop it"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _kernel_status(server.url, kernel_id) == 200:
+            time.sleep(0.5)
+        assert _kernel_status(server.url, kernel_id) == 404, "the idle kernel of a closed tab was not culled"
+    finally:
+        stop_process_group(server.process)

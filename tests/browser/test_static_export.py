@@ -1,0 +1,75 @@
+"""The static export (``python -m adass_survey export``): pages that need no kernel and no network."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from adass_survey.static_export import export_site
+
+from .conftest import Traffic, free_port, notebook_dir, open_page, save_screenshot, served_notebooks
+from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
+
+# Executing every notebook belongs to the export itself (and the benchmark); here the first section, and the
+# landing page when there is one, keep the test short.
+EXPORTED = [n for n in served_notebooks() if n.startswith("00-")][:1] + [
+    n for n in served_notebooks() if not n.startswith("00-")][:1]
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory):
+    """Export the chosen notebooks and serve the folder over plain HTTP on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("static") / "site"
+    pages = export_site(notebook_dir(), out, only=EXPORTED)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", pages
+    server.shutdown()
+
+
+def test_index_lists_every_section(static_site, browser) -> None:
+    url, _ = static_site
+    page = open_page(browser)
+    try:
+        page.goto(url + "index.html")
+        links = page.locator(".adass-tree a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        banner = page.inner_text(".adass-banner")
+    finally:
+        page.context.close()
+    assert links == [n.replace(".ipynb", ".html") for n in served_notebooks()]
+    assert "Synthetic respondent data" in banner
+
+
+@pytest.mark.parametrize("notebook", EXPORTED)
+def test_static_page_is_complete_offline_and_has_no_controls(static_site, browser, notebook) -> None:
+    url, pages = static_site
+    name = notebook.removesuffix(".ipynb")
+    assert Path(pages[0]).parent.joinpath(f"{name}.html").exists()
+    traffic = Traffic()
+    page = open_page(browser, traffic)
+    try:
+        page.goto(f"{url}{name}.html")
+        page.wait_for_load_state("load")
+        text = page.inner_text("body")
+        images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('alt'), i.naturalWidth])")
+        controls = page.locator("select, input, button, .jupyter-widgets").count()
+        code = page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count()
+        scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+        save_screenshot(page, f"static-{name}")
+    finally:
+        page.context.close()
+    assert "Synthetic respondent data" in text
+    assert traffic.external == [] and scripts == [], (traffic.external, scripts)
+    assert controls == 0, "a static page must show default views, not widgets"
+    assert code == 0
+    assert TRACEBACK_PATTERN.search(text) is None
+    assert PATH_PATTERN.search(text) is None
+    assert all(alt and alt.strip() and width > 0 for alt, width in images), images
+    if not notebook.startswith("00-"):
+        assert images, "a section page must embed its default chart"
