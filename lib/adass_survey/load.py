@@ -1,0 +1,503 @@
+"""Read a survey-tool export (CSV or .xlsx) into a frame of strings, one column per codebook column.
+
+The export has two header rows (question text, then ``Response`` / ``Open-Ended Response`` / the
+option label of a multi-choice column) and one respondent per row from row 3 on (see
+``docs/data-flow.md``). Columns are matched to the codebook by header text, so their order does not
+matter and extra columns are listed, not fatal. Nothing is interpreted here: every cell stays the
+text the survey tool wrote. Row-level structural faults (too many or too few fields, a truncated
+last line, control characters) are recorded for :mod:`adass_survey.clean` to quarantine; faults that
+make the whole file unusable raise :class:`~adass_survey.errors.SurveyInputError`.
+
+Large clean CSV files are parsed with pyarrow (fast, multi-threaded); small files, and any file
+whose structure pyarrow and the line count disagree about, are parsed with the ``csv`` module,
+which keeps exact line numbers for every record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import validate
+from .codebook import Codebook, Question, normalise_spelling
+from .errors import SurveyInputError
+
+FAST_PATH_MIN_BYTES = 2_000_000
+"""CSV files at least this big are parsed with pyarrow when their structure allows."""
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters that never belong in a survey answer (tab, CR and LF are allowed)."""
+
+ROW_FAULT_SURPLUS = "surplus fields"
+ROW_FAULT_MISSING = "missing fields"
+ROW_FAULT_TRUNCATED = "truncated last line"
+ROW_FAULT_CONTROL = "control characters"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the export as the codebook describes it.
+
+    ``key`` is the question id, or ``<id>__<option>`` for one option of a multi-choice question.
+    """
+
+    key: str
+    question: Question
+    option_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RowFault:
+    """A structural fault of one raw row, found while reading (the row is quarantined later)."""
+
+    source_row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class RawExport:
+    """The export as read: strings only, nothing interpreted.
+
+    Attributes
+    ----------
+    path : the file read
+    frame : one column of str per codebook column found (key as in :class:`ColumnSpec`), plus
+        ``source_row`` (int, the file's 1-based line number; the first respondent is row 3)
+    encoding : ``utf-8-sig``, ``utf-8``, ``cp1252`` or ``xlsx``
+    delimiter : ``,`` or ``;`` (empty for .xlsx)
+    notes : remarks for the build log (tolerated oddities)
+    unknown_columns : header text of columns the codebook does not know (ignored)
+    row_faults : structural faults of single rows
+    header_width : number of columns in the header rows
+    header_rows : the two header rows as read
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    notes: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    row_faults: list[RowFault] = field(default_factory=list)
+    header_width: int = 0
+    header_rows: tuple[list[str], list[str]] = ((), ())
+
+    @property
+    def columns_found(self) -> list[str]:
+        """Codebook column keys present in the file, in file order."""
+        return [c for c in self.frame.columns if c != "source_row"]
+
+
+def column_specs(codebook: Codebook) -> list[ColumnSpec]:
+    """List the export columns the codebook describes, in codebook order.
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import load_codebook
+    >>> specs = column_specs(load_codebook())
+    >>> specs[0].key
+    'respondent_id'
+    >>> [s.key for s in specs if s.question.id == "advisory_user_groups"][0]
+    'advisory_user_groups__older_people'
+    """
+    specs = []
+    for question in codebook.questions:
+        if question.type == "multi":
+            specs.extend(ColumnSpec(question.multi_column(o.code), question, o.code) for o in question.options)
+        else:
+            specs.append(ColumnSpec(question.id, question))
+    return specs
+
+
+def read_export(path: str | Path, codebook: Codebook) -> RawExport:
+    """Read a raw export (.csv or .xlsx) into a :class:`RawExport`.
+
+    Parameters
+    ----------
+    path : the export file; it is only read, never modified
+    codebook : the questionnaire, used to recognise columns by header text
+
+    Returns
+    -------
+    RawExport
+
+    Raises
+    ------
+    SurveyInputError
+        When the file is empty, binary, undecodable, a web page, or has no usable header rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from adass_survey.codebook import load_codebook
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "x.csv").write_text("Respondent ID,Which region is your council in?\\n,Response\\n7,London\\n")
+    >>> raw = read_export(folder / "x.csv", load_codebook())
+    >>> raw.frame[["respondent_id", "region", "source_row"]].values.tolist()
+    [['7', 'London', 3]]
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SurveyInputError(path, "the file does not exist", "check the path given with --raw") from None
+    except IsADirectoryError:
+        raise SurveyInputError(path, "this is a folder, not a file", "give the path of the exported file") from None
+    except OSError as error:
+        raise SurveyInputError(path, f"the file cannot be read ({error.strerror})", "check its permissions") from None
+    validate.check_not_empty(path, data)
+    if data[:4] == b"PK\x03\x04":
+        records, encoding, delimiter, notes = _xlsx_records(path, data)
+        return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
+    validate.check_not_binary(path, data)
+    text, encoding = _decode(path, data)
+    validate.check_not_web_page(path, text)
+    return _read_csv_text(path, data, text, encoding, codebook)
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode strictly as UTF-8 (BOM optional), else cp1252; refuse bytes that are neither."""
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        raise SurveyInputError(
+            path,
+            f"byte 0x{data[error.start]:02x} cannot be read as text in either UTF-8 or Windows-1252 "
+            "(the file is damaged or not a text export)",
+            "export the survey again as CSV (or .xlsx) and replace this file",
+            row=row,
+        ) from None
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def _sniff_delimiter(text: str, codebook: Codebook) -> str:
+    """Pick ``,`` or ``;``: whichever splits the first header row into more known question headers."""
+    head = text[:200_000]
+    known = {normalise_spelling(q.header) for q in codebook.questions} | {q.id for q in codebook.questions}
+    scores = {}
+    for delimiter in (",", ";"):
+        try:
+            first = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+        except csv.Error:
+            first = []
+        scores[delimiter] = (sum(normalise_spelling(c) in known for c in first), len(first))
+    return max((",", ";"), key=lambda d: scores[d])
+
+
+def _read_csv_text(path: Path, data: bytes, text: str, encoding: str, codebook: Codebook) -> RawExport:
+    delimiter = _sniff_delimiter(text, codebook)
+    notes = []
+    if delimiter == ";":
+        notes.append("the file is semicolon-delimited (accepted)")
+    if encoding == "cp1252":
+        pass
+    elif encoding in ("utf-8", "utf-8-sig"):
+        notes.append(f"the file is encoded as {'UTF-8 with BOM' if encoding == 'utf-8-sig' else 'UTF-8'} (accepted)")
+    body = text.rstrip("\r\n")
+    trailing = text[len(body):].count("\n") - 1 if text[len(body):] else -1
+    if trailing > 0:
+        notes.append(f"{trailing} trailing blank line(s) ignored")
+    truncated = not text.endswith(("\n", "\r"))
+    if len(data) >= FAST_PATH_MIN_BYTES:
+        fast = _fast_parse(path, body, delimiter, codebook, encoding, notes)
+        if fast is not None:
+            return fast
+    records = _csv_records(path, body, delimiter)
+    return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=truncated)
+
+
+def _csv_records(path: Path, body: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Parse with the csv module, keeping each record's first line number."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False)
+    records = []
+    last = 0
+    try:
+        for row in reader:
+            records.append((last + 1, row))
+            last = reader.line_num
+    except csv.Error as error:
+        raise SurveyInputError(
+            path, f"the file cannot be read as CSV ({error})", "export the survey again as CSV", row=reader.line_num
+        ) from None
+    return records
+
+
+def _fast_parse(
+    path: Path, body: str, delimiter: str, codebook: Codebook, encoding: str, notes: list[str]
+) -> RawExport | None:
+    """Parse a big, structurally clean CSV with pyarrow; return None to fall back to the csv module."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    head_reader = csv.reader(io.StringIO(body[:1_000_000], newline=""), delimiter=delimiter)
+    try:
+        header1, header2 = next(head_reader), next(head_reader)
+    except (StopIteration, csv.Error):
+        return None
+    header_lines = head_reader.line_num
+    width = len(header1)
+    if len(header2) != width or width == 0:
+        return None
+    mapping = map_columns(path, header1, header2, codebook)
+    invalid = []
+
+    def on_invalid(row) -> str:
+        invalid.append(row)
+        return "skip"
+
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=header_lines, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if invalid or table.num_rows == 0:
+        return None
+    embedded = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+    physical_lines = body.count("\n") + 1
+    if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
+        return None  # blank lines or a parser disagreement: take the exact path
+    source_row = header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(
+        ([0], np.cumsum(embedded)[:-1])
+    )
+    columns = {}
+    for j, key in mapping.keys.items():
+        columns[key] = table.column(j).to_pandas()
+    frame = pd.DataFrame(columns)
+    id_key = codebook.id_question.id
+    if id_key in frame and (frame[id_key].str.strip() == "").any():
+        return None  # rows without an id may be blank rows: take the exact path
+    frame["source_row"] = source_row
+    raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, [], width, (header1, header2))
+    _find_control_characters(raw, body)
+    return raw
+
+
+# --- xlsx -----------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def _xlsx_records(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], str, str, list[str]]:
+    """Read the first worksheet of a workbook into (row number, cells) records."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise SurveyInputError(
+            path,
+            f"the file looks like an Excel workbook but cannot be opened ({type(error).__name__})",
+            "open it in Excel and save it again as .xlsx, or export the survey as CSV",
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        records = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            records.append((number, cells))
+    finally:
+        workbook.close()
+    while records and not records[-1][1]:
+        records.pop()
+    notes = ["the file is an Excel workbook (.xlsx); its first sheet was read"]
+    if len(workbook.sheetnames) > 1:
+        notes.append(f"the workbook has {len(workbook.sheetnames)} sheets; only the first was read")
+    return records, "xlsx", "", notes
+
+
+# --- shared: header mapping and records -----------------------------------------------------------
+
+
+@dataclass
+class ColumnMapping:
+    """Which file column (0-based) holds which codebook column key; and the columns not known."""
+
+    keys: dict[int, str]
+    unknown: list[str]
+
+
+def map_columns(path: Path, header1: list[str], header2: list[str], codebook: Codebook) -> ColumnMapping:
+    """Match the two header rows to codebook columns by text (white space and case ignored).
+
+    A multi-choice question's text stands above its first option column; its further option columns
+    have a blank first header and the option label in the second.
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import load_codebook
+    >>> m = map_columns("x.csv", ["Respondent ID", "What TYPE of council  are you?", "Extra"],
+    ...                 ["", "Response", ""], load_codebook())
+    >>> m.keys, m.unknown
+    ({0: 'respondent_id', 1: 'council_type'}, ['Extra'])
+    """
+    by_header = {}
+    for question in codebook.questions:
+        by_header[normalise_spelling(question.header)] = question
+        by_header.setdefault(question.id, question)
+    multi_labels = {}
+    for question in codebook.of_type("multi"):
+        for option in question.options:
+            multi_labels.setdefault(normalise_spelling(option.label), []).append((question, option))
+    width = max(len(header1), len(header2))
+    header1 = list(header1) + [""] * (width - len(header1))
+    header2 = list(header2) + [""] * (width - len(header2))
+    keys: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    unknown = []
+    current_multi: Question | None = None
+    for j, (top, sub) in enumerate(zip(header1, header2)):
+        top_n, sub_n = normalise_spelling(top), normalise_spelling(sub)
+        key = None
+        if top_n:
+            question = by_header.get(top_n)
+            current_multi = question if question is not None and question.type == "multi" else None
+            if question is not None and question.type != "multi":
+                key = question.id
+            elif current_multi is not None:
+                key = _multi_key(current_multi, sub_n)
+        elif sub_n:
+            if current_multi is not None:
+                key = _multi_key(current_multi, sub_n)
+            if key is None and len(multi_labels.get(sub_n, [])) == 1:
+                question, option = multi_labels[sub_n][0]
+                key = question.multi_column(option.code)
+        if key is None:
+            label = " / ".join(t for t in (top.strip(), sub.strip()) if t) or f"(blank header, column {j + 1})"
+            unknown.append(label)
+            continue
+        if key in seen:
+            validate.raise_duplicate_column(path, key, seen[key] + 1, j + 1, top.strip() or sub.strip())
+        seen[key] = j
+        keys[j] = key
+    return ColumnMapping(keys, unknown)
+
+
+def _multi_key(question: Question, label_n: str) -> str | None:
+    for option in question.options:
+        if label_n in (normalise_spelling(option.label), option.code):
+            return question.multi_column(option.code)
+    return None
+
+
+def _from_records(
+    path: Path,
+    records: list[tuple[int, list[str]]],
+    codebook: Codebook,
+    encoding: str,
+    delimiter: str,
+    notes: list[str],
+    truncated: bool,
+) -> RawExport:
+    """Build a :class:`RawExport` from (line number, cells) records, the first two being headers."""
+    validate.check_has_header_rows(path, len(records))
+    (_, header1), (_, header2) = records[0], records[1]
+    mapping = map_columns(path, header1, header2, codebook)
+    width = max(len(header1), len(header2), max(mapping.keys, default=-1) + 1)
+    faults: list[RowFault] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    blank = []
+    data_records = records[2:]
+    last_index = len(data_records) - 1
+    for index, (line, cells) in enumerate(data_records):
+        if not any(c.strip() for c in cells):
+            blank.append(line)
+            continue
+        if len(cells) != width:
+            cells = _fit_width(line, cells, width, truncated and index == last_index, faults)
+        rows.append(cells)
+        lines.append(line)
+    if blank:
+        notes.append(f"{len(blank)} blank row(s) ignored (rows {_row_list(blank)})")
+    columns = {key: [r[j] for r in rows] for j, key in mapping.keys.items()}
+    frame = pd.DataFrame(columns, dtype="str") if columns else pd.DataFrame(index=range(len(rows)))
+    frame["source_row"] = np.asarray(lines, dtype=np.int64)
+    raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, faults, width, (header1, header2))
+    _find_control_characters(raw, None)
+    return raw
+
+
+def _fit_width(line: int, cells: list[str], width: int, is_truncated_last: bool, faults: list[RowFault]) -> list[str]:
+    """Pad or cut a row to the header width, recording a fault unless only empty cells were cut."""
+    if len(cells) > width:
+        surplus = cells[width:]
+        if any(c.strip() for c in surplus):
+            shown = ", ".join(repr(c) for c in surplus if c.strip())[:200]
+            faults.append(
+                RowFault(line, "", shown, f"{ROW_FAULT_SURPLUS}: {len(cells)} fields where the header has {width}")
+            )
+        return cells[:width]
+    if is_truncated_last:
+        reason = f"{ROW_FAULT_TRUNCATED}: the file ends mid-row ({len(cells)} of {width} fields)"
+    else:
+        reason = f"{ROW_FAULT_MISSING}: {len(cells)} fields where the header has {width}"
+    faults.append(RowFault(line, "", (cells[-1] if cells else "")[:200], reason))
+    return cells + [""] * (width - len(cells))
+
+
+def _find_control_characters(raw: RawExport, text: str | None) -> None:
+    """Record a fault for each cell holding a control character (checked per column only if needed)."""
+    if text is not None and not CONTROL_CHARACTERS.search(text):
+        return
+    pattern = CONTROL_CHARACTERS.pattern
+    for key in raw.columns_found:
+        column = raw.frame[key]
+        hits = column.str.contains(pattern, regex=True, na=False)
+        if not hits.any():
+            continue
+        for value, line in zip(column[hits], raw.frame.loc[hits, "source_row"]):
+            found = sorted({f"0x{ord(c):02x}" for c in CONTROL_CHARACTERS.findall(value)})
+            shown = CONTROL_CHARACTERS.sub("?", value)[:200]
+            raw.row_faults.append(
+                RowFault(int(line), key, shown, f"{ROW_FAULT_CONTROL}: {', '.join(found)} in the answer")
+            )
+
+
+def _row_list(lines: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(n) for n in lines[:limit])
+    return shown + (f" and {len(lines) - limit} more" if len(lines) > limit else "")

@@ -1,0 +1,333 @@
+"""File-level checks of a raw export, one function per check, and the schema of processed data.
+
+Each ``check_*`` function either returns quietly or raises
+:class:`~adass_survey.errors.SurveyInputError` naming the file and, where one is at fault, the row
+and column, with a sentence on what to do. A file that fails any of them is refused whole: nothing
+is written. Faults of single rows are not checked here; :mod:`adass_survey.clean` quarantines
+them.
+
+:func:`respondents_schema` builds a pandera schema of the processed respondents from the codebook
+(types, allowed codes, unique ids); the build checks its own output against it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .codebook import Codebook, normalise_spelling
+from .errors import SurveyInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .load import RawExport
+
+EXPORT_AGAIN = "export the survey again from the survey tool (CSV or .xlsx, with both header rows) and replace this file"
+MIN_SHARE_OF_KNOWN_COLUMNS = 0.25
+"""Below this share of the questionnaire's columns a file is not taken for a survey export at all."""
+
+
+def check_not_empty(path: str | Path, data: bytes) -> None:
+    """Refuse an empty or white-space-only file.
+
+    Examples
+    --------
+    >>> check_not_empty("x.csv", b"Respondent ID\\n")
+    >>> check_not_empty("x.csv", b" \\r\\n ")
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv: the file is empty (or holds only blank space). What to do: ...
+    """
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise SurveyInputError(path, "the file is empty (or holds only blank space)", EXPORT_AGAIN)
+
+
+def check_not_binary(path: str | Path, data: bytes) -> None:
+    """Refuse a file holding NUL bytes: a binary file (image, PDF, zip, ...) and not a text export.
+
+    Examples
+    --------
+    >>> check_not_binary("x.csv", b"a,b\\n")
+    >>> check_not_binary("x.csv", b"a,b\\n\\x00\\x01")
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 2: the file holds binary data (NUL bytes) ...
+    """
+    position = data.find(b"\x00")
+    if position >= 0:
+        raise SurveyInputError(
+            path,
+            "the file holds binary data (NUL bytes), so it is not a CSV text export",
+            EXPORT_AGAIN,
+            row=data[:position].count(b"\n") + 1,
+        )
+
+
+def check_not_web_page(path: str | Path, text: str) -> None:
+    """Refuse an HTML page (a saved login or error page instead of the export).
+
+    Examples
+    --------
+    >>> check_not_web_page("x.csv", "<!DOCTYPE html><html><body>Sign in</body></html>")
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv: the file is a web page (HTML), not a survey export. ...
+    """
+    start = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml", "<head", "<body")) or re.match(r"<[a-z!?]", start):
+        raise SurveyInputError(
+            path,
+            "the file is a web page (HTML), not a survey export; the download probably saved a sign-in or error page",
+            "sign in to the survey tool, export the responses again as CSV and replace this file",
+        )
+
+
+def check_has_header_rows(path: str | Path, n_records: int) -> None:
+    """Refuse a file with fewer than the two header rows an export starts with.
+
+    Examples
+    --------
+    >>> check_has_header_rows("x.csv", 1)
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 2: the file has only 1 row ...
+    """
+    if n_records < 2:
+        raise SurveyInputError(
+            path,
+            f"the file has only {n_records} row; an export has two header rows and then one row per respondent",
+            EXPORT_AGAIN,
+            row=n_records + 1,
+        )
+
+
+def raise_duplicate_column(path: str | Path, key: str, first: int, second: int, header: str) -> None:
+    """Refuse a file in which two columns carry the same question.
+
+    Examples
+    --------
+    >>> raise_duplicate_column("x.csv", "region", 5, 9, "Which region is your council in?")
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 1, column 'Which region is your council in?': ...
+    """
+    raise SurveyInputError(
+        path,
+        f"the question appears twice, in columns {first} and {second}, so it is unclear which holds the answers",
+        "delete the duplicated column (or export the survey again)",
+        row=1,
+        column=header,
+    )
+
+
+def check_is_survey_export(raw: RawExport, codebook: Codebook) -> None:
+    """Refuse a file that is not an export of this questionnaire (too few known column headers).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> from adass_survey.codebook import load_codebook
+    >>> raw = SimpleNamespace(path="x.csv", columns_found=["respondent_id"], frame=pd.DataFrame(),
+    ...                       header_rows=(["id", "name"], ["", ""]), unknown_columns=["name"])
+    >>> check_is_survey_export(raw, load_codebook())
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 1: the file does not look like an export of the ADASS ...
+    """
+    from .load import column_specs
+
+    specs = [s for s in column_specs(codebook) if s.question.type != "meta"]
+    found = set(raw.columns_found)
+    known = sum(s.key in found for s in specs)
+    if known < MIN_SHARE_OF_KNOWN_COLUMNS * len(specs):
+        seen = ", ".join(repr(h) for h in list(raw.header_rows[0])[:4] if str(h).strip()) or "none"
+        raise SurveyInputError(
+            raw.path,
+            f"the file does not look like an export of the {codebook.survey.get('name', 'survey')}: only {known} of "
+            f"its {len(specs)} question columns were recognised (first headers: {seen})",
+            "check that this is the right file; the first row must hold the question texts",
+            row=1,
+        )
+    _check_second_header_row(raw, codebook)
+
+
+def _check_second_header_row(raw: RawExport, codebook: Codebook) -> None:
+    id_key = codebook.id_question.id
+    header1, header2 = raw.header_rows
+    position = next((j for j, h in enumerate(header1) if normalise_spelling(h) in (normalise_spelling(codebook.id_question.header), id_key)), None)
+    if position is not None and position < len(header2) and header2[position].strip().isdigit():
+        raise SurveyInputError(
+            raw.path,
+            "the second header row is missing: row 2 holds a respondent's answers where 'Response' / option "
+            "labels are expected",
+            EXPORT_AGAIN,
+            row=2,
+        )
+
+
+def check_required_columns(raw: RawExport, codebook: Codebook) -> None:
+    """Refuse a file missing a question column (metadata columns may be missing).
+
+    A renamed column shows as a missing one; the message names the unknown column it most resembles.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> from adass_survey.codebook import load_codebook
+    >>> from adass_survey.load import column_specs
+    >>> cb = load_codebook()
+    >>> keys = [s.key for s in column_specs(cb) if s.key != "region"]
+    >>> raw = SimpleNamespace(path="x.csv", columns_found=keys, unknown_columns=["Which regions?"])
+    >>> check_required_columns(raw, cb)
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 1, column 'Which region is your council in?': the column is missing ...
+    """
+    from .load import column_specs
+
+    found = set(raw.columns_found)
+    missing = [s for s in column_specs(codebook) if s.question.type != "meta" and s.key not in found]
+    if not missing:
+        return
+    first = missing[0]
+    header = first.question.header
+    if first.option_code is not None:
+        header = f"{header} / {first.question.option_labels()[first.option_code]}"
+    close = difflib.get_close_matches(header, raw.unknown_columns, n=1, cutoff=0.6)
+    problem = "the column is missing"
+    if close:
+        problem += f" (the file has a column '{close[0]}', which looks like a renamed version)"
+    if len(missing) > 1:
+        problem += f"; {len(missing) - 1} other question column(s) are missing too: " + ", ".join(
+            s.key for s in missing[1:6]
+        ) + (" ..." if len(missing) > 6 else "")
+    raise SurveyInputError(
+        raw.path,
+        problem,
+        "restore the column header exactly as the questionnaire words it (see data/codebook.yaml), or export again",
+        row=1,
+        column=header,
+    )
+
+
+def check_has_respondents(raw: RawExport) -> None:
+    """Refuse a file with header rows but no respondent rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> check_has_respondents(SimpleNamespace(path="x.csv", frame=pd.DataFrame({"source_row": []})))
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 3: the file has its header rows but no respondent rows. ...
+    """
+    if len(raw.frame) == 0:
+        raise SurveyInputError(
+            raw.path,
+            "the file has its header rows but no respondent rows",
+            "export the survey again once responses have been collected",
+            row=3,
+        )
+
+
+def check_unique_ids(raw: RawExport, codebook: Codebook) -> None:
+    """Refuse a file in which two rows carry the same respondent id (blank ids are left to cleaning).
+
+    Ids are compared as whole numbers where they are whole numbers ("007" equals "7").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> frame = pd.DataFrame({"respondent_id": ["1", "2", " 1"], "source_row": [3, 4, 5]})
+    >>> check_unique_ids(SimpleNamespace(path="x.csv", frame=frame), __import__("adass_survey.codebook").codebook.load_codebook())
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 5, column 'Respondent ID': respondent id 1 appears more than once (rows 3 and 5) ...
+    """
+    question = codebook.id_question
+    ids = raw.frame[question.id].str.strip()
+    canonical = ids.str.replace(r"^0+(?=\d)", "", regex=True)
+    present = canonical[canonical != ""]
+    duplicated = present.duplicated(keep=False)
+    if not duplicated.any():
+        return
+    rows = raw.frame.loc[present.index[duplicated], "source_row"].tolist()
+    value = present[duplicated].iloc[0]
+    same = raw.frame.loc[present.index[duplicated & (present == value)], "source_row"].tolist()
+    others = len(set(present[duplicated])) - 1
+    raise SurveyInputError(
+        raw.path,
+        f"respondent id {value} appears more than once (rows {' and '.join(map(str, same[:5]))})"
+        + (f"; {others} other id(s) are duplicated too ({len(rows)} rows in all)" if others else ""),
+        "remove the duplicated responses in the survey tool (keep the complete one) and export again",
+        row=same[1],
+        column=question.header,
+    )
+
+
+def respondents_schema(codebook: Codebook):
+    """Build the pandera schema of processed respondents from the codebook.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import load_codebook
+    >>> schema = respondents_schema(load_codebook())
+    >>> schema.columns["respondent_id"].unique
+    True
+    >>> "market_rating" in schema.columns
+    True
+    """
+    import pandera.pandas as pa
+
+    columns = {
+        "respondent_id": pa.Column("int64", pa.Check.ge(0), unique=True, nullable=False),
+        "source_row": pa.Column("int64", pa.Check.ge(3), unique=True, nullable=False),
+    }
+    for question in codebook.questions:
+        kind = question.type
+        if kind in ("single", "yes_no", "likert5"):
+            columns[question.id] = pa.Column(
+                "str", pa.Check.isin(question.option_codes()), nullable=not question.required
+            )
+        elif kind == "multi":
+            for option in question.options:
+                columns[question.multi_column(option.code)] = pa.Column("bool", nullable=False)
+        elif kind == "number":
+            low = question.min if question.min is not None else float("-inf")
+            high = question.max if question.max is not None else float("inf")
+            columns[question.id] = pa.Column("float64", pa.Check.in_range(low, high), nullable=True)
+        elif kind == "percent_text":
+            codes = [b.code for b in question.bands] + ([question.unbanded.code] if question.unbanded else [])
+            columns[question.id] = pa.Column("float64", pa.Check.in_range(0, 100), nullable=True)
+            columns[f"{question.id}_band"] = pa.Column("str", pa.Check.isin(codes), nullable=False)
+        elif kind == "text":
+            columns[question.id] = pa.Column("str", nullable=False)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True)
+
+
+def validate_respondents(respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Check processed respondents against :func:`respondents_schema`; raise on any breach.
+
+    A breach is a defect of the cleaning code, not of the input, so it raises pandera's own error.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.codebook import load_codebook
+    >>> validate_respondents(pd.DataFrame({"respondent_id": [1]}), load_codebook())
+    Traceback (most recent call last):
+    ...
+    pandera.errors.SchemaErrors: ...
+    """
+    return respondents_schema(codebook).validate(respondents, lazy=True)
