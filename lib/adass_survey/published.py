@@ -147,7 +147,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _first_failure(error: SchemaErrors) -> tuple[str, int | None, str | None]:
-    cases = error.failure_cases.drop_duplicates(subset=["column", "index", "failure_case"])
+    cases = error.failure_cases.drop_duplicates(subset=["column", "index"])
     first = cases.iloc[0]
     index = first.get("index")
     row = int(index) + 2 if pd.notna(index) else None  # header is line 1, first data row line 2
