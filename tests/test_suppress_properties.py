@@ -46,7 +46,7 @@ def cohorts(draw):
     return df
 
 
-@settings(max_examples=15)
+@settings(max_examples=15, deadline=None)
 @given(df=cohorts(), threshold=st.integers(min_value=3, max_value=6), published=st.booleans())
 def test_dashboard_views_never_reveal_a_small_count(df, threshold, published):
     policy = DisclosurePolicy(threshold)

@@ -1,0 +1,105 @@
+"""Charts: statement title, base, direct labels, [c] bars, AF palette, alt text, figure HTML."""
+
+import matplotlib.colors as mcolors
+import pandas as pd
+import pytest
+from afcharts.af_colours import get_af_colours
+
+from adass_survey.display import banner, headline, section_header, show_chart
+from adass_survey.plot import bar_chart, likert_chart, theme_chart
+from adass_survey.suppress import DisclosurePolicy
+from adass_survey.tabulate import frequency_table, theme_table
+
+AF = {c.lower() for p in ("categorical", "sequential", "duo", "focus") for c in get_af_colours(p)}
+
+
+def _texts(chart):
+    return [t.get_text() for t in chart.figure.axes[0].texts]
+
+
+def _bar_colours(chart):
+    return {mcolors.to_hex(p.get_facecolor()).lower() for p in chart.figure.axes[0].patches if p.get_alpha() in (None, 1)}
+
+
+@pytest.fixture
+def restrictions():
+    df = pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6})
+    return DisclosurePolicy().suppress(frequency_table(df, "dp_restrictions", include_missing=False))
+
+
+def test_bar_chart_title_base_labels_and_palette(restrictions):
+    chart = bar_chart(restrictions, "Nine in ten councils restrict direct payments", n=58)
+    ax = chart.figure.axes[0]
+    assert ax.get_title(loc="left") == "Nine in ten councils restrict direct payments"
+    assert "n = 58" in _texts(chart)
+    assert "52 (90%)" in _texts(chart) and "6 (10%)" in _texts(chart)
+    assert ax.get_legend() is None
+    assert _bar_colours(chart) <= AF and _bar_colours(chart)
+
+
+def test_suppressed_bar_is_empty_with_c_label():
+    df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
+    chart = bar_chart(DisclosurePolicy().suppress(frequency_table(df, "on_target")), "Most are on target", n=58)
+    assert _texts(chart).count("[c]") >= 2
+    assert any(p.get_hatch() for p in chart.figure.axes[0].patches)
+    assert "[c]" in chart.alt_text
+
+
+def test_alt_text_mentions_every_category(restrictions):
+    chart = bar_chart(restrictions, "Most restrict", n=58)
+    for label in restrictions.values["label"]:
+        assert label in chart.alt_text
+    assert "58" in chart.alt_text
+    assert bar_chart(restrictions, "x", n=58, alt_text="Custom").alt_text == "Custom"
+
+
+def test_error_bars_optional(restrictions):
+    plain = bar_chart(restrictions, "t", n=58)
+    with_ci = bar_chart(restrictions, "t", n=58, error_bars=True)
+    assert len(with_ci.figure.axes[0].collections) > len(plain.figure.axes[0].collections)
+
+
+def test_likert_chart_scale_order_and_sequential_palette():
+    df = pd.DataFrame({"market_rating": ["2"] * 4 + ["3"] * 46 + ["4"] * 7 + ["5"]})
+    st = DisclosurePolicy().published(frequency_table(df, "market_rating", include_missing=False))
+    chart = likert_chart(st, "Most councils rate local supply good", n=58)
+    ticks = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert ticks == ["Poor", "Average", "Good", "Very good", "Excellent"]
+    assert "46 (79%)" in _texts(chart)
+    assert _bar_colours(chart) <= {c.lower() for c in get_af_colours("sequential")}
+    stacked = likert_chart(st, "Most councils rate local supply good", n=58, kind="stacked")
+    assert any(t.startswith("Good: 46 (79%)") for t in _texts(stacked))
+
+
+def test_theme_chart_orders_by_frequency_uncoded_last():
+    th = pd.DataFrame({"respondent_id": list(range(1, 21)) + [1, 2, 3, 4, 5, 6],
+                       "question_id": "risk_management",
+                       "theme": ["safeguarding"] * 12 + ["risk_panels"] * 8 + ["uncoded"] * 6})
+    resp = pd.DataFrame({"respondent_id": range(1, 30)})
+    st = DisclosurePolicy().suppress(theme_table(th, resp, "risk_management"))
+    chart = theme_chart(st, "Safeguarding is cited most", n=20)
+    ticks = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert ticks[0].startswith("Safeguarding") and ticks[-1].startswith("Answer not matched")
+
+
+def test_show_chart_html_has_figure_img_alt_caption_and_table(restrictions):
+    out = show_chart(bar_chart(restrictions, "Most restrict", n=58))
+    html = out._repr_html_()
+    assert html.startswith("<figure") and "<figcaption>Most restrict (n = 58)</figcaption>" in html
+    assert 'src="data:image/png;base64,' in html and 'alt="Bar chart: Most restrict' in html
+    assert "<table" in html and "<caption>" in html and 'scope="col"' in html
+    assert repr(out) == "Chart: Most restrict (n = 58)"
+
+
+def test_withheld_table_draws_message_not_bars():
+    df = pd.DataFrame({"strategy": ["yes"] * 3})
+    st = DisclosurePolicy().suppress(frequency_table(df, "strategy"))
+    assert not st.shown
+    chart = bar_chart(st, "Strategy", n=3)
+    assert "Too few" in chart.alt_text or "Too few" in " ".join(_texts(chart))
+
+
+def test_banner_headline_and_section_header_have_plain_text():
+    assert "synthetic" in repr(banner()).lower() and 'role="note"' in banner()._repr_html_()
+    assert repr(headline("52 of 58 councils")) == "52 of 58 councils"
+    assert "<h2>7.1 Restrictions</h2>" in section_header("7.1", "Restrictions", "Any?")._repr_html_()
