@@ -351,7 +351,7 @@ def _render_meta(rng: np.random.Generator, n: int, phrases: dict) -> dict[str, n
 # ------------------------------------------------------------------------------------ the cohort
 
 
-def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None) -> Synthetic:
+def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None, intended: bool = True) -> Synthetic:
     """Generate a synthetic cohort and the themes its free-text answers were written to carry.
 
     Parameters
@@ -360,6 +360,7 @@ def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None) ->
         proportions (largest-remainder rounding of every target)
     seed : seed of ``numpy.random.default_rng``; the same (n, seed) always gives the same cohort
     codebook : the questionnaire (default ``data/codebook.yaml``)
+    intended : also return the intended themes (skip for a large n to save memory)
 
     Returns
     -------
@@ -389,7 +390,7 @@ def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None) ->
         verbatim.setdefault(quote["question"], []).append(quote)
 
     cells: dict[tuple[str, str | None], np.ndarray] = {}
-    intended = []
+    wanted_themes = []
     for q in codebook.questions:
         if q.type in _META_BLANK:
             cells[(q.id, None)] = meta[q.id]
@@ -412,8 +413,10 @@ def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None) ->
             texts = _render_text(rng, q, matrix, phrases, implies)
             _place_verbatim(q, matrix, texts, verbatim.get(q.id, []), exact="profiles" in spec)
             cells[(q.id, None)] = texts
+            if not intended:
+                continue
             rows, cols = np.nonzero(matrix)
-            intended.append(
+            wanted_themes.append(
                 pd.DataFrame(
                     {
                         "respondent_id": meta["respondent_id"][rows].astype(np.int64),
@@ -424,10 +427,12 @@ def generate(n: int = 58, seed: int = 2011, codebook: Codebook | None = None) ->
             )
     columns = export_columns(codebook)
     export = pd.DataFrame(
-        {i: cells[(qid, option)] for i, (qid, option, _, _) in enumerate(columns)}, index=pd.RangeIndex(n)
-    )
+        {i: cells[(qid, option)] for i, (qid, option, _, _) in enumerate(columns)}, index=pd.RangeIndex(n), dtype=object
+    )  # object, not arrow strings: cells share a few template strings, so a million rows stay small
     export.columns = pd.MultiIndex.from_tuples([(c[2], c[3]) for c in columns], names=["header", "subheader"])
-    return Synthetic(export=export, intended=pd.concat(intended, ignore_index=True))
+    if not wanted_themes:
+        return Synthetic(export=export, intended=pd.DataFrame(columns=["respondent_id", "question_id", "theme"]))
+    return Synthetic(export=export, intended=pd.concat(wanted_themes, ignore_index=True))
 
 
 def synthesize(n: int = 58, seed: int = 2011) -> pd.DataFrame:
@@ -450,7 +455,7 @@ def synthesize(n: int = 58, seed: int = 2011) -> pd.DataFrame:
     >>> int((frame.xs("Which region is your council in?", axis=1, level=0).iloc[:, 0] != "").sum())
     58
     """
-    return generate(n, seed).export
+    return generate(n, seed, intended=False).export
 
 
 def answers_by_question(frame: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
