@@ -195,8 +195,8 @@ def _write(out_dir: Path, respondents, themes, quarantine, report: BuildReport) 
         pq.write_table(table, folder / "respondents.parquet")
         options = pacsv.WriteOptions(quoting_style="needed")
         pacsv.write_csv(table, folder / "respondents.csv", write_options=options)
-        themes.to_csv(folder / "themes.csv", index=False)
-        quarantine.to_csv(folder / "quarantine.csv", index=False)
+        for frame, name in ((themes, "themes.csv"), (quarantine, "quarantine.csv")):
+            pacsv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), folder / name, write_options=options)
         (folder / "build_report.json").write_text(report.to_json(), encoding="utf-8")
 
 

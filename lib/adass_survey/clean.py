@@ -35,6 +35,7 @@ REASON_MISSING_REQUIRED = "missing required answer"
 TICK_MARKS = frozenset({"x", "✓", "✔", "ticked", "selected"})
 _THOUSANDS = re.compile(r"(?<=\d)[,\u00a0 ](?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER_K = re.compile(r"(\d+(?:\.\d+)?)(\s*k\b)?")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(k\b)?\s*(?:-|–|to|and)\s*(\d+(?:\.\d+)?)\s*(k\b)?")
 _NEGATIVE = re.compile(r"(?:^|[^\d\s])\s*[-−]\s*\d")
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)")
@@ -93,12 +94,10 @@ def parse_number(text: str, low: float | None = None, high: float | None = None)
         value = (first + second) / 2
         note = "a range; its midpoint used"
     else:
-        numbers = _NUMBER.findall(folded)
+        numbers = _NUMBER_K.findall(folded)
         if not numbers:
             return Verdict(note="no usable number")
-        value = float(numbers[0])
-        if re.search(re.escape(numbers[0]) + r"\s*k\b", folded):
-            value *= 1000
+        value = float(numbers[0][0]) * (1000 if numbers[0][1] else 1)
         if len(numbers) > 1:
             note = "several numbers; the first used"
     if low is not None and value < low:

@@ -434,7 +434,10 @@ def _from_records(
     truncated: bool,
 ) -> RawExport:
     """Build a :class:`RawExport` from (line number, cells) records, the first two being headers."""
-    validate.check_has_header_rows(path, len(records))
+    if len(records) < 2:
+        first = records[0][1] if records else []
+        known = len(map_columns(path, first, [], codebook).keys) if first else 0
+        validate.check_has_header_rows(path, len(records), known)
     (_, header1), (_, header2) = records[0], records[1]
     mapping = map_columns(path, header1, header2, codebook)
     width = max(len(header1), len(header2), max(mapping.keys, default=-1) + 1)

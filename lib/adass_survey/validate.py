@@ -85,8 +85,11 @@ def check_not_web_page(path: str | Path, text: str) -> None:
         )
 
 
-def check_has_header_rows(path: str | Path, n_records: int) -> None:
+def check_has_header_rows(path: str | Path, n_records: int, known_columns: int = 1) -> None:
     """Refuse a file with fewer than the two header rows an export starts with.
+
+    ``known_columns`` is how many headers of the first row the questionnaire knows; with none, the
+    file is not taken for a short export but for some other file.
 
     Examples
     --------
@@ -95,13 +98,22 @@ def check_has_header_rows(path: str | Path, n_records: int) -> None:
     ...
     adass_survey.errors.SurveyInputError: x.csv, row 2: the file has only 1 row ...
     """
-    if n_records < 2:
+    if n_records >= 2:
+        return
+    if known_columns == 0:
         raise SurveyInputError(
             path,
-            f"the file has only {n_records} row; an export has two header rows and then one row per respondent",
-            EXPORT_AGAIN,
-            row=n_records + 1,
+            "the file does not look like an export of the survey: none of its column headers are questions of "
+            "the questionnaire",
+            "check that this is the right file; the first row must hold the question texts",
+            row=1,
         )
+    raise SurveyInputError(
+        path,
+        f"the file has only {n_records} row; an export has two header rows and then one row per respondent",
+        EXPORT_AGAIN,
+        row=n_records + 1,
+    )
 
 
 def raise_duplicate_column(path: str | Path, key: str, first: int, second: int, header: str) -> None:
