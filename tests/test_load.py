@@ -1,0 +1,153 @@
+"""Reading exports: encodings, delimiters, line endings, .xlsx, header matching, row faults, refusals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import export_factory as ef
+from adass_survey import load
+from adass_survey.codebook import load_codebook
+from adass_survey.errors import SurveyInputError
+from adass_survey.load import column_specs, read_export
+
+CB = load_codebook()
+
+
+@pytest.fixture
+def rows():
+    return ef.export_rows(CB, n=8, seed=3)
+
+
+def _expected_frame(rows):
+    keys = [s.key for s in column_specs(CB)]
+    return pd.DataFrame([dict(zip(keys, r)) for r in rows[2:]])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "newline", "reported"),
+    [
+        ("cp1252", ",", "\r\n", "cp1252"),
+        ("utf-8", ",", "\n", "utf-8"),
+        ("utf-8-sig", ";", "\r\n", "utf-8-sig"),
+        ("cp1252", ";", "\n", "cp1252"),
+    ],
+)
+def test_csv_variants_read_the_same_cells(tmp_path, rows, encoding, delimiter, newline, reported):
+    rows[2][ef.column_index(CB, "market_shaping")] = "Café – £18 per hour, “brokered”"
+    path = ef.write_export(tmp_path / "x.csv", rows, encoding, delimiter, newline)
+    raw = read_export(path, CB)
+    assert (raw.encoding, raw.delimiter) == (reported, delimiter)
+    expected = _expected_frame(rows)
+    got = raw.frame[expected.columns].astype(object)
+    # a quoted CRLF inside a field is kept as written; the writer used `newline` there too
+    assert got.map(lambda v: v.replace("\r\n", "\n")).equals(expected.map(lambda v: v.replace("\r\n", "\n")))
+    assert raw.unknown_columns == [] and raw.row_faults == []
+
+
+def test_source_row_counts_physical_lines_of_quoted_newlines(tmp_path, rows):
+    rows[2:] = [[c.replace("\n", " ") for c in r] for r in rows[2:]]
+    rows[3][ef.column_index(CB, "market_shaping")] = "first\nsecond\nthird"
+    raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    assert raw.frame["source_row"].tolist()[:4] == [3, 4, 7, 8]
+
+
+def test_fast_path_equals_exact_path(tmp_path, rows, monkeypatch):
+    rows[4][ef.column_index(CB, "market_shaping")] = 'quoted "inner", and\r\na second line'
+    path = ef.write_export(tmp_path / "x.csv", rows)
+    exact = read_export(path, CB)
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    calls = []
+    original = load._fast_parse
+    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(1) or original(*a))
+    fast = read_export(path, CB)
+    assert calls and fast.frame.attrs == {}
+    pd.testing.assert_frame_equal(
+        fast.frame.astype(object).reset_index(drop=True), exact.frame.astype(object).reset_index(drop=True)
+    )
+
+
+def test_fast_path_falls_back_on_ragged_rows(tmp_path, rows, monkeypatch):
+    rows[3].append("surplus")
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    assert [f.source_row for f in raw.row_faults] == [raw.frame["source_row"].iloc[1]]
+    assert raw.row_faults[0].reason.startswith(load.ROW_FAULT_SURPLUS)
+
+
+def test_xlsx_export_reads_like_csv(tmp_path, rows):
+    raw = read_export(ef.write_xlsx(tmp_path / "x.xlsx", rows), CB)
+    assert raw.encoding == "xlsx"
+    expected = _expected_frame(rows)
+    assert raw.frame[expected.columns].values.tolist() == expected.values.tolist()
+    assert raw.frame["source_row"].tolist() == list(range(3, 3 + len(rows) - 2))
+
+
+def test_headers_match_ignoring_case_space_and_order_and_extras_are_listed(tmp_path, rows):
+    rows = [r + [x] for r, x in zip(rows, ["Notes", "", *["n"] * (len(rows) - 2)])]
+    rows[0] = [f"  {h.upper()}  " for h in rows[0]]
+    order = [0, *range(len(rows[0]) - 1, 0, -1)]
+    rows = [[r[j] for j in order] for r in rows]
+    raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    assert raw.unknown_columns == ["NOTES"]
+    assert set(raw.columns_found) == {s.key for s in column_specs(CB)}
+    assert raw.frame["respondent_id"].tolist() == [str(i) for i in range(1, 9)]
+
+
+def test_trailing_blank_lines_and_blank_rows_are_noted_not_kept(tmp_path, rows):
+    rows.insert(4, [""] * len(rows[0]))
+    path = ef.write_export(tmp_path / "x.csv", rows)
+    path.write_bytes(path.read_bytes() + b"\r\n\r\n")
+    raw = read_export(path, CB)
+    assert len(raw.frame) == 8
+    assert any("blank row" in n for n in raw.notes) and any("trailing blank line" in n for n in raw.notes)
+
+
+def test_missing_fields_and_truncated_last_line_are_row_faults(tmp_path, rows):
+    rows[2:] = [[c.replace("\n", " ") for c in r] for r in rows[2:]]
+    rows[3] = rows[3][:10]
+    text = ef.to_csv_text(rows)
+    path = tmp_path / "x.csv"
+    body = text.rstrip("\r\n")
+    last_line = body.rfind("\n") + 1
+    path.write_bytes(body[: last_line + (len(body) - last_line) // 3].encode("cp1252"))
+    raw = read_export(path, CB)
+    reasons = {f.source_row: f.reason.split(":")[0] for f in raw.row_faults}
+    assert reasons == {4: load.ROW_FAULT_MISSING, 10: load.ROW_FAULT_TRUNCATED}
+
+
+def test_control_characters_are_row_faults(tmp_path, rows):
+    rows[5][ef.column_index(CB, "market_shaping")] = "bad\x0bvalue"
+    raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    assert [(f.column, f.reason.split(":")[0]) for f in raw.row_faults] == [("market_shaping", load.ROW_FAULT_CONTROL)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\r\n  \r\n", "empty"),
+        (b"Respondent ID,Region\r\n1,\x00\x00", "binary"),
+        (b"\x81\x8d\x8f\x90\x9d" * 3, "cannot be read as text"),
+        (b"<html><body>Error 500</body></html>", "web page"),
+        (b"PK\x03\x04garbage", "cannot be opened"),
+    ],
+)
+def test_unreadable_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(SurveyInputError, match=message) as error:
+        read_export(path, CB)
+    assert "x.csv" in str(error.value)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(SurveyInputError, match="does not exist"):
+        read_export(tmp_path / "nope.csv", CB)
+
+
+def test_duplicate_question_column_is_refused(tmp_path, rows):
+    rows = [r + [r[ef.column_index(CB, "strategy")]] for r in rows]
+    with pytest.raises(SurveyInputError, match="appears twice") as error:
+        read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    assert error.value.column == CB["strategy"].header
