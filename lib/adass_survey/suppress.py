@@ -715,7 +715,6 @@ def audit_views(views: Iterable[View], policy: DisclosurePolicy | None = None) -
     for view in views:
         by_question.setdefault(view.table.question_id, []).append(view)
     for group in by_question.values():
-        cells = {id(v): None for v in group}
         cell_of = {}
         for view in group:
             c, lines = _cells(view.table)
@@ -734,4 +733,3 @@ def audit_views(views: Iterable[View], policy: DisclosurePolicy | None = None) -
                 union = frozenset().union(*(c.members for c in children)) if children else frozenset()
                 if children and union == parent.members and sum(len(c.members) for c in children) == len(union):
                     _check_partition(parent, children, {v: cell_of[id(v)] for v in [parent, *children]}, policy)
-        del cells

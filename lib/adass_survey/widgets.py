@@ -187,12 +187,16 @@ class FilterPanel(w.VBox):
         self._draw(respondents, themes, selection)
 
     def base_text(self, selection: dict, base: int) -> str:
-        """The live base label, e.g. "Showing 17 county councils (n = 17)"."""
-        if self.plan.message(selection) and self.policy.is_small(base):
-            return f"Showing {selection_label(selection, self.all_dims)}: fewer than {self.policy.threshold} councils"
+        """The live base label, e.g. "Showing 17 county councils (n = 17)".
+
+        The size of a withheld group is not given: it could itself reveal a small group.
+        """
+        label = selection_label(selection, self.all_dims)
+        if self.plan.withheld[self.plan.index(selection)]:
+            return f"Selected: {label} (number of councils not shown)"
         if not selection:
             return f"Showing all {base} councils (n = {base})"
-        return f"Showing {base} {selection_label(selection, self.all_dims)} (n = {base})"
+        return f"Showing {base} {label} (n = {base})"
 
     def _draw(self, respondents: pd.DataFrame, themes: pd.DataFrame, selection: dict) -> None:
         self.output.outputs = ()
