@@ -1,0 +1,357 @@
+"""The building blocks of one report-section notebook, so notebooks stay thin.
+
+A section notebook reads like a short report section: the question, the figures the report
+published (each reproduced from the data with its base and a Wilson interval), a table and chart,
+filters, what the free text says, caveats. Each function here returns something a notebook cell
+displays; each has a plain-text form that nbval compares.
+
+Every dashboard view is computed from tables that have already been through the disclosure policy
+(:func:`adass_survey.suppress.suppress_views`), so a reader's kernel holds no unsuppressed cell of a
+filtered group.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from . import SYNTHETIC_NOTICE
+from .codebook import load_codebook
+from .display import Rich, chart_html
+from .downloads import csv_download_link, xlsx_download_link
+from .groups import selection_label
+from .plot import bar_chart, likert_chart, theme_chart
+from .published import load_errata, load_figures
+from .suppress import DisclosurePolicy, plan_views, selection_key, suppress_views
+from .tabulate import figure_with_base, format_count_percent, frequency_table, multi_table, theme_table
+
+ILLUSTRATIVE = "Illustrative (synthetic data): the report never printed this breakdown."
+DIMENSIONS = ("council_type", "region_group")
+
+
+def _in_section(sections: pd.Series, section: str) -> pd.Series:
+    section = str(section)
+    return (sections == section) | sections.str.startswith(section + ".")
+
+
+_RECONCILED: dict[int, tuple[object, pd.DataFrame]] = {}
+
+
+def _reconciled(survey) -> pd.DataFrame:
+    from .reconcile import reconcile
+
+    cached = _RECONCILED.get(id(survey))
+    if cached is None or cached[0] is not survey:
+        cached = (survey, reconcile(survey))
+        _RECONCILED[id(survey)] = cached
+    return cached[1]
+
+
+def section_figures(survey, section: str) -> pd.DataFrame:
+    """The published figures of a report section, each recomputed from the data.
+
+    Parameters
+    ----------
+    survey : from :func:`adass_survey.data.load_survey`
+    section : report section, e.g. ``"7"`` (all of 7.x) or ``"7.1"``
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`adass_survey.reconcile.reconcile` for the section, with the report's quote.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> figures = section_figures(load_survey(), "7.1")
+    >>> figures[["id", "published_count", "reproduced_count", "status"]].values.tolist()
+    [['F07-01', 52, 52, 'reproduced'], ['F07-02', 6, 6, 'reproduced']]
+    """
+    result = _reconciled(survey)
+    quotes = load_figures().set_index("id")["quote"]
+    rows = result[_in_section(result["section"].astype(str), section)].copy()
+    rows["quote"] = rows["id"].map(quotes)
+    return rows.reset_index(drop=True)
+
+
+def _status_text(row) -> str:
+    if row["status"] == "reproduced":
+        return "reproduced"
+    if row["status"] == "erratum":
+        return f"reproduced with a listed erratum ({row['erratum_id']})"
+    return "NOT reproduced"
+
+
+def _published_text(row) -> str:
+    count, pct = row["published_count"], row["percent_printed"]
+    if pd.isna(count):
+        return f"a vague quantifier ({row['check'].replace('_', ' ')})"
+    return f"{int(count)}" + ("" if pd.isna(pct) else f" ({int(pct)}%)")
+
+
+def headlines(survey, section: str) -> Rich:
+    """The figures the report printed for a section, each with its reproduction, base and interval.
+
+    The published numbers are real national aggregates and are shown as published, even below the
+    disclosure threshold (the report printed them).
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> print(repr(headlines(load_survey(), "7.1")).splitlines()[1])
+    - F07-01 (7.1) "52 (90%) of respondents have some form of restriction" | published 52 (90%) | data: 52 of 58 councils (90%, 95% CI 79% to 95%) | reproduced
+    """
+    rows = section_figures(survey, section)
+    lines, items = [f"Published figures of section {section}, recomputed from the data:"], []
+    for _, row in rows.iterrows():
+        data = figure_with_base(int(row["reproduced_count"]), int(row["reproduced_base"]))
+        line = (f'- {row["id"]} ({row["section"]}) "{row["quote"]}" | published {_published_text(row)} | '
+                f"data: {data} | {_status_text(row)}")
+        lines.append(line)
+        items.append(
+            f'<li><q>{escape(row["quote"])}</q> <span class="adass-published">published: '
+            f"{escape(_published_text(row))}</span>; from the data: <strong>{escape(data)}</strong> "
+            f'<span class="adass-status adass-{row["status"]}">{escape(_status_text(row))}</span> '
+            f'<small>[{escape(row["id"])}, section {escape(str(row["section"]))}]</small></li>'
+        )
+    if rows.empty:
+        lines.append("- The report prints no count for this section.")
+        items.append("<li>The report prints no count for this section.</li>")
+    html = (
+        '<section class="adass-headlines"><h3>What the report published</h3>'
+        "<p>Each figure as printed in the report (real, national), and the same figure recomputed from "
+        "the synthetic respondent data, with its base and a 95% Wilson interval.</p>"
+        f"<ul>{''.join(items)}</ul></section>"
+    )
+    return Rich(html, "\n".join(lines))
+
+
+def _table_for(respondents: pd.DataFrame, themes: pd.DataFrame, question_id: str) -> pd.DataFrame:
+    question = load_codebook()[question_id]
+    if question.type == "text":
+        return theme_table(themes, respondents, question_id)
+    if question.type == "multi":
+        return multi_table(respondents, question_id)
+    return frequency_table(respondents, question_id)
+
+
+def _chart_for(table, question_id: str, title: str, n: int | None):
+    question = load_codebook()[question_id]
+    if question.type == "text":
+        return theme_chart(table, title, n=n)
+    if question.type == "likert5":
+        return likert_chart(table, title, n=n)
+    return bar_chart(table, title, n=n)
+
+
+def _published_categories(question_id: str) -> set[str]:
+    figures = load_figures()
+    exact = figures[(figures["question"] == question_id) & (figures["check"] == "exact")]
+    return set(exact["category"])
+
+
+def is_published_table(table: pd.DataFrame, question_id: str) -> bool:
+    """True when every non-zero cell of a national table is a count the report printed.
+
+    Such a table is shown as published (real national figures); any other table goes through the
+    disclosure policy like every filtered view.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> r = load_survey().respondents
+    >>> is_published_table(frequency_table(r, "dp_restrictions"), "dp_restrictions")
+    True
+    >>> is_published_table(frequency_table(r, "outcomes_monitored"), "outcomes_monitored")
+    False
+    """
+    published = _published_categories(question_id)
+    shown = set(table.loc[table["count"] > 0, "category"])
+    return bool(shown) and shown <= published
+
+
+def _file_stem(question_id: str, selection: dict) -> str:
+    parts = [question_id] + [f"{k}-{v}" for k, v in selection_key(selection)]
+    return "adass-2011_" + "_".join(parts)
+
+
+def view_html(table, chart, selection: dict) -> Rich:
+    """One view: caption line, chart with its accessible table, and download links."""
+    if not table.shown:
+        return Rich(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
+    who = "all responding councils" if not selection else selection_label(selection)
+    status = ("As published in the report (real national figures)." if table.is_published
+              else ILLUSTRATIVE if selection else "From the synthetic respondent data.")
+    stem = _file_stem(table.question_id, selection)
+    links = (f'<p class="adass-downloads">Download this table: {csv_download_link(table, stem + ".csv")} · '
+             f"{xlsx_download_link(table, stem + '.xlsx', title=chart.title)}</p>")
+    html = (f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong> '
+            f"Showing {escape(who)} (n = {table.base}).</p>{chart_html(chart)}{links}</div>")
+    text = f"{chart.title} | {who} (n = {table.base}) | {status}"
+    return Rich(html, text)
+
+
+class QuestionViews:
+    """Every filter view of one question, suppressed together before anything is shown.
+
+    Parameters
+    ----------
+    survey : from :func:`adass_survey.data.load_survey`
+    question_id : codebook question id
+    title : statement title of the chart (the finding)
+    dimensions : filter dimensions
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    >>> views.table({}).is_published
+    True
+    >>> views.table({"council_type": "county"}).display["Councils"].tolist()  # a small "no" hides its "yes" too
+    ['[c]', '[c]', '0']
+    """
+
+    def __init__(self, survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS,
+                 policy: DisclosurePolicy | None = None):
+        self.question_id = question_id
+        self.title = title
+        self.policy = policy or DisclosurePolicy.from_env()
+        respondents, themes = survey.respondents, survey.themes
+        national = _table_for(respondents, themes, question_id)
+        published = is_published_table(national, question_id)
+        self.plan = plan_views(respondents, dimensions, self.policy)
+
+        def make_table(group: pd.DataFrame) -> pd.DataFrame:
+            return _table_for(group, themes[themes["respondent_id"].isin(group["respondent_id"])], question_id)
+
+        self._tables = suppress_views(self.plan, respondents, make_table, published_national=published,
+                                      policy=self.policy, title=title)
+
+    def table(self, selection: dict):
+        """The suppressed table of one selection."""
+        return self._tables[selection_key(selection)]
+
+    def render(self, selection: dict) -> Rich:
+        """The view of one selection: status, chart, accessible table, downloads."""
+        table = self.table(selection)
+        n = table.base
+        return view_html(table, _chart_for(table, self.question_id, self.title, n), selection)
+
+    def all_tables(self) -> dict:
+        """Every suppressed table by selection key (for audits and tests)."""
+        return dict(self._tables)
+
+
+class Explorer:
+    """A filter panel with its default view, displayable anywhere.
+
+    A live page (JupyterLab, Voilà) shows the panel; a page without a kernel (nbconvert, the static
+    export) shows the default view, the national table and chart, from the same output.
+
+    Attributes
+    ----------
+    panel : the :class:`adass_survey.widgets.FilterPanel`
+    views : the :class:`QuestionViews` it draws from
+    """
+
+    def __init__(self, panel, views: QuestionViews):
+        self.panel = panel
+        self.views = views
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.panel._repr_mimebundle_(include=include, exclude=exclude) or {}
+        default = self.views.render({})
+        bundle["text/html"] = default.html
+        bundle["text/plain"] = f"Filter panel (council type, region group). Default view: {default.text}"
+        return bundle
+
+
+def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS) -> Explorer:
+    """A filter panel over one question: council type and region group, with the resulting base.
+
+    The national view comes first; a filtered view is illustrative (synthetic data) and goes through
+    the disclosure policy together with every other view, so no small group can be worked out.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> explorer = explore(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    >>> explorer.panel.select(council_type="county")
+    >>> explorer.panel.base_label.value
+    'Showing 17 county councils (n = 17)'
+    """
+    from .widgets import FilterPanel
+
+    views = QuestionViews(survey, question_id, title, dimensions)
+    panel = FilterPanel(survey, dimensions, render=lambda _r, _t, selection: views.render(selection))
+    return Explorer(panel, views)
+
+
+def national_view(survey, question_id: str, title: str) -> Rich:
+    """The national table and chart of one question (no filter), for a static page.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> national_view(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    Nine in ten councils restrict direct payments | all responding councils (n = 58) | As published in the report (real national figures).
+    """
+    return QuestionViews(survey, question_id, title, dimensions=("council_type",)).render({})
+
+
+def example_answers(survey, question_id: str, themes_wanted: list[str] | None = None, k: int = 3) -> Rich:
+    """A few free-text answers per theme, screened for identifying words, marked synthetic.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> out = example_answers(load_survey(), "risk_management", ["risk_panels"], k=1)
+    >>> repr(out).startswith("Example answers (synthetic")
+    True
+    """
+    from .redact import example_answers as pick
+
+    question = load_codebook()[question_id]
+    labels = question.theme_labels()
+    wanted = themes_wanted or [t.code for t in question.frame]
+    blocks, lines = [], [f"Example answers (synthetic, screened for identifying words) to: {question.header}"]
+    for theme in wanted:
+        answers = pick(survey.themes, survey.respondents, question_id, theme, k=k)
+        if not answers:
+            continue
+        lines.append(f"{labels.get(theme, theme)}: {len(answers)} example(s)")
+        quoted = "".join(f"<li><q>{escape(a)}</q></li>" for a in answers)
+        blocks.append(f"<h4>{escape(labels.get(theme, theme))}</h4><ul>{quoted}</ul>")
+    html = (f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
+            f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>")
+    return Rich(html, "\n".join(lines))
+
+
+def caveats(section: str, extra: list[str] | None = None) -> Rich:
+    """The caveats of a section: self-selection, synthetic data, small bases, and its errata.
+
+    Examples
+    --------
+    >>> print(repr(caveats("1.6")).splitlines()[-1][:26])
+    - Erratum E02 (1.6): 58 of
+    """
+    items = [
+        "Self-selected sample: 58 of 152 councils chose to answer (38%; the report prints 33%, erratum E02). "
+        "Councils that answered may be further ahead than those that did not.",
+        SYNTHETIC_NOTICE,
+        "Small bases: with 58 councils, one council is almost 2 percentage points; intervals are wide. "
+        "Counts below 5 in any breakdown are shown as [c].",
+    ] + list(extra or [])
+    errata = load_errata()
+    touching = errata[_in_section(errata["section"].astype(str), section)]
+    for _, row in touching.iterrows():
+        items.append(f"Erratum {row['id']} ({row['section']}): {row['problem']}"
+                     + (f" Reading used: {row['reading']}" if isinstance(row["reading"], str) and row["reading"] else ""))
+    html = "<section class=\"adass-caveats\"><h3>Caveats</h3><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul></section>"
+    return Rich(html, "Caveats:\n" + "\n".join(f"- {i}" for i in items))
+
+
+def count_percent(count: int, base: int) -> str:
+    """Report-style "55 (95%)" (re-exported for notebooks)."""
+    return format_count_percent(count, base)
