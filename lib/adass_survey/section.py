@@ -119,10 +119,7 @@ def headlines(survey, section: str) -> Rich:
         lines.append("- The report prints no count for this section.")
         items.append("<li>The report prints no count for this section.</li>")
     html = (
-        '<section class="adass-headlines"><h3>What the report published</h3>'
-        "<p>Each figure as printed in the report (real, national), and the same figure recomputed from "
-        "the synthetic respondent data, with its base and a 95% Wilson interval.</p>"
-        f"<ul>{''.join(items)}</ul></section>"
+        f'<section class="adass-headlines"><ul>{"".join(items)}</ul></section>'
     )
     return Rich(html, "\n".join(lines))
 
