@@ -5,10 +5,13 @@ One page load per notebook (module-scoped fixture ``rendered``) feeds several ch
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 
 import pytest
+from pathlib import Path
 
 from .conftest import (
     Traffic,
@@ -43,6 +46,8 @@ class Rendered:
     hosts: list[str] = field(default_factory=list)
     header: dict = field(default_factory=dict)
     print_view: dict = field(default_factory=dict)
+    filter_change: dict | None = None
+    download: dict | None = None
 
 
 def _print_view(page) -> dict:
@@ -68,6 +73,56 @@ def _print_view(page) -> dict:
     )
     page.emulate_media(media="screen")
     return view
+
+
+SNAPSHOT = """() => ({
+  charts: [...document.images].map(i => i.src.length + ':' + i.src.slice(-64)),
+  base: document.body.innerText.split('\\n').filter(line => /\\bbase\\b|\\(n = \\d+\\)/i.test(line)),
+})"""
+
+
+def _change_first_filter(page) -> dict | None:
+    """Choose the second option of the page's first dropdown; return the charts and base lines before and after."""
+    dropdowns = page.locator(".widget-dropdown select")
+    if dropdowns.count() == 0:
+        return None
+    dropdown = dropdowns.first
+    options = dropdown.locator("option").all_inner_texts()
+    if len(options) < 2:
+        return None
+    before = page.evaluate(SNAPSHOT)
+    current = dropdown.evaluate("s => s.options[s.selectedIndex].text")
+    chosen = options[1] if current == options[0] else options[0]
+    dropdown.select_option(label=chosen)
+    after = before
+    for _ in range(100):
+        page.wait_for_timeout(200)
+        after = page.evaluate(SNAPSHOT)
+        if after["charts"] != before["charts"] and after["base"] != before["base"]:
+            break
+    return {"option": chosen, "before": before, "after": after}
+
+
+def _download_first_csv(page) -> dict | None:
+    """Click the page's first CSV download link; return the file's rows and the table shown beside it."""
+    links = page.locator("a[download$='.csv']")
+    if links.count() == 0:
+        return None
+    link = links.first
+    shown = link.evaluate(
+        """a => {
+          const view = a.closest('.adass-view, .jp-OutputArea-output');
+          const table = view && view.querySelector('table');
+          if (!table) return null;
+          return [...table.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(td => td.innerText.trim()));
+        }"""
+    )
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    return {"filename": download.suggested_filename, "rows": list(csv.DictReader(io.StringIO(text))),
+            "table": shown}
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS)
@@ -103,6 +158,8 @@ def rendered(request, voila_server, browser) -> Rendered:
             ),
             print_view=_print_view(page),
         )
+        result.download = _download_first_csv(page)
+        result.filter_change = _change_first_filter(page)
     finally:
         page.context.close()
     return result
@@ -172,3 +229,29 @@ def test_entry_page_lists_every_section_in_order(voila_server, browser) -> None:
     assert [link.rsplit("/", 1)[-1] for link in links] == NOTEBOOKS
     assert "Synthetic respondent data" in banner
     assert traffic.external == []
+
+
+def test_filter_change_updates_chart_and_base(rendered: Rendered) -> None:
+    change = rendered.filter_change
+    if change is None:
+        pytest.skip(f"{rendered.notebook} has no dropdown filter")
+    assert change["before"]["charts"], "no chart before the filter change"
+    assert change["after"]["charts"] != change["before"]["charts"], f"chart unchanged after choosing {change['option']}"
+    assert change["before"]["base"], "no line stating the base"
+    assert change["after"]["base"] != change["before"]["base"], f"base text unchanged after choosing {change['option']}"
+
+
+def test_download_link_gives_the_rows_shown(rendered: Rendered) -> None:
+    download = rendered.download
+    if download is None:
+        pytest.skip(f"{rendered.notebook} has no CSV download")
+    rows, table = download["rows"], download["table"]
+    assert download["filename"].endswith(".csv")
+    assert rows, "the downloaded CSV has no rows"
+    assert table, "no table is shown beside the download link"
+    assert len(rows) == len(table), f"{len(rows)} rows downloaded, {len(table)} shown"
+    shown_text = " ".join(" ".join(row) for row in table)
+    for row in rows:
+        assert row["count"] in shown_text.split() or row["count"] in shown_text, f"count {row['count']} not shown"
+    assert "synthetic" in " ".join(r.get("status", "") for r in rows) or "published" in " ".join(
+        r.get("status", "") for r in rows)

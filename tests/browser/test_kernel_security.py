@@ -18,8 +18,8 @@ from .conftest import (
 )
 
 SEND_OVER_KERNEL_WEBSOCKET = """
-async ([kernelId, code]) => {
-  const ws = new WebSocket(`ws://${location.host}/api/kernels/${kernelId}/channels?session_id=probe${Date.now()}`);
+async ([channelsUrl, code]) => {
+  const ws = new WebSocket(`${channelsUrl}${channelsUrl.includes('?') ? '&' : '?'}session_id=probe${Date.now()}`);
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
   const seen = [];
   ws.onmessage = event => {
@@ -51,12 +51,14 @@ def test_execute_request_over_the_kernel_websocket_runs_nothing(voila_server, br
     try:
         page.goto(render_url(voila_server, served_notebooks()[0]))
         wait_for_dashboard(page)
-        seen = page.evaluate(SEND_OVER_KERNEL_WEBSOCKET, [kernel_id_of(page), code])
+        channels = f"ws://127.0.0.1:{voila_server.url.rsplit(':', 1)[1].strip('/')}/api/kernels/{kernel_id_of(page)}/channels"
+        seen = page.evaluate(SEND_OVER_KERNEL_WEBSOCKET, [channels, code])
     finally:
         page.context.close()
     assert "kernel_info_reply" in seen, f"the kernel websocket did not answer at all: {seen}"
     assert "execute_input" not in seen and "execute_reply" not in seen, seen
     assert not marker.exists(), "an execute_request sent by a client ran code in the dashboard's kernel"
+    # test_jupyterlab.py sends the same probe to a JupyterLab kernel, where it must write the file.
 
 
 def _kernel_status(server_url: str, kernel_id: str) -> int:

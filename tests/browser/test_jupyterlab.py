@@ -1,0 +1,101 @@
+"""The notebooks in JupyterLab: a researcher opens one, runs all cells, and gets a chart and a live widget."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
+
+import pytest
+
+from .conftest import (
+    REPO,
+    free_port,
+    notebook_dir,
+    open_page,
+    save_screenshot,
+    served_notebooks,
+    stop_process_group,
+    wait_for_http,
+)
+from .test_kernel_security import SEND_OVER_KERNEL_WEBSOCKET
+
+TOKEN = "adass-browser-test-token"
+
+
+def _notebook_with_widgets() -> str:
+    """Return the first served section (not the landing page) whose source builds a widget."""
+    for name in served_notebooks():
+        text = (notebook_dir() / name).read_text(encoding="utf-8")
+        if not name.startswith("00-") and ("ipywidgets" in text or "adass_survey.widgets" in text or "widgets." in text):
+            return name
+    pytest.skip("no notebook with widgets yet")
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """JupyterLab on a free port with a token, serving a copy of the notebooks (runs never touch the repo)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    folder = tmp / "notebooks"
+    shutil.copytree(notebook_dir(), folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port = free_port()
+    log = tmp / "lab.log"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    command = [str(REPO / ".venv" / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
+               f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, cwd=tmp, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(f"{url}api/status?token={TOKEN}", process, log)
+        yield url, folder
+    finally:
+        stop_process_group(process)
+
+
+def test_run_all_shows_chart_and_live_widget(jupyterlab, browser, tmp_path) -> None:
+    url, folder = jupyterlab
+    notebook = _notebook_with_widgets()
+    page = open_page(browser)
+    try:
+        page.goto(f"{url}lab/tree/{notebook}?token={TOKEN}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+        # JupyterLab renders off-screen cells lazily: wait for the outputs to exist, then bring them into view.
+        page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=120_000)
+        dropdown = page.locator(".jp-OutputArea-output .widget-dropdown select").first
+        dropdown.wait_for(state="attached", timeout=60_000)
+        dropdown.scroll_into_view_if_needed()
+        before = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => i.src)")
+        options = dropdown.locator("option").all_inner_texts()
+        current = dropdown.evaluate("s => s.options[s.selectedIndex].text")
+        dropdown.select_option(label=options[1] if current == options[0] else options[0])
+        after = before
+        for _ in range(100):
+            page.wait_for_timeout(200)
+            after = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => i.src)")
+            if after != before:
+                break
+        save_screenshot(page, f"jupyterlab-{notebook.removesuffix('.ipynb')}")
+
+        # Positive control of the probe in test_kernel_security: in JupyterLab an execute_request does run.
+        with urllib.request.urlopen(f"{url}api/sessions?token={TOKEN}", timeout=10) as response:
+            kernel_id = json.load(response)[0]["kernel"]["id"]
+        marker = tmp_path / "written_by_execute_request.txt"
+        channels = f"ws://{url.split('//', 1)[1]}api/kernels/{kernel_id}/channels?token={TOKEN}"
+        seen = page.evaluate(SEND_OVER_KERNEL_WEBSOCKET, [channels, f"open({str(marker)!r}, 'w').write('x')"])
+    finally:
+        page.context.close()
+    assert before, "no chart image after Run All"
+    assert after != before, "the widget is not live: changing the dropdown did not redraw the chart"
+    assert "execute_reply" in seen and marker.exists(), f"the probe could not execute in JupyterLab: {seen}"
