@@ -72,7 +72,8 @@ def _kernel_status(server_url: str, kernel_id: str) -> int:
 
 def test_kernel_of_a_closed_tab_is_culled_when_idle(browser, tmp_path) -> None:
     # The repository config culls after 10 idle minutes; the same mechanism with seconds here.
-    server = start_voila(tmp_path, extra_args=["--MappingKernelManager.cull_idle_timeout=3",
+    server = start_voila(tmp_path, extra_args=["--VoilaConfiguration.preheat_kernel=False",
+                                               "--MappingKernelManager.cull_idle_timeout=3",
                                                "--MappingKernelManager.cull_interval=1"])
     try:
         page = open_page(browser)
