@@ -17,6 +17,7 @@ from adass_survey.key_messages import (
     load_key_messages,
     message_evidence,
     show_message,
+    thin_evidence,
 )
 from adass_survey.published import load_errata, load_figures, normalise_text, report_path, report_text
 from adass_survey.reconcile import base_mask, category_mask
@@ -145,3 +146,16 @@ def test_docstring_examples():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_thin_evidence_flags_small_bases_vague_quantifiers_and_errata(survey, links):
+    thin = thin_evidence(survey, links).set_index("figure_id")
+    everything = pd.concat([message_evidence(survey, m, links) for m in MESSAGE_IDS]).drop_duplicates("figure_id")
+    for _, row in everything.iterrows():
+        vague = row["published"].startswith("vague") and not row["published"].endswith("(all)")
+        few = row["relation"] == "supports" and 0 < row["reproduced_count"] < 5
+        expected = row["reproduced_base"] < 20 or few or vague or row["status"] != "reproduced"
+        assert (row["figure_id"] in thin.index) == bool(expected), row["figure_id"]
+    assert "E10" in thin.loc["F08-01", "reasons"]
+    assert thin_evidence(survey, links, small_base=1, small_count=0).pipe(
+        lambda t: t["reasons"].str.contains("base of").sum()) == 0

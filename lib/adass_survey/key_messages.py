@@ -241,3 +241,57 @@ def show_message(survey, message_id: str) -> Rich:
         items.append(f"<li>Errata touching this message: {escape(', '.join(errata))}</li>")
     html = f'<section class="adass-key-message"><ul>{"".join(items)}</ul></section>'
     return Rich(html, "\n".join(lines))
+
+
+def _thin_reasons(row, small_base: int, small_count: int) -> list[str]:
+    reasons = []
+    if row["published"].startswith("vague quantifier") and row["published"] != "vague quantifier (all)":
+        quantifier = row["published"].removeprefix("vague quantifier (").removesuffix(")")
+        reasons.append(f"no count printed, only '{quantifier}'")
+    if pd.notna(row["reproduced_base"]) and row["reproduced_base"] < small_base:
+        reasons.append(f"base of {int(row['reproduced_base'])} councils")
+    leans = row["relation"] == "supports" and pd.notna(row["reproduced_count"])
+    if leans and 0 < row["reproduced_count"] < small_count:
+        reasons.append(f"rests on {int(row['reproduced_count'])} council{'s' if row['reproduced_count'] != 1 else ''}")
+    if row["status"] != "reproduced":
+        reasons.append(f"differs from the print ({row['erratum_id'] or 'not reproduced'})")
+    return reasons
+
+
+def thin_evidence(survey, links: pd.DataFrame | None = None, small_base: int = 20, small_count: int = 5) -> pd.DataFrame:
+    """The linked figures a key message should not lean on too hard, and why.
+
+    A figure is thin when the report printed no count for it (a vague quantifier such as "most";
+    "all" counts as a count), when its base is small, when a supporting figure rests on a few
+    councils, or when it differs from the print (an erratum).
+
+    Parameters
+    ----------
+    survey : from :func:`adass_survey.data.load_survey`
+    links : optional table from :func:`load_key_messages`
+    small_base : a base below this is small (default 20 councils)
+    small_count : a count below this is small (default 5, the disclosure threshold)
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``message_id, figure_id, relation, quote, reasons`` (reasons joined by ``; ``).
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> thin = thin_evidence(load_survey()).set_index("figure_id")
+    >>> thin.loc["F10-08", "reasons"]
+    'base of 13 councils'
+    >>> "F10-01" in thin.index
+    False
+    """
+    links = load_key_messages() if links is None else links
+    rows = []
+    for message_id in MESSAGE_IDS:
+        for _, row in message_evidence(survey, message_id, links).iterrows():
+            reasons = _thin_reasons(row, small_base, small_count)
+            if reasons:
+                rows.append({"message_id": message_id, "figure_id": row["figure_id"], "relation": row["relation"],
+                             "quote": row["quote"], "reasons": "; ".join(reasons)})
+    return pd.DataFrame(rows, columns=["message_id", "figure_id", "relation", "quote", "reasons"])
