@@ -11,6 +11,7 @@ from adass_survey.cohort import (
     cohort_table,
     council_type_reconciliation,
     rates_view,
+    reconciliation_view,
     response_rate_chart,
     response_rates,
     table_view,
@@ -111,3 +112,18 @@ def test_table_views_have_caption_and_text(survey):
     assert "County council | 17 | 27 | 63%" in text
     html = table_view(pd.DataFrame({"A": ["x<y"], "B": [1]}), "Cap", ["note"])._repr_html_()
     assert "<caption>Cap</caption>" in html and "x&lt;y" in html and 'scope="row"' in html
+
+
+def test_reconciliation_view_shows_both_totals():
+    text = repr(reconciliation_view())
+    assert "Borough/unitary (as printed) | 34 | Unitary council | 24 | 56" in text
+    assert "Total | 68 | Total | 58 | 152" in text
+
+
+def test_docstring_examples():
+    import doctest
+
+    import adass_survey.cohort as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

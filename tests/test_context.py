@@ -96,3 +96,12 @@ def test_median_by_type_withholds_small_groups():
     assert table.at["County council", "Median (nearest 1,000)"] == "18,000"
     assert table.at["Metropolitan council", "Median (nearest 1,000)"] == "[c]"
     assert table.at["Metropolitan council", "Councils giving a number"] == "[c]"
+
+
+def test_docstring_examples():
+    import doctest
+
+    import adass_survey.context as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -271,5 +271,25 @@ def response_rate_chart(survey, by: str, title: str):
            f"highest first. " + "; ".join(parts) + f". England: {england['respondents']} of {england['councils']} "
            f"({_pct(england['rate'])}).")
     chart = bar_chart(table, title, n=int(england["councils"]), alt_text=alt, error_bars=True)
-    chart.figure.axes[0].set_xlabel("Response rate (percentage of councils invited)")
+    ax = chart.figure.axes[0]
+    for label, high in zip(ax.texts[: len(bars)], bars["ci_high"]):  # value labels clear of the interval
+        label.set_x(float(high) + 1.5)
+    ax.set_xlabel("Response rate (percentage of councils invited), with 95% interval")
     return chart
+
+
+def reconciliation_view() -> Rich:
+    """The council types as published beside the reading used, with erratum E01 spelled out.
+
+    Examples
+    --------
+    >>> print(repr(reconciliation_view()).splitlines()[-2])
+    Total | 68 | Total | 58 | 152
+    """
+    table = council_type_reconciliation()
+    shown = pd.DataFrame({
+        "As printed": table["published_label"], "Printed count": table["published"],
+        "As read": table["read_label"], "Read count": table["read"], "Councils in 2011 (as read)": table["councils"],
+    })
+    notes = (f"Erratum E01: {table.attrs['erratum']}",)
+    return table_view(shown, "Responding councils by type: as printed in the report and as read", notes)

@@ -140,16 +140,25 @@ def context_view(section: str, caption: str) -> Rich:
     Examples
     --------
     >>> print(repr(context_view("4.5", "Quoted costs")).splitlines()[2])
-    C33 | unit cost saving against three neighbouring authorities | 150 GBP per person | "£150 per person cheaper than services in three neighbouring authorities"
+    C33 | unit cost saving against three neighbouring authorities | £150 per person | "£150 per person cheaper than services in three neighbouring authorities"
     """
     rows = context_figures(section)
 
     def value(row) -> str:
         v = row["value"]
-        if row["unit"] == "year":
-            return str(int(v))
+        unit = row["unit"]
         number = f"{int(v):,}" if float(v).is_integer() else f"{v:g}"
-        return f"{number} {row['unit']}"
+        if unit == "year":
+            return str(int(v))
+        if unit == "share":
+            return f"{round_half_up(100 * v)}%"
+        if unit == "percent":
+            return f"{number}%"
+        if unit == "ratio":
+            return f"{number} times"
+        if unit.startswith("GBP"):
+            return f"£{number}{unit[3:]}"
+        return f"{number} {unit}"
 
     shown = pd.DataFrame({
         "Id": rows["id"], "What": rows["figure"], "Value": rows.apply(value, axis=1),
