@@ -580,7 +580,15 @@ def suppress_views(
     if published_national:
         forced[(-1,) * len(shape)] = True
     kind = tables[national_key].attrs["kind"]
-    mask = protect(grids, policy.threshold, lattice_ndim=len(shape), kind=kind, forced=forced, withheld=plan.withheld)
+    answered = _answered_grid(plan, tables)
+    withheld = plan.withheld.copy()
+    while True:  # hiding a base can expose a "not answered" count and the other way round: repeat until stable
+        withheld = _answered_withheld(answered, plan.withheld, withheld, policy.threshold)
+        mask = protect(grids, policy.threshold, lattice_ndim=len(shape), kind=kind, forced=forced, withheld=withheld)
+        base_hidden = _base_hidden(mask, len(shape), kind)
+        if not (base_hidden & ~withheld).any():
+            break
+        withheld |= base_hidden
     out = {}
     for key, table in tables.items():
         published = published_national and key == national_key
@@ -589,6 +597,41 @@ def suppress_views(
             message=plan.messages.get(key), published=published,
         )
     return out
+
+
+def _answered_grid(plan: ViewPlan, tables: dict[tuple, pd.DataFrame]) -> np.ndarray:
+    """Per selection: [answered (the table's base), not answered, group size]."""
+    grid = np.zeros(plan.withheld.shape + (3,), dtype=np.int64)
+    for key, table in tables.items():
+        size = len(plan.members[key])
+        base = int(table["base"].iloc[0]) if len(table) else 0
+        grid[plan.index(dict(key))] = (base, size - base, size)
+    return grid
+
+
+def _answered_withheld(answered: np.ndarray, plan_withheld: np.ndarray, withheld: np.ndarray, threshold: int) -> np.ndarray:
+    """Selections to withhold so no "not answered" count (group size minus base) is small or derivable.
+
+    The filter panel states each shown group's size, and a view states its base, so their difference
+    (councils in the group that did not answer; for a multi-choice or free-text question the base
+    is those who answered) is a figure a reader sees. It is protected like a category: small, or
+    small against everyone (complement), or derivable across groups -> the view is withheld. The
+    national base is shown as it is (it singles out no group) and group sizes shown by the panel
+    stay visible.
+    """
+    lattice_ndim = plan_withheld.ndim
+    forced = np.zeros(answered.shape, dtype=bool)
+    forced[..., 2] = ~plan_withheld
+    forced[(-1,) * lattice_ndim] = True
+    mask = protect(answered, threshold, lattice_ndim=lattice_ndim, kind="additive", forced=forced, withheld=withheld)
+    return withheld | mask[..., 0] | mask[..., 1]
+
+
+def _base_hidden(mask: np.ndarray, lattice_ndim: int, kind: str) -> np.ndarray:
+    """Lattice-shaped flags: the view's base is suppressed (so the view is withheld)."""
+    base_index = tuple(-1 if total else slice(None) for total in _total_axes(kind))
+    hidden = mask[(Ellipsis,) + base_index]
+    return hidden.reshape(mask.shape[:lattice_ndim] + (-1,)).any(axis=-1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -718,6 +761,8 @@ def audit_views(views: Iterable[View], policy: DisclosurePolicy | None = None) -
         cell_of = {}
         for view in group:
             c, lines = _cells(view.table)
+            if view.selection and view.table.shown:  # the panel states the group size beside the view's base
+                c["__not_answered__"] = float(len(view.members) - view.table.base)
             cell_of[id(view)] = c
             _check_alone(view, c, lines, policy)
         for outer, inner in product(group, group):

@@ -1,0 +1,189 @@
+"""Every view every notebook offers, checked for disclosure: alone, by differencing, and all at once.
+
+The views are found in the notebooks themselves: each ``section.explore(survey, "<question>", ...)``
+and ``section.national_view(survey, "<question>", ...)`` call of a code cell, so a new notebook is
+covered without editing this file. For each question: the heuristic audit
+(:func:`adass_survey.suppress.audit_views`), the exact integer-programming audit over all views and
+the filter panel's group sizes (:func:`adass_survey.linear_audit.audit_exact`), the downloads of
+every shown view, and the filter panel's base label for every selection. The last tests show the
+same checks catch a leak.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from adass_survey.data import load_survey
+from adass_survey.downloads import csv_bytes, xlsx_bytes
+from adass_survey.errors import DisclosureError
+from adass_survey.groups import ALL, all_selections
+from adass_survey.linear_audit import audit_exact, panel_sizes
+from adass_survey.section import DIMENSIONS, QuestionViews
+from adass_survey.suppress import SUPPRESSED, DisclosurePolicy, View, audit_views, selection_key, views_of
+from adass_survey.tabulate import frequency_table, theme_table
+from adass_survey.widgets import FilterPanel
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+VIEW_FUNCTIONS = {"explore": DIMENSIONS, "national_view": ("council_type",)}
+
+
+def offered_views(source: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(function, question id, dimensions) of every view call in a code cell's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a cell with IPython magics: fall back to the lines that parse
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in VIEW_FUNCTIONS and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+            dims = VIEW_FUNCTIONS[name]
+            for kw in node.keywords:
+                if kw.arg == "dimensions":
+                    dims = tuple(ast.literal_eval(kw.value))
+            if len(node.args) >= 4:
+                dims = tuple(ast.literal_eval(node.args[3]))
+            found.append((name, node.args[1].value, dims))
+    return found
+
+
+def notebook_views() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(notebook, question id, dimensions) for every view offered by any notebook."""
+    out = []
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                for _, question, dims in offered_views("".join(cell["source"])):
+                    out.append((path.name, question, dims))
+    return sorted(set(out))
+
+
+OFFERED = notebook_views()
+QUESTIONS = sorted({(q, dims) for _, q, dims in OFFERED})
+
+
+@lru_cache(maxsize=1)
+def survey():
+    return load_survey()
+
+
+@lru_cache(maxsize=None)
+def question_views(question: str, dims: tuple[str, ...]) -> QuestionViews:
+    return QuestionViews(survey(), question, "Title", dims)
+
+
+def test_the_parser_finds_views_in_cells():
+    source = 'x = 1\nsection.explore(survey, "dp_restrictions", "T")\nsection.national_view(survey, "strategy", "T")'
+    assert offered_views(source) == [("explore", "dp_restrictions", DIMENSIONS), ("national_view", "strategy", ("council_type",))]
+    assert offered_views('%matplotlib inline\nexplore(s, "market_rating", "T", ("region_group",))') == [
+        ("explore", "market_rating", ("region_group",))]
+
+
+def test_the_notebooks_offer_views():
+    assert any(nb.startswith("07-") for nb, _, _ in OFFERED), "notebook 07 offers filter views; the parser found none"
+
+
+@pytest.mark.parametrize(("question", "dims"), QUESTIONS, ids=[f"{q}-{'+'.join(d)}" for q, d in QUESTIONS])
+def test_no_view_reveals_a_small_count(question, dims):
+    views = question_views(question, dims)
+    tables = views.all_tables()
+    assert len(tables) == len(all_selections(dims))  # every combination the panel offers
+    audit_views(views_of(views.plan, tables))
+    bounds = audit_exact(tables, panel_sizes(views.plan))
+    assert bounds, "the exact audit looked at no hidden figure"
+
+
+@pytest.mark.parametrize(("question", "dims"), QUESTIONS, ids=[f"{q}-{'+'.join(d)}" for q, d in QUESTIONS])
+def test_downloads_hold_only_what_the_page_shows(question, dims):
+    for key, table in question_views(question, dims).all_tables().items():
+        if not table.shown:
+            with pytest.raises(ValueError):
+                csv_bytes(table)
+            continue
+        page = table.display["Councils"].tolist()
+        csv = pd.read_csv(io.BytesIO(csv_bytes(table)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert csv["count"].tolist() == page, key
+        assert set(csv["base"]) == {str(table.base)}, key
+        if key in ((), (("council_type", "county"),)):  # spreadsheets are slow to write: national and one group
+            sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table)))["Table_1"]
+            rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+            header = next(i for i, row in enumerate(rows) if "Count" in row)
+            col = rows[header].index("Count")
+            counts = [str(r[col]) for r in rows[header + 1:] if r[col] is not None]
+            assert counts == page, key
+
+
+@pytest.mark.parametrize("dims", sorted({d for _, d in QUESTIONS}))
+def test_filter_panel_never_states_the_size_of_a_withheld_group(dims):
+    panel = FilterPanel(survey(), dims)
+    for selection in all_selections(dims):
+        panel.select(**{d: selection.get(d, ALL) for d in dims})
+        label = panel.base_label.value
+        withheld = bool(panel.plan.withheld[panel.plan.index(selection)])
+        if withheld:
+            assert not any(ch.isdigit() for ch in label), (selection, label)
+            assert str(panel.plan.base(selection)) not in (panel.message or "").replace("fewer than 5", "")
+        else:
+            assert f"n = {panel.plan.base(selection)})" in label, (selection, label)
+
+
+# ------------------------------------------------------------------------------------------
+# The same checks catch leaks.
+# ------------------------------------------------------------------------------------------
+
+
+def _unsuppressed(views: QuestionViews, key: tuple, make_table) -> dict:
+    """The views with one selection replaced by its true table (nothing hidden)."""
+    tables = dict(views.all_tables())
+    members = views.plan.members[key]
+    respondents = survey().respondents[survey().respondents["respondent_id"].isin(members)]
+    tables[key] = DisclosurePolicy(threshold=1).suppress(make_table(respondents), selection=dict(key))
+    return tables
+
+
+def test_an_unsuppressed_group_is_caught_by_both_audits():
+    views = question_views("dp_restrictions", DIMENSIONS)
+    key = selection_key({"council_type": "county"})
+    assert views.table(dict(key)).display["Councils"].tolist().count(SUPPRESSED) >= 1
+    leaky = _unsuppressed(views, key, lambda r: frequency_table(r, "dp_restrictions"))
+    with pytest.raises(DisclosureError):
+        audit_views(views_of(views.plan, leaky))
+    with pytest.raises(DisclosureError):
+        audit_exact(leaky, panel_sizes(views.plan))
+
+
+def test_a_base_that_gives_away_the_non_answering_councils_is_caught():
+    # county councils: the panel says 17; a theme table's base counts only those who answered
+    views = question_views("dp_restrictions_detail", DIMENSIONS)
+    key = selection_key({"council_type": "county"})
+    themes = survey().themes
+    leaky = _unsuppressed(views, key, lambda r: theme_table(themes[themes["respondent_id"].isin(r["respondent_id"])], r,
+                                                            "dp_restrictions_detail"))
+    size, base = views.plan.base(dict(key)), leaky[key].base
+    assert DisclosurePolicy().is_small(size - base)  # the leak this crafted view carries
+    with pytest.raises(DisclosureError):
+        audit_exact(leaky, panel_sizes(views.plan))
+    with pytest.raises(DisclosureError):
+        audit_views([View(dict(k), views.plan.members[k], t) for k, t in leaky.items()])
+
+
+def test_a_cell_only_the_full_system_pins_down_is_caught_by_the_exact_audit():
+    # Show two groups that each look safe but together with everything else fix a hidden cell.
+    views = question_views("dp_restrictions", DIMENSIONS)
+    tables = dict(views.all_tables())
+    hidden = [k for k, t in tables.items() if t.shown and SUPPRESSED in t.display["Councils"].tolist()]
+    assert hidden
+    leaky = _unsuppressed(views, hidden[0], lambda r: frequency_table(r, "dp_restrictions"))
+    with pytest.raises(DisclosureError, match="below 5|shows"):
+        audit_exact(leaky, panel_sizes(views.plan))
