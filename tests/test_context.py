@@ -105,3 +105,36 @@ def test_docstring_examples():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_illustrative_crosstab_is_suppressed_and_labelled():
+    from adass_survey.context import illustrative_crosstab
+
+    respondents = pd.DataFrame({"take_up_band": ["below_60"] * 8 + ["60_or_above"] * 7,
+                                "on_target": ["yes"] * 6 + ["no"] * 2 + ["yes"] * 7})
+    text = repr(illustrative_crosstab(SimpleNamespace(respondents=respondents), "take_up", "on_target", "T"))
+    lines = text.splitlines()
+    assert lines[0] == "T (illustrative, synthetic data; n = 15)"
+    assert "Less than 60% | No | [c] | [c]" in lines and "Less than 60% | Yes | [c] | [c]" in lines
+    assert "60% or above | Yes | 7 | 100%" in lines
+
+
+def test_printed_figures_chart_in_report_order(survey):
+    import matplotlib.pyplot as plt
+
+    from adass_survey.context import printed_figures_chart
+
+    chart = printed_figures_chart(survey, "4.5", "cost_effectiveness", "Evidence is thin")
+    try:
+        shown = chart.table.display.set_index("Answer")
+        figures = load_figures()
+        printed = figures[figures["question"] == "cost_effectiveness"].sort_values("id")["count"].astype(int)
+        assert shown["Printed"].astype(int).tolist() == printed.tolist()
+        assert shown["From the data"].tolist() == shown["Printed"].tolist()
+        evaluated = "Currently being evaluated or under review [E04]"
+        assert shown.at[evaluated, "Percent of 58"] == "28%" and shown.at[evaluated, "Printed percent"] == "33%"
+        assert shown.index[0] == "Did not respond" and chart.table.is_published
+    finally:
+        plt.close(chart.figure)
+    with pytest.raises(ValueError, match="prints no count"):
+        printed_figures_chart(survey, "5.1", "communication_channels", "x")

@@ -227,3 +227,85 @@ def target_group_by_type(survey, policy=None) -> pd.DataFrame:
         rows.append({"Council type": option.label, "Councils giving a number": SUPPRESSED if small else str(answered),
                      "Median (nearest 1,000)": median})
     return pd.DataFrame(rows)
+
+
+def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=None) -> Rich:
+    """A cross-tabulation the report never printed, through the disclosure policy, marked illustrative.
+
+    Missing answers are left out (the base is the councils that answered both questions).
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> out = illustrative_crosstab(load_survey(), "take_up", "on_target", "Take-up by on target")
+    >>> repr(out).splitlines()[0]
+    'Take-up by on target (illustrative, synthetic data; n = 57)'
+    """
+    from .suppress import DisclosurePolicy
+    from .tabulate import crosstab
+
+    policy = policy or DisclosurePolicy.from_env()
+    table = policy.suppress(crosstab(survey.respondents, row_q, col_q), title=title)
+    caption = f"{title} (illustrative, synthetic data; n = {table.base})"
+    shown = table.display.rename(columns={"Row": "Answer", "Column": "Answered"}) if table.shown else table.display
+    if not table.shown:
+        return Rich(f'<p class="adass-withheld" role="status">{table.message}</p>', table.message)
+    return table_view(shown, caption, tuple(table.footnotes))
+
+
+def printed_figures_chart(survey, section: str, question_id: str, title: str):
+    """The counts the report printed for one question, in the report's order, beside the data.
+
+    Each bar is a printed count (real national figure, shown as published even when small) as a
+    percentage of the report's base; the table beside it gives the printed count, the count
+    reproduced from the data, the printed percentage and any erratum.
+
+    Returns
+    -------
+    adass_survey.plot.Chart
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> chart = printed_figures_chart(load_survey(), "4.5", "cost_effectiveness", "Evidence is thin")
+    >>> chart.table.display["Printed"].tolist()[:3], chart.n
+    (['7', '5', '3'], 58)
+    """
+    from .codebook import load_codebook
+    from .plot import bar_chart
+    from .section import section_figures
+    from .suppress import PUBLISHED_NOTE, SuppressedTable
+
+    rows = section_figures(survey, section)
+    rows = rows[(rows["question"] == question_id) & rows["published_count"].notna()].sort_values("id")
+    if rows.empty:
+        raise ValueError(f"the report prints no count for '{question_id}' in section {section}")
+    question = load_codebook()[question_id]
+    labels = {**question.option_labels(), **question.theme_labels(), **{b.code: b.label for b in question.bands},
+              MISSING: "Did not respond"}
+    labels = {code: labels.get(code) or " or ".join(labels.get(p, p) for p in code.split("|"))
+              for code in rows["category"]} | labels
+    labels = {c: (f"Answered ({lab})" if "|" in c else lab) for c, lab in labels.items()}
+    base = int(rows["published_base"].iloc[0]) if "published_base" in rows else 58
+    count = rows["published_count"].astype(int).to_numpy()
+    low, high = wilson_interval(count, base)
+    label = [labels.get(c, c) + (f" [{e}]" if isinstance(e, str) and e else "")
+             for c, e in zip(rows["category"], rows["erratum_id"])]
+    values = pd.DataFrame({"question_id": question_id, "category": rows["category"].to_numpy(), "label": label,
+                           "count": pd.array(count, dtype="Int64"), "base": base, "percent": 100 * count / base,
+                           "ci_low": low, "ci_high": high})
+    printed_pct = ["-" if pd.isna(p) else f"{int(p)}%" for p in rows["percent_printed"]]
+    display = pd.DataFrame({
+        "Answer": label, "Printed": [str(c) for c in count],
+        "From the data": rows["reproduced_count"].astype(int).astype(str).to_numpy(),
+        f"Percent of {base}": [f"{round_half_up(100 * c / base)}%" for c in count],
+        "Printed percent": printed_pct,
+    })
+    notes = [PUBLISHED_NOTE + f" Counts as printed, in the report's order; percentages of all {base} councils.",
+             "One answer can carry several themes, so the bars do not add up to the total." if question.type == "text"
+             else "A combined answer (one or the other) overlaps the answers it combines."]
+    table = SuppressedTable(question_id=question_id, kind="binary", display=display, values=values, footnotes=notes,
+                            base=base, is_published=True, title=title)
+    alt = (f"Bar chart: {title.rstrip('.')}. Counts printed in the report, in its order, of {base} councils: "
+           + "; ".join(f"{lab}: {c} ({round_half_up(100 * c / base)}%)" for lab, c in zip(label, count)) + ".")
+    return bar_chart(table, title, n=base, alt_text=alt)
