@@ -1,0 +1,191 @@
+"""Dashboard timings in Chromium: first chart (cold and preheated kernels), filter update, static page, nbconvert.
+
+Run: ``.venv/bin/python benchmarks/dashboards.py`` (needs Debian's chromium at /usr/bin/chromium).
+Writes ``benchmarks/results/dashboards.md`` (a table) and ``benchmarks/results/dashboards.json``.
+Not a test: the numbers depend on the machine; the table records its CPU count.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import platform
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà exactly as serve.sh does
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    notebook_dir,
+    open_page,
+    render_url,
+    served_notebooks,
+    start_voila,
+    stop_process_group,
+)
+
+from adass_survey.static_export import execute_notebook, export_site  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+FIRST_CHART = "#rendered_cells img"
+IMAGES = "() => [...document.images].map(i => i.src.length + i.src.slice(-40)).join()"
+
+
+def _chart_appears(page, timeout_ms: int = 20_000) -> bool:
+    """Wait for a chart image (widget views render after the cells); False when none comes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(FIRST_CHART, state="visible", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def first_chart_seconds(browser, url: str) -> float | None:
+    """Seconds from navigation to the first chart image on screen (None when the page has no chart)."""
+    page = open_page(browser)
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector("#loading", state="detached", timeout=300_000)
+        if not _chart_appears(page):
+            return None
+        return time.perf_counter() - start
+    finally:
+        page.context.close()
+
+
+def filter_update_seconds(browser, url: str) -> float | None:
+    """Seconds from choosing another option of the first dropdown to the chart being redrawn."""
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        page.wait_for_selector("#loading", state="detached", timeout=300_000)
+        if not _chart_appears(page):
+            return None
+        dropdown = page.locator(".widget-dropdown select")
+        if dropdown.count() == 0:
+            return None
+        page.wait_for_timeout(500)
+        before = page.evaluate(IMAGES)
+        start = time.perf_counter()
+        dropdown.first.select_option(index=1)
+        page.wait_for_function(f"before => ({IMAGES})() !== before", arg=before, timeout=60_000)
+        return time.perf_counter() - start
+    finally:
+        page.context.close()
+
+
+def static_load_seconds(browser, url: str) -> float:
+    """Seconds to the load event of a static page."""
+    page = open_page(browser)
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="load")
+        return time.perf_counter() - start
+    finally:
+        page.context.close()
+
+
+def wait_for_pools(server, notebooks: list[str], timeout: float = 600) -> None:
+    """Wait until the server's log shows a filled kernel pool for every notebook, plus time to pre-render."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = server.log.read_text()
+        if all(f"Kernel pool of {n} is filled" in log for n in notebooks):
+            break
+        time.sleep(1)
+    time.sleep(10 + 5 * len(notebooks))  # pre-rendering runs every notebook once after its kernel starts
+
+
+def main() -> int:
+    """Measure every served notebook and write the results."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        print(f"benchmark: Debian's chromium is missing at {CHROMIUM}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    notebooks = served_notebooks()
+    rows = {n: {"notebook": n} for n in notebooks}
+    tmp = Path(tempfile.mkdtemp(prefix="adass-bench-"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+        cold = start_voila(tmp, extra_args=["--VoilaConfiguration.preheat_kernel=False"])
+        try:
+            for n in notebooks:
+                rows[n]["first_chart_cold_s"] = first_chart_seconds(browser, render_url(cold, n))
+                rows[n]["filter_update_s"] = filter_update_seconds(browser, render_url(cold, n))
+        finally:
+            stop_process_group(cold.process)
+
+        warm = start_voila(tmp)
+        try:
+            wait_for_pools(warm, notebooks)
+            for n in notebooks:
+                rows[n]["first_chart_preheated_s"] = first_chart_seconds(browser, render_url(warm, n))
+        finally:
+            stop_process_group(warm.process)
+
+        for n in notebooks:
+            start = time.perf_counter()
+            execute_notebook(notebook_dir() / n)
+            rows[n]["nbconvert_execute_s"] = time.perf_counter() - start
+
+        site = tmp / "site"
+        export_site(notebook_dir(), site)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        for n in notebooks:
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/{n.removesuffix('.ipynb')}.html"
+            rows[n]["static_load_s"] = static_load_seconds(browser, url)
+        httpd.shutdown()
+        browser.close()
+
+    write_results(list(rows.values()))
+    return 0
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def write_results(rows: list[dict]) -> None:
+    """Write the markdown table and the JSON of one run."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()}
+    columns = ["first_chart_cold_s", "first_chart_preheated_s", "filter_update_s", "static_load_s",
+               "nbconvert_execute_s"]
+    lines = [
+        "# Dashboard timings",
+        "",
+        f"Written by `benchmarks/dashboards.py` on {machine['cpus']} CPUs ({machine['system']}, Python "
+        f"{machine['python']}), headless Debian Chromium at 1280×800. Seconds; — means the page has no chart or "
+        "no filter.",
+        "",
+        "| notebook | first chart, cold kernel | first chart, preheated | filter update | static page load | "
+        "nbconvert execute |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join([row["notebook"], *(_fmt(row.get(c)) for c in columns)]) + " |")
+    (RESULTS / "dashboards.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "dashboards.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n",
+                                             encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
