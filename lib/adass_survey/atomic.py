@@ -51,10 +51,10 @@ def check_replaceable(target: Path, allowed: set[str]) -> None:
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> (root / "notes.txt").write_text("mine")
     4
-    >>> check_replaceable(root, {"respondents.csv"})
+    >>> check_replaceable(root, {"respondents.csv"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    adass_survey.errors.SurveyInputError: ...: the output folder holds files the build did not write (notes.txt) ...
+    adass_survey.errors.SurveyInputError: ...: the output folder holds files the build did not write (notes.txt)...
     """
     if not target.exists():
         return

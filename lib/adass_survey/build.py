@@ -132,11 +132,11 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> raw = folder / "export.csv"
-    >>> _ = raw.write_text("Respondent ID\\n\\n")
-    >>> build(raw, folder / "processed")
+    >>> _ = raw.write_text("name,age\\nAda,36\\nAlan,41\\n")
+    >>> build(raw, folder / "processed")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    adass_survey.errors.SurveyInputError: ...export.csv, row 1: the file does not look like an export of ...
+    adass_survey.errors.SurveyInputError: ...export.csv, row 1: the file does not look like an export of...
     """
     from .clean import clean
     from .coding import code_answers

@@ -159,31 +159,51 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
         return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
     validate.check_not_binary(path, data)
     text, encoding = _decode(path, data)
-    validate.check_not_web_page(path, text)
-    return _read_csv_text(path, data, text, encoding, codebook)
+    validate.check_not_web_page(path, text[:HEAD_BYTES])
+    return _read_csv(path, data, text, encoding, codebook)
 
 
 # --- decoding -------------------------------------------------------------------------------------
 
+_BOM = b"\xef\xbb\xbf"
+_CONTROL_C0 = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])
+_CONTROL_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+HEAD_BYTES = 1_000_000
+
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode strictly as UTF-8 (BOM optional), else cp1252; refuse bytes that are neither."""
+    """Decode strictly as UTF-8 (BOM optional), else cp1252; refuse bytes that are neither.
+
+    Returns the text (BOM removed) and the encoding: ``utf-8-sig``, ``utf-8`` or ``cp1252``.
+    """
     try:
-        text = data.decode("utf-8-sig")
-        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
         raise SurveyInputError(
             path,
             f"byte 0x{data[error.start]:02x} cannot be read as text in either UTF-8 or Windows-1252 "
             "(the file is damaged or not a text export)",
             "export the survey again as CSV (or .xlsx) and replace this file",
-            row=row,
+            row=data.count(b"\n", 0, error.start) + 1,
         ) from None
+
+
+def _has_control_bytes(utf8: bytes, end: int) -> bool:
+    """True when UTF-8 bytes hold a control character other than tab, CR and LF (fast, no regex scan)."""
+    view = utf8[:end] if end < len(utf8) else utf8
+    return len(view.translate(None, _CONTROL_C0)) != len(view) or _CONTROL_C1_UTF8.search(view) is not None
+
+
+def _end_of_content(data: bytes | str) -> int:
+    """Index just past the last character that is not a line break (no copy of ``data``)."""
+    end = len(data)
+    while end and data[end - 1 : end] in (b"\r", b"\n", "\r", "\n"):
+        end -= 1
+    return end
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -191,37 +211,36 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def _sniff_delimiter(text: str, codebook: Codebook) -> str:
     """Pick ``,`` or ``;``: whichever splits the first header row into more known question headers."""
-    head = text[:200_000]
     known = {normalise_spelling(q.header) for q in codebook.questions} | {q.id for q in codebook.questions}
     scores = {}
     for delimiter in (",", ";"):
         try:
-            first = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+            first = next(csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=delimiter), [])
         except csv.Error:
             first = []
         scores[delimiter] = (sum(normalise_spelling(c) in known for c in first), len(first))
     return max((",", ";"), key=lambda d: scores[d])
 
 
-def _read_csv_text(path: Path, data: bytes, text: str, encoding: str, codebook: Codebook) -> RawExport:
-    delimiter = _sniff_delimiter(text, codebook)
+def _read_csv(path: Path, data: bytes, text: str, encoding: str, codebook: Codebook) -> RawExport:
+    delimiter = _sniff_delimiter(text[:HEAD_BYTES], codebook)
     notes = []
     if delimiter == ";":
         notes.append("the file is semicolon-delimited (accepted)")
-    if encoding == "cp1252":
-        pass
-    elif encoding in ("utf-8", "utf-8-sig"):
+    if encoding != "cp1252":
         notes.append(f"the file is encoded as {'UTF-8 with BOM' if encoding == 'utf-8-sig' else 'UTF-8'} (accepted)")
-    body = text.rstrip("\r\n")
-    trailing = text[len(body):].count("\n") - 1 if text[len(body):] else -1
+    end = _end_of_content(text)
+    trailing = text.count("\n", end) - 1
     if trailing > 0:
         notes.append(f"{trailing} trailing blank line(s) ignored")
-    truncated = not text.endswith(("\n", "\r"))
     if len(data) >= FAST_PATH_MIN_BYTES:
-        fast = _fast_parse(path, body, delimiter, codebook, encoding, notes)
+        utf8 = data[len(_BOM):] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
+        fast = _fast_parse(path, utf8, text[:HEAD_BYTES], encoding, delimiter, codebook, notes)
         if fast is not None:
             return fast
-    records = _csv_records(path, body, delimiter)
+        del utf8
+    records = _csv_records(path, text[:end], delimiter)
+    truncated = end == len(text)
     return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=truncated)
 
 
@@ -242,21 +261,33 @@ def _csv_records(path: Path, body: str, delimiter: str) -> list[tuple[int, list[
 
 
 def _fast_parse(
-    path: Path, body: str, delimiter: str, codebook: Codebook, encoding: str, notes: list[str]
+    path: Path,
+    utf8: bytes,
+    head: str,
+    encoding: str,
+    delimiter: str,
+    codebook: Codebook,
+    notes: list[str],
 ) -> RawExport | None:
-    """Parse a big, structurally clean CSV with pyarrow; return None to fall back to the csv module."""
+    """Parse a big, structurally clean CSV with pyarrow; return None to fall back to the csv module.
+
+    Works on the UTF-8 bytes of the file. Line numbers come from the count of
+    line breaks inside each record; if records + embedded breaks do not add up to the file's lines
+    (blank lines, ragged rows, a parser disagreement) the exact path is taken instead.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    head_reader = csv.reader(io.StringIO(body[:1_000_000], newline=""), delimiter=delimiter)
+    end = _end_of_content(utf8)
+    head_reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     try:
         header1, header2 = next(head_reader), next(head_reader)
     except (StopIteration, csv.Error):
         return None
     header_lines = head_reader.line_num
     width = len(header1)
-    if len(header2) != width or width == 0:
+    if header_lines != 2 or len(header2) != width or width == 0:
         return None
     mapping = map_columns(path, header1, header2, codebook)
     invalid = []
@@ -268,13 +299,20 @@ def _fast_parse(
     names = [f"c{j}" for j in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows=header_lines, column_names=names, block_size=1 << 24),
+            pa.BufferReader(pa.py_buffer(utf8).slice(0, end)),
+            read_options=pacsv.ReadOptions(
+                skip_rows=header_lines,
+                column_names=names,
+                block_size=1 << 24,
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={n: pa.string() for n in names},
+                include_columns=[names[j] for j in mapping.keys],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
@@ -284,22 +322,21 @@ def _fast_parse(
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
         embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
-    physical_lines = body.count("\n") + 1
+    physical_lines = utf8.count(b"\n", 0, end) + 1
     if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
         return None  # blank lines or a parser disagreement: take the exact path
+    id_column = next((j for j, key in mapping.keys.items() if key == codebook.id_question.id), None)
+    if id_column is not None and pc.any(pc.equal(pc.utf8_trim_whitespace(table.column(names[id_column])), "")).as_py():
+        return None  # rows without an id may be blank rows: take the exact path
     source_row = header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(
         ([0], np.cumsum(embedded)[:-1])
     )
-    columns = {}
-    for j, key in mapping.keys.items():
-        columns[key] = table.column(j).to_pandas()
-    frame = pd.DataFrame(columns)
-    id_key = codebook.id_question.id
-    if id_key in frame and (frame[id_key].str.strip() == "").any():
-        return None  # rows without an id may be blank rows: take the exact path
+    frame = pd.DataFrame({key: table.column(names[j]).to_pandas() for j, key in mapping.keys.items()})
+    del table
     frame["source_row"] = source_row
     raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, [], width, (header1, header2))
-    _find_control_characters(raw, body)
+    if _has_control_bytes(utf8, end):
+        _find_control_characters(raw, None)
     return raw
 
 
