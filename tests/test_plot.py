@@ -30,7 +30,9 @@ def restrictions():
 def test_bar_chart_title_base_labels_and_palette(restrictions):
     chart = bar_chart(restrictions, "Nine in ten councils restrict direct payments", n=58)
     ax = chart.figure.axes[0]
-    assert ax.get_title(loc="left") == "Nine in ten councils restrict direct payments"
+    title = chart.figure._suptitle
+    assert title.get_text().replace("\n", " ") == "Nine in ten councils restrict direct payments"
+    assert title.get_position()[0] < 0.05 and title.get_horizontalalignment() == "left"  # figure's left edge
     assert "n = 58" in _texts(chart)
     assert "52 (90%)" in _texts(chart) and "6 (10%)" in _texts(chart)
     assert ax.get_legend() is None
@@ -87,7 +89,8 @@ def test_show_chart_html_has_figure_img_alt_caption_and_table(restrictions):
     html = out._repr_html_()
     assert html.startswith("<figure") and "<figcaption>Most restrict (n = 58)</figcaption>" in html
     assert 'src="data:image/png;base64,' in html and 'alt="Bar chart: Most restrict' in html
-    assert "<table" in html and "<caption>" in html and 'scope="col"' in html
+    assert "<table" in html and 'scope="col"' in html
+    assert "<caption>" not in html and '<table class="adass-table" aria-label="' in html  # said once, by the figcaption
     assert repr(out) == "Chart: Most restrict (n = 58)"
 
 
@@ -103,3 +106,12 @@ def test_banner_headline_and_section_header_have_plain_text():
     assert "synthetic" in repr(banner()).lower() and 'role="note"' in banner()._repr_html_()
     assert repr(headline("52 of 58 councils")) == "52 of 58 councils"
     assert "<h2>7.1 Restrictions</h2>" in section_header("7.1", "Restrictions", "Any?")._repr_html_()
+
+
+def test_a_long_title_wraps_to_the_figure_width_not_the_axes():
+    long = "Residential care and paying family members are the exclusions most often described by councils"
+    from adass_survey.tabulate import frequency_table
+    t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
+    chart = bar_chart(t, long, n=58)
+    lines = chart.figure._suptitle.get_text().split("\n")
+    assert len(lines) == 2 and len(lines[0]) > 60  # about 70 characters a line at 8 inches, not a narrow column

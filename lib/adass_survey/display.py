@@ -34,12 +34,14 @@ class Rich:
 def chart_html(chart) -> str:
     """The ``<figure>`` HTML of a :class:`~adass_survey.plot.Chart` (image, caption, table)."""
     png = base64.b64encode(chart.png_bytes()).decode("ascii")
-    caption = escape(chart.title) + (f" (n = {chart.n})" if chart.n is not None else "")
+    table = chart.table
+    group = f", {escape(table.group_label)}" if table.selection else ""
+    caption = escape(chart.title) + (f" (n = {chart.n}{group})" if chart.n is not None else "")
     return (
         '<figure class="adass-chart">'
         f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" style="max-width:100%">'
         f"<figcaption>{caption}</figcaption>"
-        f"{chart.table.to_html()}"
+        f"{table.to_html(caption=False)}"
         "</figure>"
     )
 

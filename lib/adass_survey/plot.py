@@ -15,6 +15,7 @@ across an axis or dropped (see ``docs/disclosure-policy.md``, "Charts").
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,14 @@ def _draw_bars(ax, labels, counts, percents, cis, colours, error_bars: bool) -> 
     ax.grid(axis="y", visible=False)
 
 
+def _figure_title(fig, title: str, fontsize: int = 15) -> None:
+    """The statement title at the figure's left edge, wrapped to the figure's width (not the axes')."""
+    chars = max(20, int(fig.get_figwidth() * 72 / (fontsize * 0.58)))
+    fig.suptitle(textwrap.fill(title, chars), x=0.01, ha="left", fontsize=fontsize, fontweight="bold")
+
+
 def _finish(fig, ax, title: str, n: int | None, table: SuppressedTable, alt_text: str | None) -> Chart:
-    ax.set_title(title, loc="left", fontsize=15, fontweight="bold", wrap=True, pad=28)
+    _figure_title(fig, title)
     if n is not None:
         ax.text(0, 1.02, f"n = {n}", transform=ax.transAxes, fontsize=12, ha="left", va="bottom")
     ax.set_xlabel("Percentage of councils")
@@ -144,8 +151,8 @@ def _withheld_chart(table: SuppressedTable, title: str, n, alt_text) -> Chart:
     with plt.style.context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 1.6))
         ax.axis("off")
-        ax.text(0, 0.5, table.message, fontsize=12, wrap=True)
-        ax.set_title(title, loc="left", fontsize=15, fontweight="bold")
+        ax.text(0, 0.5, textwrap.fill(table.message, 90), fontsize=12)
+        _figure_title(fig, title)
     return Chart(fig, alt_text or describe(table, title, n), table, title, n)
 
 

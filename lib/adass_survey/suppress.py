@@ -333,8 +333,11 @@ class SuppressedTable:
         """Plain description of the councils covered, e.g. 'county councils in the North'."""
         return selection_label(self.selection)
 
-    def to_html(self) -> str:
+    def to_html(self, caption: bool = True) -> str:
         """Accessible HTML table: caption with base, header cells with scope, footnotes below.
+
+        With ``caption=False`` (a table inside a figure whose ``<figcaption>`` already says the
+        same) the caption is left out and the table is labelled with ``aria-label`` instead.
 
         Examples
         --------
@@ -347,8 +350,8 @@ class SuppressedTable:
 
         if not self.shown:
             return f'<p class="adass-withheld" role="status">{escape(self.message)}</p>'
-        caption = escape(self.title or self.question_id)
-        caption += f" (n = {self.base}{', ' + escape(self.group_label) if self.selection else ''})"
+        label = escape(self.title or self.question_id)
+        label += f" (n = {self.base}{', ' + escape(self.group_label) if self.selection else ''})"
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in self.display.columns)
         body = []
         for _, row in self.display.iterrows():
@@ -357,7 +360,9 @@ class SuppressedTable:
             body.append("<tr>" + "".join(cells) + "</tr>")
         notes = "".join(f"<p class=\"adass-footnote\">{escape(n)}</p>" for n in self.footnotes)
         return (
-            f'<table class="adass-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+            (f'<table class="adass-table"><caption>{label}</caption>' if caption
+             else f'<table class="adass-table" aria-label="{label}">')
+            + f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>{notes}"
         )
 
