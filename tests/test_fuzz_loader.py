@@ -19,7 +19,7 @@ from adass_survey.codebook import load_codebook
 CB = load_codebook()
 BASE_ROWS = ef.export_rows(CB, n=6, seed=1)
 BASE = ef.to_csv_text(BASE_ROWS).encode("cp1252")
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _build(tmp_path, content: bytes, suffix: str = ".csv") -> tuple[int, str, str]:
@@ -77,7 +77,7 @@ def test_random_cells_never_crash(tmp_path_factory, data):
     _check(tmp_path, *_build(tmp_path, ef.to_csv_text(rows, delimiter).encode(encoding)))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(content=st.binary(max_size=300))
 def test_arbitrary_bytes_are_refused_or_built(tmp_path_factory, content):
     tmp_path = tmp_path_factory.mktemp("any")
