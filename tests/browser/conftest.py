@@ -120,14 +120,15 @@ class Server:
     process: subprocess.Popen
 
 
-def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
+def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+                folder: Path | None = None) -> Server:
     """Start standalone Voilà through ``bash scripts/serve.sh`` (set-up skipped) on a free port.
 
     ``extra_args`` are Voilà options that serve.sh passes on (the tests use them to shorten kernel culling).
     """
     port = free_port()
     log = tmp / f"voila-{port}.log"
-    folder = notebook_dir()
+    folder = folder or notebook_dir()
     env = {
         **os.environ,
         "ADASS_SKIP_SETUP": "1",
@@ -153,7 +154,9 @@ def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: 
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The repository's dashboards, served by standalone Voilà with the repository's configuration."""
     require_chromium()
-    server = start_voila(tmp_path_factory.mktemp("voila"))
+    # The repository's configuration, except that a used pre-heated kernel is not replaced during the run
+    # (re-rendering every notebook in the background would double the CPU work of the tests on 2 cores).
+    server = start_voila(tmp_path_factory.mktemp("voila"), extra_args=["--VoilaKernelManager.fill_delay=3600"])
     yield server
     stop_process_group(server.process)
 
@@ -198,6 +201,9 @@ def open_page(browser, traffic: Traffic | None = None):
 
     context.route("**/*", route)
     page = context.new_page()
+    # Voilà streams a page while its cells run: the load event comes only after the last cell, which on a
+    # 2-core machine, with other kernels busy, can take far longer than Playwright's default 30 s.
+    page.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
     return page
 
 

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from .conftest import (
     kernel_id_of,
@@ -72,12 +73,13 @@ def _kernel_status(server_url: str, kernel_id: str) -> int:
 
 def test_kernel_of_a_closed_tab_is_culled_when_idle(browser, tmp_path) -> None:
     # The repository config culls after 10 idle minutes; the same mechanism with seconds here.
-    server = start_voila(tmp_path, extra_args=["--VoilaConfiguration.preheat_kernel=False",
+    fixtures = Path(__file__).parent / "fixtures"  # a small notebook: the culling, not the notebook, is tested
+    server = start_voila(tmp_path, folder=fixtures, extra_args=["--VoilaConfiguration.preheat_kernel=False",
                                                "--MappingKernelManager.cull_idle_timeout=3",
                                                "--MappingKernelManager.cull_interval=1"])
     try:
         page = open_page(browser)
-        page.goto(render_url(server, served_notebooks()[0]))
+        page.goto(render_url(server, "01-fixture.ipynb"))
         wait_for_dashboard(page)
         kernel_id = kernel_id_of(page)
         assert _kernel_status(server.url, kernel_id) == 200
