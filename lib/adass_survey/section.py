@@ -24,8 +24,11 @@ from .groups import selection_label
 from .plot import bar_chart, likert_chart, theme_chart
 from .published import load_errata, load_figures
 from .suppress import DisclosurePolicy, plan_views, selection_key, suppress_views
-from .tabulate import figure_with_base, format_count_percent, frequency_table, multi_table, theme_table
+from .tabulate import (COLUMNS, figure_with_base, format_count_percent, frequency_table, multi_table, theme_table,
+                       wilson_interval)
 
+OTHER = "__other__"
+OTHER_LABEL = "Any other answer or no response"
 ILLUSTRATIVE = "Illustrative (synthetic data): the report never printed this breakdown."
 DIMENSIONS = ("council_type", "region_group")
 
@@ -163,9 +166,48 @@ def is_published_table(table: pd.DataFrame, question_id: str) -> bool:
     >>> is_published_table(frequency_table(r, "outcomes_monitored"), "outcomes_monitored")
     False
     """
+    published = _published_categories(question_id) | {OTHER}
+    shown = set(table.loc[table["count"] > 0, "category"])
+    return bool(shown) and shown <= published and bool(shown - {OTHER})
+
+
+def merge_unpublished(table: pd.DataFrame, published: set[str]) -> pd.DataFrame:
+    """Fold the categories the report did not print into one "any other answer or no response" row.
+
+    The report printed, say, that 55 of 58 councils monitor outcomes; the remaining 3 follow from
+    that and may be shown as one row, but splitting them (2 "no", 1 no response) would be new,
+    small and synthetic. Only additive tables (closed questions whose categories sum to the base)
+    are folded; others are returned unchanged.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"outcomes_monitored": ["yes"] * 55 + ["no"] * 2 + [None]})
+    >>> merged = merge_unpublished(frequency_table(r, "outcomes_monitored"), {"yes"})
+    >>> merged[["category", "count", "base"]].values.tolist()
+    [['yes', 55, 58], ['__other__', 3, 58]]
+    """
+    if table.attrs.get("kind") != "additive" or not published & set(table["category"]):
+        return table
+    keep = table["category"].isin(published)
+    if keep.all():
+        return table
+    other = {"question_id": table["question_id"].iloc[0], "category": OTHER, "label": OTHER_LABEL,
+             "count": int(table.loc[~keep, "count"].sum()), "base": int(table["base"].iloc[0])}
+    merged = pd.concat([table[keep][["question_id", "category", "label", "count", "base"]], pd.DataFrame([other])],
+                       ignore_index=True)
+    merged["percent"] = 100 * merged["count"] / merged["base"].where(merged["base"] > 0)
+    merged["ci_low"], merged["ci_high"] = wilson_interval(merged["count"], merged["base"])
+    merged.attrs.update(table.attrs)
+    return merged[COLUMNS]
+
+
+def _derivable_table(table: pd.DataFrame, question_id: str) -> pd.DataFrame:
+    """The national table with unpublished categories folded when the report printed the others."""
     published = _published_categories(question_id)
     shown = set(table.loc[table["count"] > 0, "category"])
-    return bool(shown) and shown <= published
+    if shown <= published or not shown & published:
+        return table
+    return merge_unpublished(table, published)
 
 
 def _file_stem(question_id: str, selection: dict) -> str:
@@ -216,11 +258,14 @@ class QuestionViews:
         self.policy = policy or DisclosurePolicy.from_env()
         respondents, themes = survey.respondents, survey.themes
         national = _table_for(respondents, themes, question_id)
-        published = is_published_table(national, question_id)
+        folded = _derivable_table(national, question_id)
+        fold = folded is not national
+        published = is_published_table(folded, question_id)
         self.plan = plan_views(respondents, dimensions, self.policy)
 
         def make_table(group: pd.DataFrame) -> pd.DataFrame:
-            return _table_for(group, themes[themes["respondent_id"].isin(group["respondent_id"])], question_id)
+            table = _table_for(group, themes[themes["respondent_id"].isin(group["respondent_id"])], question_id)
+            return merge_unpublished(table, _published_categories(question_id)) if fold else table
 
         self._tables = suppress_views(self.plan, respondents, make_table, published_national=published,
                                       policy=self.policy, title=title)
@@ -318,6 +363,7 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
         if not answers:
             continue
         lines.append(f"{labels.get(theme, theme)}: {len(answers)} example(s)")
+        answers = [a.strip().lstrip("-•* ").strip() for a in answers]  # exports keep typed bullet marks
         quoted = "".join(f"<li><q>{escape(a)}</q></li>" for a in answers)
         blocks.append(f"<h4>{escape(labels.get(theme, theme))}</h4><ul>{quoted}</ul>")
     html = (f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
