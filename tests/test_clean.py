@@ -167,3 +167,15 @@ def test_every_raw_row_is_clean_or_quarantined_on_a_factory_export(tmp_path):
     assert clean_rows.isdisjoint(quarantined)
     assert clean_rows | quarantined == set(raw.frame["source_row"])
     assert len(quarantined) == 3
+
+
+def test_cell_faults_of_a_misaligned_row_are_not_reported_twice():
+    fault = RowFault(4, "", "'x'", "missing fields: 30 fields where the header has 45")
+    result = clean(raw_of([{}, {"region": "shifted text", "market_rating": "99"}, {}], faults=[fault]), CB)
+    assert result.quarantine[["source_row", "column", "reason"]].values.tolist() == [[4, "", fault.reason]]
+
+
+def test_control_character_fault_keeps_other_faults_of_the_row():
+    fault = RowFault(4, "market_shaping", "a?b", "control characters: 0x07 in the answer")
+    result = clean(raw_of([{}, {"region": "Atlantis"}, {}], faults=[fault]), CB)
+    assert sorted(result.quarantine["column"]) == ["market_shaping", "region"]

@@ -278,6 +278,16 @@ def _take(verdicts: list[Verdict], codes: np.ndarray, dtype, empty) -> np.ndarra
     return table[codes]
 
 
+def _take_text(verdicts: list[Verdict], codes: np.ndarray, empty, index: pd.Index) -> pd.Series:
+    """Spread the verdicts' text values over the rows as a ``str`` column.
+
+    The few distinct values become a ``str`` array first and are then taken row by row, so no
+    Python string object is made per row (a million rows cost what the distinct values cost).
+    """
+    table = pd.array([empty if v.value is None else v.value for v in verdicts], dtype="str")
+    return pd.Series(table.take(codes), index=index)
+
+
 def _record_faults(faults: _Faults, frame: pd.DataFrame, key: str, codes: np.ndarray, verdicts: list[Verdict]) -> None:
     bad = [i for i, v in enumerate(verdicts) if v.fault]
     if not bad:
@@ -361,14 +371,14 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
             continue
         if question.type == "text":
             codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_text_answer(s, codebook)))
-            out[key] = pd.Series(_take(verdicts, codes, object, ""), index=frame.index, dtype="str")
+            out[key] = _take_text(verdicts, codes, "", frame.index)
             continue
         if question.type == "percent_text":
             codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_percent_or_nan(s, codebook)))
             numbers = _take(verdicts, codes, np.float64, np.nan)
-            bands = np.array([band_of(v.value if v.value is not None else np.nan, question) for v in verdicts], dtype=object)
+            bands = [Verdict(value=band_of(v.value if v.value is not None else np.nan, question)) for v in verdicts]
             out[key] = pd.Series(numbers, index=frame.index)
-            out[f"{key}_band"] = pd.Series(bands[codes], index=frame.index, dtype="str")
+            out[f"{key}_band"] = _take_text(bands, codes, "", frame.index)
             continue
         if question.type == "multi":
             classify = _multi_classifier(question, spec.option_code, codebook)
@@ -384,9 +394,14 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
         elif question.type == "number":
             out[key] = pd.Series(_take(verdicts, codes, np.float64, np.nan), index=frame.index)
         else:
-            out[key] = pd.Series(_take(verdicts, codes, object, np.nan), index=frame.index, dtype="str")
+            out[key] = _take_text(verdicts, codes, np.nan, frame.index)
     everything = pd.DataFrame(out, index=frame.index)
     quarantine = faults.frame(frame[id_key].str.strip(), frame["source_row"])
+    misaligned = {f.source_row for f in raw.row_faults if f.column == ""}
+    if misaligned:
+        # in a row with too many or too few fields the cells are shifted: their own faults are noise
+        noise = quarantine["source_row"].isin(misaligned) & (quarantine["column"] != "")
+        quarantine = quarantine[~noise].reset_index(drop=True)
     keep = ~frame["source_row"].isin(quarantine["source_row"])
     respondents = everything[keep].reset_index(drop=True)
     return CleanResult(respondents, quarantine, notes)

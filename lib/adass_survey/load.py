@@ -489,7 +489,7 @@ def _from_records(
             blank.append(line)
             continue
         if len(cells) != width:
-            cells = _fit_width(line, cells, width, truncated and index == last_index, faults)
+            cells = _fit_width(path, line, cells, width, truncated and index == last_index, faults, delimiter)
         rows.append(cells)
         lines.append(line)
     if blank:
@@ -502,22 +502,38 @@ def _from_records(
     return raw
 
 
-def _fit_width(line: int, cells: list[str], width: int, is_truncated_last: bool, faults: list[RowFault]) -> list[str]:
+def _fit_width(
+    path: Path, line: int, cells: list[str], width: int, is_truncated_last: bool, faults: list[RowFault],
+    delimiter: str = ",",
+) -> list[str]:
     """Pad or cut a row to the header width, recording a fault unless only empty cells were cut."""
     if len(cells) > width:
         surplus = cells[width:]
         if any(c.strip() for c in surplus):
             shown = ", ".join(repr(c) for c in surplus if c.strip())[:200]
-            faults.append(
-                RowFault(line, "", shown, f"{ROW_FAULT_SURPLUS}: {len(cells)} fields where the header has {width}")
-            )
+            _check_not_run_on(path, line, cells, width, delimiter)
+            reason = f"{ROW_FAULT_SURPLUS}: {len(cells)} fields where the header has {width}"
+            faults.append(RowFault(line, "", shown, reason))
         return cells[:width]
     if is_truncated_last:
         reason = f"{ROW_FAULT_TRUNCATED}: the file ends mid-row ({len(cells)} of {width} fields)"
     else:
         reason = f"{ROW_FAULT_MISSING}: {len(cells)} fields where the header has {width}"
+    _check_not_run_on(path, line, cells, width, delimiter)
     faults.append(RowFault(line, "", (cells[-1] if cells else "")[:200], reason))
     return cells + [""] * (width - len(cells))
+
+
+def _check_not_run_on(path: Path, line: int, cells: list[str], width: int, delimiter: str) -> None:
+    """Refuse a record of the wrong width that has swallowed whole rows: a quote mark never closed.
+
+    The sign is a cell spanning lines that holds at least half a row's worth of delimiters; a
+    multi-line free-text answer does not. Quarantining such a record would hide the rows inside it.
+    """
+    separator = delimiter or ","
+    for cell in cells:
+        if "\n" in cell and cell.count(separator) >= max(2, width // 2):
+            validate.raise_unclosed_quote(path, line, line + sum(c.count("\n") for c in cells))
 
 
 def _find_control_characters(raw: RawExport, text: str | None) -> None:

@@ -135,6 +135,25 @@ def raise_duplicate_column(path: str | Path, key: str, first: int, second: int, 
     )
 
 
+def raise_unclosed_quote(path: str | Path, first: int, last: int) -> None:
+    """Refuse a file in which a quote mark is never closed, so that several rows read as one.
+
+    Examples
+    --------
+    >>> raise_unclosed_quote("x.csv", 6, 14)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    adass_survey.errors.SurveyInputError: x.csv, row 6: a quote mark (") opened in this row is never closed...
+    """
+    raise SurveyInputError(
+        path,
+        f'a quote mark (") opened in this row is never closed, so rows {first} to {last} read as one answer '
+        "and the respondents in them cannot be told apart",
+        "open the file in a text editor, close or remove the stray quote mark in that row, or export again",
+        row=first,
+    )
+
+
 def check_is_survey_export(raw: RawExport, codebook: Codebook) -> None:
     """Refuse a file that is not an export of this questionnaire (too few known column headers).
 

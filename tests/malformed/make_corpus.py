@@ -99,6 +99,11 @@ def cases() -> list[tuple[str, bytes, dict]]:
     rows = base_rows()
     del rows[1]
     refused("no_second_header.csv", csv_bytes(rows), "second header row is missing", "header row 2 deleted")
+    rows = base_rows()
+    rows[2:] = [[c.replace('"', "'").replace("\n", " ").replace(",", ";") for c in r] for r in rows[2:]]
+    lines = csv_bytes(rows).split(b"\r\n")
+    lines[5] = lines[5].replace(b",", b',"', 1)
+    refused("unclosed_quote.csv", b"\r\n".join(lines), "row 6: a quote mark", "a quote mark opened in row 6, never closed")
     refused("corrupt_workbook.xlsx", b"PK\x03\x04" + b"not really a zip" * 20, "cannot be opened", "a damaged .xlsx")
 
     # --- quarantined rows -------------------------------------------------------------------------
