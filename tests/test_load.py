@@ -151,3 +151,17 @@ def test_duplicate_question_column_is_refused(tmp_path, rows):
     with pytest.raises(SurveyInputError, match="appears twice") as error:
         read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
     assert error.value.column == CB["strategy"].header
+
+
+def test_old_excel_workbook_is_refused_by_name(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    with pytest.raises(SurveyInputError, match=r"old-style Excel workbook \(\.xls\)"):
+        read_export(path, CB)
+
+
+def test_ascii_and_utf8_files_share_one_reading(tmp_path, rows):
+    path = ef.write_export(tmp_path / "x.csv", rows, encoding="utf-8")
+    again = ef.write_export(tmp_path / "y.csv", rows, encoding="cp1252")
+    a, b = read_export(path, CB), read_export(again, CB)
+    assert a.frame.drop(columns="source_row").values.tolist() == b.frame.drop(columns="source_row").values.tolist()

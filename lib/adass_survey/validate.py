@@ -56,6 +56,12 @@ def check_not_binary(path: str | Path, data: bytes) -> None:
     ...
     adass_survey.errors.SurveyInputError: x.csv, row 2: the file holds binary data (NUL bytes)...
     """
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SurveyInputError(
+            path,
+            "the file is an old-style Excel workbook (.xls), which cannot be read",
+            "open it in Excel and save it as .xlsx or CSV",
+        )
     position = data.find(b"\x00")
     if position >= 0:
         raise SurveyInputError(
