@@ -158,9 +158,7 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
         records, encoding, delimiter, notes = _xlsx_records(path, data)
         return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
     validate.check_not_binary(path, data)
-    text, encoding = _decode(path, data)
-    validate.check_not_web_page(path, text[:HEAD_BYTES])
-    return _read_csv(path, data, text, encoding, codebook)
+    return _read_csv(path, data, codebook)
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -222,8 +220,12 @@ def _sniff_delimiter(text: str, codebook: Codebook) -> str:
     return max((",", ";"), key=lambda d: scores[d])
 
 
-def _read_csv(path: Path, data: bytes, text: str, encoding: str, codebook: Codebook) -> RawExport:
-    delimiter = _sniff_delimiter(text[:HEAD_BYTES], codebook)
+def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
+    """Decode, then parse: pyarrow for big files (the decoded text is dropped first), else the csv module."""
+    text, encoding = _decode(path, data)
+    head = text[:HEAD_BYTES]
+    validate.check_not_web_page(path, head)
+    delimiter = _sniff_delimiter(head, codebook)
     notes = []
     if delimiter == ";":
         notes.append("the file is semicolon-delimited (accepted)")
@@ -235,10 +237,12 @@ def _read_csv(path: Path, data: bytes, text: str, encoding: str, codebook: Codeb
         notes.append(f"{trailing} trailing blank line(s) ignored")
     if len(data) >= FAST_PATH_MIN_BYTES:
         utf8 = data[len(_BOM):] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
-        fast = _fast_parse(path, utf8, text[:HEAD_BYTES], encoding, delimiter, codebook, notes)
+        del text  # keep one copy of a big file in memory, not three
+        fast = _fast_parse(path, utf8, head, encoding, delimiter, codebook, notes)
         if fast is not None:
             return fast
         del utf8
+        text, _ = _decode(path, data)
     records = _csv_records(path, text[:end], delimiter)
     truncated = end == len(text)
     return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=truncated)
