@@ -102,8 +102,10 @@ def code_text(texts: pd.Series, question: Question, missing_values: Iterable[str
     if not question.frame:
         raise ValueError(f"question '{question.id}' has no coding frame")
     codes = [t.code for t in question.frame]
-    folded = fold_text(pd.Series(texts))
-    uniques_index, uniques = pd.factorize(folded, use_na_sentinel=True)
+    raw_index, raw_uniques = pd.factorize(pd.Series(texts), use_na_sentinel=True)
+    folded_index, uniques = pd.factorize(fold_text(pd.Series(raw_uniques, dtype="object")), use_na_sentinel=True)
+    # distinct raw answers are folded (and then matched) once each; every row points at its folded text
+    uniques_index = np.where(raw_index >= 0, np.append(folded_index, -1)[raw_index], -1)
     unique_texts = pd.Series(uniques, dtype="string")
     matrix = np.zeros((len(unique_texts), len(codes)), dtype=bool)
     for j, theme in enumerate(question.frame):
@@ -116,7 +118,7 @@ def code_text(texts: pd.Series, question: Question, missing_values: Iterable[str
     matrix[unique_blank, :] = False
     uncoded = ~matrix.any(axis=1) & ~unique_blank
     unique_matrix = np.column_stack([matrix, uncoded])
-    rows = np.zeros((len(folded), len(codes) + 1), dtype=bool)
+    rows = np.zeros((len(uniques_index), len(codes) + 1), dtype=bool)
     present = uniques_index >= 0
     rows[present] = unique_matrix[uniques_index[present]]
     return pd.DataFrame(rows, index=texts.index, columns=[*codes, UNCODED])
@@ -154,12 +156,13 @@ def code_answers(respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             continue
         matrix = code_text(respondents[question.id], question, codebook.missing_values)
         row_pos, theme_pos = np.nonzero(matrix.to_numpy())
+        # text columns are taken from tiny ``str`` arrays: no Python string object per theme row
         pieces.append(
             pd.DataFrame(
                 {
                     "respondent_id": ids[row_pos],
-                    "question_id": question.id,
-                    "theme": np.asarray(matrix.columns)[theme_pos],
+                    "question_id": pd.array([question.id], dtype="str").take(np.zeros(len(row_pos), dtype=np.intp)),
+                    "theme": pd.array(list(matrix.columns), dtype="str").take(theme_pos),
                 }
             )
         )

@@ -1,0 +1,306 @@
+"""Readers benchmark: many concurrent readers opening section dashboards of one standalone Voilà server.
+
+Run: ``.venv/bin/python benchmarks/readers.py [--readers 20] [--pages-per-reader 2] [--deadline 600]``.
+Writes ``benchmarks/results/readers.md`` (a table) and ``benchmarks/results/readers.json``.
+Not a test: the numbers depend on the machine, which the table describes.
+
+The script starts Voilà exactly as ``scripts/serve.sh`` does (through the browser tests' helpers) on a
+free port of 127.0.0.1, then ``--readers`` readers, all at once, each open ``--pages-per-reader``
+section dashboards one after the other in headless Chromium (Debian's ``/usr/bin/chromium``; one
+browser, one context per reader). The load is bounded: a fixed number of page opens, each with a
+timeout, and an overall deadline after which unfinished readers are cancelled; the server is stopped
+at the end. Measured: time from navigation to the first chart on screen (p50, p95, max), errors
+(timeouts, pages without a chart, HTTP errors, script errors), and the memory of the server and of
+each kernel it started, sampled twice a second with psutil (``/proc`` when psutil is missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà exactly as serve.sh does
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    render_url,
+    served_notebooks,
+    start_voila,
+    stop_process_group,
+)
+
+RESULTS = REPO / "benchmarks" / "results"
+FIRST_CHART = "#rendered_cells img"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-gpu"]
+PAGE_TIMEOUT_S = 180
+
+
+# --------------------------------------------------------------------------------- memory
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except ImportError:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        import psutil
+
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except ImportError:
+        found, todo = [], [pid]
+        while todo:
+            parent = todo.pop()
+            for path in Path(f"/proc/{parent}/task").glob("*/children"):
+                kids = [int(k) for k in path.read_text().split()]
+                found += kids
+                todo += kids
+        return found
+
+
+class MemorySampler(threading.Thread):
+    """Samples the server's and its kernels' resident memory until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.samples: list[dict] = []
+        self.kernel_peak: dict[int, float] = {}
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                server = _rss_mb(self.pid)
+                kernels = {}
+                for child in _children(self.pid):
+                    try:
+                        kernels[child] = _rss_mb(child)
+                    except (OSError, ProcessLookupError, Exception):  # noqa: BLE001 - a kernel that just ended
+                        continue
+                for pid, rss in kernels.items():
+                    self.kernel_peak[pid] = max(rss, self.kernel_peak.get(pid, 0.0))
+                self.samples.append({"t": time.monotonic(), "server_mb": server, "kernels": len(kernels),
+                                     "kernels_mb": sum(kernels.values())})
+            except (OSError, ProcessLookupError, Exception):  # noqa: BLE001 - the server is stopping
+                pass
+            self._halt.wait(self.every)
+
+    def stop(self) -> dict:
+        self._halt.set()
+        self.join(timeout=5)
+        if not self.samples:
+            return {}
+        total = [s["server_mb"] + s["kernels_mb"] for s in self.samples]
+        per_kernel = sorted(self.kernel_peak.values())
+        return {
+            "server_process_peak_mb": max(s["server_mb"] for s in self.samples),
+            "server_total_peak_mb": max(total),
+            "kernels_peak_count": max(s["kernels"] for s in self.samples),
+            "kernel_count_seen": len(per_kernel),
+            "kernel_peak_mb_median": statistics.median(per_kernel) if per_kernel else 0.0,
+            "kernel_peak_mb_max": max(per_kernel) if per_kernel else 0.0,
+        }
+
+
+# --------------------------------------------------------------------------------- readers
+
+
+async def one_page(browser, url: str, errors: list[dict]) -> float | None:
+    """Open one dashboard in a fresh context; seconds to the first chart, or None (an error is recorded)."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+
+    async def route(route_, request) -> None:
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            await route_.continue_()
+        else:
+            await route_.abort()
+
+    await context.route("**/*", route)
+    page = await context.new_page()
+    page.on("pageerror", lambda error: errors.append({"url": url, "kind": "script error", "detail": str(error)[:200]}))
+    page.on("response", lambda response: errors.append(
+        {"url": url, "kind": f"HTTP {response.status}", "detail": response.url[:200]}) if response.status >= 400 else None)
+    try:
+        start = time.perf_counter()
+        await page.goto(url, timeout=PAGE_TIMEOUT_S * 1000)
+        await page.wait_for_selector(FIRST_CHART, state="visible", timeout=PAGE_TIMEOUT_S * 1000)
+        return time.perf_counter() - start
+    except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
+        errors.append({"url": url, "kind": type(error).__name__, "detail": str(error).splitlines()[0][:200]})
+        return None
+    finally:
+        await context.close()
+
+
+async def reader(browser, urls: list[str], times: list[float], errors: list[dict]) -> None:
+    for url in urls:
+        seconds = await one_page(browser, url, errors)
+        if seconds is not None:
+            times.append(seconds)
+
+
+async def run_readers(server_url: str, sections: list[str], readers: int, pages: int, deadline: float) -> dict:
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    errors: list[dict] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            plans = [[render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
+                     for r in range(readers)]
+            start = time.perf_counter()
+            tasks = [asyncio.create_task(reader(browser, plan, times, errors)) for plan in plans]
+            done, pending = await asyncio.wait(tasks, timeout=deadline)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            wall = time.perf_counter() - start
+        finally:
+            await browser.close()
+    unfinished = readers * pages - len(times) - len(
+        [e for e in errors if not e["kind"].startswith(("HTTP", "script"))])
+    return {"times": times, "errors": errors, "wall_s": wall, "cancelled_readers": len(pending),
+            "unfinished_pages": max(unfinished, 0)}
+
+
+def render_url_of(server_url: str, notebook: str) -> str:
+    return f"{server_url}voila/render/{notebook}"
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0–100) by linear interpolation; None for no values.
+
+    Examples
+    --------
+    >>> percentile([1, 2, 3, 4], 50), percentile([5.0], 95), percentile([], 50)
+    (2.5, 5.0, None)
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def section_notebooks() -> list[str]:
+    """Served notebooks that are report sections (the index page has no chart)."""
+    return [n for n in served_notebooks() if not n.startswith("00-")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument("--pages-per-reader", type=int, default=2)
+    parser.add_argument("--deadline", type=float, default=600, help="seconds after which unfinished readers stop")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    sections = section_notebooks()
+    if not sections:
+        print("readers: no section notebooks to serve", file=sys.stderr)
+        return 2
+    import numpy
+    import pandas
+
+    load_start = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="adass-readers-") as tmp:
+        server = start_voila(Path(tmp))
+        sampler = MemorySampler(server.process.pid)
+        sampler.start()
+        try:
+            idle = _rss_mb(server.process.pid)
+            time.sleep(5)  # let the preheated kernel pool start before the readers arrive
+            run = asyncio.run(run_readers(server.url, sections, args.readers, args.pages_per_reader, args.deadline))
+        finally:
+            memory = sampler.stop()
+            stop_process_group(server.process)
+    times = run["times"]
+    content = {
+        "machine": {
+            "cores": len(os.sched_getaffinity(0)),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+            "pandas": pandas.__version__,
+            "numpy": numpy.__version__,
+            "load_average_at_start": load_start,
+            "load_average_at_end": os.getloadavg(),
+        },
+        "readers": args.readers,
+        "pages_per_reader": args.pages_per_reader,
+        "sections": sections,
+        "pages_opened": len(times),
+        "first_chart_p50_s": percentile(times, 50),
+        "first_chart_p95_s": percentile(times, 95),
+        "first_chart_max_s": max(times) if times else None,
+        "errors": run["errors"],
+        "error_count": len(run["errors"]) + run["unfinished_pages"],
+        "cancelled_readers": run["cancelled_readers"],
+        "wall_s": run["wall_s"],
+        "server_idle_mb": idle,
+        **memory,
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "readers.json").write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    (args.results / "readers.md").write_text(render(content), encoding="utf-8")
+    print(render(content))
+    return 0
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def render(c: dict) -> str:
+    """The results as a Markdown table."""
+    m = c["machine"]
+    kinds: dict[str, int] = {}
+    for error in c["errors"]:
+        kinds[error["kind"]] = kinds.get(error["kind"], 0) + 1
+    lines = [
+        "# Readers benchmark",
+        "",
+        f"Machine: {m['cores']} cores, {m['memory_gb']} GB memory, Python {m['python']}, pandas {m['pandas']}; "
+        f"load average {m['load_average_at_start'][0]:.1f} at start, {m['load_average_at_end'][0]:.1f} at end.",
+        f"{c['readers']} readers at once, {c['pages_per_reader']} section pages each "
+        f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1.",
+        "",
+        "| pages with a chart | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
+        "| server + kernels peak MB | kernels at once (peak) | kernel peak MB (median / max) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {c['pages_opened']} / {c['readers'] * c['pages_per_reader']} | {_s(c['first_chart_p50_s'])} "
+        f"| {_s(c['first_chart_p95_s'])} | {_s(c['first_chart_max_s'])} | {c['error_count']} | {c['wall_s']:.0f} "
+        f"| {c['server_idle_mb']:.0f} | {c.get('server_total_peak_mb', 0):.0f} | {c.get('kernels_peak_count', 0)} "
+        f"| {c.get('kernel_peak_mb_median', 0):.0f} / {c.get('kernel_peak_mb_max', 0):.0f} |",
+        "",
+        "Errors by kind: " + (", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())) or "none") + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
