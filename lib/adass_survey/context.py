@@ -308,4 +308,11 @@ def printed_figures_chart(survey, section: str, question_id: str, title: str):
                             base=base, is_published=True, title=title)
     alt = (f"Bar chart: {title.rstrip('.')}. Counts printed in the report, in its order, of {base} councils: "
            + "; ".join(f"{lab}: {c} ({round_half_up(100 * c / base)}%)" for lab, c in zip(label, count)) + ".")
-    return bar_chart(table, title, n=base, alt_text=alt)
+    chart = bar_chart(table, title, n=base, alt_text=alt)
+    top = min(100, 10 * int(np.ceil((values["percent"].max() + 15) / 10)))
+    ax = chart.figure.axes[0]
+    ax.set_xlim(0, top + 12)
+    ax.set_xticks(range(0, top + 1, 10), [f"{t}%" for t in range(0, top + 1, 10)])
+    chart.figure.set_size_inches(12, chart.figure.get_size_inches()[1])
+    chart.figure.tight_layout()
+    return chart
