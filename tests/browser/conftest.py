@@ -154,9 +154,9 @@ def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: 
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The repository's dashboards, served by standalone Voilà with the repository's configuration."""
     require_chromium()
-    # The repository's configuration, except that a used pre-heated kernel is not replaced during the run
-    # (re-rendering every notebook in the background would double the CPU work of the tests on 2 cores).
-    server = start_voila(tmp_path_factory.mktemp("voila"), extra_args=["--VoilaKernelManager.fill_delay=3600"])
+    # Exactly the repository's configuration. (A long VoilaKernelManager.fill_delay would spare the refills, but a
+    # request then waits for the delayed pool kernel instead of starting a fresh one.)
+    server = start_voila(tmp_path_factory.mktemp("voila"))
     yield server
     stop_process_group(server.process)
 
