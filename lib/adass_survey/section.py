@@ -152,7 +152,7 @@ def _published_categories(question_id: str) -> set[str]:
 
 
 def is_published_table(table: pd.DataFrame, question_id: str) -> bool:
-    """True when every non-zero cell of a national table is a count the report printed.
+    """True when every non-zero cell of a national table is a count the report printed, or follows from them.
 
     Such a table is shown as published (real national figures); any other table goes through the
     disclosure policy like every filtered view.
@@ -163,12 +163,18 @@ def is_published_table(table: pd.DataFrame, question_id: str) -> bool:
     >>> r = load_survey().respondents
     >>> is_published_table(frequency_table(r, "dp_restrictions"), "dp_restrictions")
     True
-    >>> is_published_table(frequency_table(r, "outcomes_monitored"), "outcomes_monitored")
+    >>> is_published_table(frequency_table(r, "outcomes_monitored"), "outcomes_monitored")  # 2 "no", 1 blank
     False
+    >>> is_published_table(frequency_table(r, "advisory_self_funders"), "advisory_self_funders")  # 8 "no" printed
+    True
     """
     published = _published_categories(question_id) | {OTHER}
     shown = set(table.loc[table["count"] > 0, "category"])
-    return bool(shown) and shown <= published and bool(shown - {OTHER})
+    if not shown & (published - {OTHER}):
+        return False
+    unprinted = shown - published
+    # In a table whose categories add up to the base, one unprinted category is the base minus the printed ones.
+    return not unprinted or (table.attrs.get("kind") == "additive" and len(unprinted) == 1)
 
 
 def merge_unpublished(table: pd.DataFrame, published: set[str]) -> pd.DataFrame:
@@ -205,7 +211,7 @@ def _derivable_table(table: pd.DataFrame, question_id: str) -> pd.DataFrame:
     """The national table with unpublished categories folded when the report printed the others."""
     published = _published_categories(question_id)
     shown = set(table.loc[table["count"] > 0, "category"])
-    if shown <= published or not shown & published:
+    if len(shown - published) <= 1 or not shown & published:
         return table
     return merge_unpublished(table, published)
 
