@@ -165,3 +165,18 @@ def test_ascii_and_utf8_files_share_one_reading(tmp_path, rows):
     again = ef.write_export(tmp_path / "y.csv", rows, encoding="cp1252")
     a, b = read_export(path, CB), read_export(again, CB)
     assert a.frame.drop(columns="source_row").values.tolist() == b.frame.drop(columns="source_row").values.tolist()
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig"])
+def test_fast_path_reads_every_encoding_and_refuses_bad_bytes_by_row(tmp_path, rows, monkeypatch, encoding):
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    rows[2][ef.column_index(CB, "market_shaping")] = "Café – £18"
+    path = ef.write_export(tmp_path / "x.csv", rows, encoding=encoding)
+    raw = read_export(path, CB)
+    assert (raw.encoding, raw.frame["market_shaping"].iloc[0]) == (encoding, "Café – £18")
+    content = path.read_bytes()
+    cut = content.index(b"\n", len(content) // 2) + 1
+    path.write_bytes(content[:cut] + b"\x81\x8d" + content[cut:])
+    with pytest.raises(SurveyInputError, match="0x81") as error:
+        read_export(path, CB)
+    assert error.value.row == content[:cut].count(b"\n") + 1

@@ -15,6 +15,7 @@ which keeps exact line numbers for every record.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -181,13 +182,18 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
-        raise SurveyInputError(
-            path,
-            f"byte 0x{data[error.start]:02x} cannot be read as text in either UTF-8 or Windows-1252 "
-            "(the file is damaged or not a text export)",
-            "export the survey again as CSV (or .xlsx) and replace this file",
-            row=data.count(b"\n", 0, error.start) + 1,
-        ) from None
+        raise _undecodable(path, data, error.start) from None
+
+
+def _undecodable(path: Path, data: bytes, position: int) -> SurveyInputError:
+    """The refusal of a byte that is neither UTF-8 nor Windows-1252, naming its row."""
+    return SurveyInputError(
+        path,
+        f"byte 0x{data[position]:02x} cannot be read as text in either UTF-8 or Windows-1252 "
+        "(the file is damaged or not a text export)",
+        "export the survey again as CSV (or .xlsx) and replace this file",
+        row=data.count(b"\n", 0, position) + 1,
+    )
 
 
 def _has_control_bytes(utf8: bytes, end: int) -> bool:
@@ -220,29 +226,63 @@ def _sniff_delimiter(text: str, codebook: Codebook) -> str:
     return max((",", ";"), key=lambda d: scores[d])
 
 
-def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
-    """Decode, then parse: pyarrow for big files (the decoded text is dropped first), else the csv module."""
-    text, encoding = _decode(path, data)
-    head = text[:HEAD_BYTES]
-    validate.check_not_web_page(path, head)
-    delimiter = _sniff_delimiter(head, codebook)
+def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str]:
+    """UTF-8 bytes of the file (BOM removed) and its encoding, decoded strictly in chunks.
+
+    Used for big files: no Python string of the whole file is built, so memory stays near two
+    copies of the bytes. Refuses bytes that are neither UTF-8 nor Windows-1252, naming the row.
+    """
+    chunk = 1 << 25
+    try:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+        if data.startswith(_BOM):
+            return data[len(_BOM) :], "utf-8-sig"
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    parts = []
+    for start in range(0, len(data), chunk):
+        try:
+            parts.append(data[start : start + chunk].decode("cp1252").encode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise _undecodable(path, data, start + error.start) from None
+    return b"".join(parts), "cp1252"
+
+
+def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
     notes = []
     if delimiter == ";":
         notes.append("the file is semicolon-delimited (accepted)")
     if encoding != "cp1252":
         notes.append(f"the file is encoded as {'UTF-8 with BOM' if encoding == 'utf-8-sig' else 'UTF-8'} (accepted)")
-    end = _end_of_content(text)
-    trailing = text.count("\n", end) - 1
     if trailing > 0:
         notes.append(f"{trailing} trailing blank line(s) ignored")
+    return notes
+
+
+def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
+    """Decode, then parse: pyarrow on UTF-8 bytes for big files, the csv module on text otherwise."""
     if len(data) >= FAST_PATH_MIN_BYTES:
-        utf8 = data[len(_BOM):] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
-        del text  # keep one copy of a big file in memory, not three
+        utf8, encoding = _to_utf8(path, data)
+        head = utf8[:HEAD_BYTES].decode("utf-8", errors="ignore")
+        validate.check_not_web_page(path, head)
+        delimiter = _sniff_delimiter(head, codebook)
+        end = _end_of_content(utf8)
+        notes = _notes(encoding, delimiter, utf8.count(b"\n", end) - 1)
         fast = _fast_parse(path, utf8, head, encoding, delimiter, codebook, notes)
         if fast is not None:
             return fast
+        text = utf8.decode("utf-8")
         del utf8
-        text, _ = _decode(path, data)
+    else:
+        text, encoding = _decode(path, data)
+        head = text[:HEAD_BYTES]
+        validate.check_not_web_page(path, head)
+        delimiter = _sniff_delimiter(head, codebook)
+    end = _end_of_content(text)
+    notes = _notes(encoding, delimiter, text.count("\n", end) - 1)
     records = _csv_records(path, text[:end], delimiter)
     truncated = end == len(text)
     return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=truncated)
