@@ -46,6 +46,7 @@ FIRST_CHART = "#rendered_cells img"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
         "--disable-gpu"]
 PAGE_TIMEOUT_S = 180
+NO_CHART_GRACE_S = 15
 
 
 # --------------------------------------------------------------------------------- memory
@@ -127,8 +128,13 @@ class MemorySampler(threading.Thread):
 # --------------------------------------------------------------------------------- readers
 
 
-async def one_page(browser, url: str, errors: list[dict]) -> float | None:
-    """Open one dashboard in a fresh context; seconds to the first chart, or None (an error is recorded)."""
+async def one_page(browser, url: str, errors: list[dict], plain: list[float]) -> float | None:
+    """Open one dashboard in a fresh context; seconds to the first chart, or None.
+
+    A page that finishes rendering without any chart (a text-only section) is timed to the end of
+    rendering and listed in ``plain``, not counted as an error. The page is closed as a reader closes
+    a tab (its unload handlers run, so Voilà can shut the kernel down).
+    """
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
 
     async def route(route_, request) -> None:
@@ -146,18 +152,32 @@ async def one_page(browser, url: str, errors: list[dict]) -> float | None:
     try:
         start = time.perf_counter()
         await page.goto(url, timeout=PAGE_TIMEOUT_S * 1000)
-        await page.wait_for_selector(FIRST_CHART, state="visible", timeout=PAGE_TIMEOUT_S * 1000)
+        chart = page.wait_for_selector(FIRST_CHART, state="visible", timeout=PAGE_TIMEOUT_S * 1000)
+        rendered = page.wait_for_selector("#loading", state="detached", timeout=PAGE_TIMEOUT_S * 1000)
+        chart_task, rendered_task = asyncio.ensure_future(chart), asyncio.ensure_future(rendered)
+        await rendered_task
+        try:  # widget views draw their charts just after the cells
+            await asyncio.wait_for(asyncio.shield(chart_task), timeout=NO_CHART_GRACE_S)
+        except asyncio.TimeoutError:
+            chart_task.cancel()
+            plain.append(time.perf_counter() - start - NO_CHART_GRACE_S)
+            return None
         return time.perf_counter() - start
     except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
         errors.append({"url": url, "kind": type(error).__name__, "detail": str(error).splitlines()[0][:200]})
         return None
     finally:
+        try:
+            await page.close(run_before_unload=True)
+            await asyncio.sleep(0.5)
+        except Exception:  # noqa: BLE001 - the page may already be gone
+            pass
         await context.close()
 
 
-async def reader(browser, urls: list[str], times: list[float], errors: list[dict]) -> None:
+async def reader(browser, urls: list[str], times: list[float], errors: list[dict], plain: list[float]) -> None:
     for url in urls:
-        seconds = await one_page(browser, url, errors)
+        seconds = await one_page(browser, url, errors, plain)
         if seconds is not None:
             times.append(seconds)
 
@@ -167,13 +187,14 @@ async def run_readers(server_url: str, sections: list[str], readers: int, pages:
 
     times: list[float] = []
     errors: list[dict] = []
+    plain: list[float] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:
             plans = [[render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
                      for r in range(readers)]
             start = time.perf_counter()
-            tasks = [asyncio.create_task(reader(browser, plan, times, errors)) for plan in plans]
+            tasks = [asyncio.create_task(reader(browser, plan, times, errors, plain)) for plan in plans]
             done, pending = await asyncio.wait(tasks, timeout=deadline)
             for task in pending:
                 task.cancel()
@@ -181,9 +202,9 @@ async def run_readers(server_url: str, sections: list[str], readers: int, pages:
             wall = time.perf_counter() - start
         finally:
             await browser.close()
-    unfinished = readers * pages - len(times) - len(
+    unfinished = readers * pages - len(times) - len(plain) - len(
         [e for e in errors if not e["kind"].startswith(("HTTP", "script"))])
-    return {"times": times, "errors": errors, "wall_s": wall, "cancelled_readers": len(pending),
+    return {"times": times, "plain": plain, "errors": errors, "wall_s": wall, "cancelled_readers": len(pending),
             "unfinished_pages": max(unfinished, 0)}
 
 
@@ -254,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         "pages_per_reader": args.pages_per_reader,
         "sections": sections,
         "pages_opened": len(times),
+        "chart_seconds": times,
+        "pages_without_chart": len(run["plain"]),
+        "rendered_without_chart_seconds": run["plain"],
         "first_chart_p50_s": percentile(times, 50),
         "first_chart_p95_s": percentile(times, 95),
         "first_chart_max_s": max(times) if times else None,
@@ -289,10 +313,11 @@ def render(c: dict) -> str:
         f"{c['readers']} readers at once, {c['pages_per_reader']} section pages each "
         f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1.",
         "",
-        "| pages with a chart | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
+        "| pages with a chart | text-only pages | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
         "| server + kernels peak MB | kernels at once (peak) | kernel peak MB (median / max) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {c['pages_opened']} / {c['readers'] * c['pages_per_reader']} | {_s(c['first_chart_p50_s'])} "
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {c['pages_opened']} / {c['readers'] * c['pages_per_reader']} | {c['pages_without_chart']} "
+        f"| {_s(c['first_chart_p50_s'])} "
         f"| {_s(c['first_chart_p95_s'])} | {_s(c['first_chart_max_s'])} | {c['error_count']} | {c['wall_s']:.0f} "
         f"| {c['server_idle_mb']:.0f} | {c.get('server_total_peak_mb', 0):.0f} | {c.get('kernels_peak_count', 0)} "
         f"| {c.get('kernel_peak_mb_median', 0):.0f} / {c.get('kernel_peak_mb_max', 0):.0f} |",
