@@ -118,12 +118,3 @@ def test_reconciliation_view_shows_both_totals():
     text = repr(reconciliation_view())
     assert "Borough/unitary (as printed) | 34 | Unitary council | 24 | 56" in text
     assert "Total | 68 | Total | 58 | 152" in text
-
-
-def test_docstring_examples():
-    import doctest
-
-    import adass_survey.cohort as module
-
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

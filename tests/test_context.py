@@ -98,15 +98,6 @@ def test_median_by_type_withholds_small_groups():
     assert table.at["Metropolitan council", "Councils giving a number"] == "[c]"
 
 
-def test_docstring_examples():
-    import doctest
-
-    import adass_survey.context as module
-
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_illustrative_crosstab_is_suppressed_and_labelled():
     from adass_survey.context import illustrative_crosstab
 

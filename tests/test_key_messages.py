@@ -139,15 +139,6 @@ def test_malformed_file_names_row_and_column(tmp_path):
     assert "relation" in message and "4" in message
 
 
-def test_docstring_examples():
-    import doctest
-
-    import adass_survey.key_messages as module
-
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_thin_evidence_flags_small_bases_vague_quantifiers_and_errata(survey, links):
     thin = thin_evidence(survey, links).set_index("figure_id")
     everything = pd.concat([message_evidence(survey, m, links) for m in MESSAGE_IDS]).drop_duplicates("figure_id")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-import adass_survey.published_view as module
 from adass_survey.published import load_figures
 from adass_survey.published_view import published_table, published_view
 
@@ -31,8 +28,3 @@ def test_vague_figures_and_mixed_bases_are_refused():
         published_table(["F10-08", "F10-09"])
     with pytest.raises(ValueError, match="must share one"):
         published_table(["F10-02", "F10-08"])
-
-
-def test_docstring_examples():
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

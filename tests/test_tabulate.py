@@ -96,12 +96,3 @@ def test_format_count_percent_rounds_half_up(count, base, expected):
 def test_figure_with_base():
     assert figure_with_base(52, 58, "councils") == "52 of 58 councils (90%, 95% CI 79% to 95%)"
     assert figure_with_base(58, 58, "councils").startswith("58 of 58 councils (100%, 95% CI 94% to 100%)")
-
-
-@pytest.mark.parametrize("module", ["tabulate", "suppress", "groups", "plot", "display", "widgets", "downloads", "redact"])
-def test_docstring_examples_of_presentation_modules(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"adass_survey.{module}"), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

@@ -31,7 +31,13 @@ POOLED = "__all__"
 
 
 def handcoded_path() -> Path:
-    """Return the path of the hand-coded report quotes."""
+    """Return the path of the hand-coded report quotes.
+
+    Examples
+    --------
+    >>> handcoded_path().name
+    'report_quotes_handcoded.csv'
+    """
     return data_dir() / "coding" / "report_quotes_handcoded.csv"
 
 

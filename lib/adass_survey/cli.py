@@ -39,7 +39,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the command line."""
+    """Return the argument parser of the command line.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["synth", "--n", "100"]).n
+    100
+    """
     parser = _Parser(prog="python -m adass_survey", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -84,7 +90,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code."""
+    """Run the command line and return its exit code.
+
+    Examples
+    --------
+    >>> main(["reconcile", "--raw", "no-such-file.csv"])
+    2
+    """
     args = build_parser().parse_args(argv)
     log_path = _log_to_file()
     try:

@@ -32,7 +32,18 @@ class Rich:
 
 
 def chart_html(chart) -> str:
-    """The ``<figure>`` HTML of a :class:`~adass_survey.plot.Chart` (image, caption, table)."""
+    """The ``<figure>`` HTML of a :class:`~adass_survey.plot.Chart` (image, caption, table).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.plot import bar_chart
+    >>> from adass_survey.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 57 + [None]}), "strategy")
+    >>> html = chart_html(bar_chart(t, "Nearly all have a strategy", n=58))
+    >>> html.startswith('<figure class="adass-chart"><img src="data:image/png;base64,')
+    True
+    """
     png = base64.b64encode(chart.png_bytes()).decode("ascii")
     table = chart.table
     group = f", {escape(table.group_label)}" if table.selection else ""

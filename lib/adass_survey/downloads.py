@@ -75,7 +75,17 @@ def download_frame(table: SuppressedTable) -> pd.DataFrame:
 
 
 def csv_bytes(table: SuppressedTable) -> bytes:
-    """The CSV download (UTF-8 with BOM, so spreadsheet programs read the text correctly)."""
+    """The CSV download (UTF-8 with BOM, so spreadsheet programs read the text correctly).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.suppress import DisclosurePolicy
+    >>> from adass_survey.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
+    >>> csv_bytes(DisclosurePolicy().published(t)).decode("utf-8-sig").splitlines()[0].split(",")[:3]
+    ['question_id', 'category', 'label']
+    """
     return download_frame(table).to_csv(index=False).encode("utf-8-sig")
 
 
@@ -113,7 +123,18 @@ def _notes(table: SuppressedTable) -> pd.DataFrame:
 
 
 def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
-    """The spreadsheet download (GSS good practice via gptables): cover, contents, notes, table."""
+    """The spreadsheet download (GSS good practice via gptables): cover, contents, notes, table.
+
+    Examples
+    --------
+    >>> import io, openpyxl, pandas as pd
+    >>> from adass_survey.suppress import DisclosurePolicy
+    >>> from adass_survey.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
+    >>> book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(DisclosurePolicy().published(t))))
+    >>> book.sheetnames[0]
+    'Cover'
+    """
     table = _require_suppressed(table)
     title = title or table.title or table.question_id
     frame = download_frame(table).drop(columns=["note"])

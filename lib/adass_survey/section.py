@@ -222,7 +222,16 @@ def _file_stem(question_id: str, selection: dict) -> str:
 
 
 def view_html(table, chart, selection: dict) -> Rich:
-    """One view: caption line, chart with its accessible table, and download links."""
+    """One view: caption line, chart with its accessible table, and download links.
+
+    Examples
+    --------
+    >>> from adass_survey.data import load_survey
+    >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    >>> table = views.table({})
+    >>> view_html(table, bar_chart(table, views.title, n=table.base), {})
+    Nine in ten councils restrict direct payments | all responding councils (n = 58) | As published in the report (real national figures).
+    """
     if not table.shown:
         return Rich(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
     who = "all responding councils" if not selection else selection_label(selection)
@@ -402,5 +411,11 @@ def caveats(section: str, extra: list[str] | None = None) -> Rich:
 
 
 def count_percent(count: int, base: int) -> str:
-    """Report-style "55 (95%)" (re-exported for notebooks)."""
+    """Report-style "55 (95%)" (re-exported for notebooks).
+
+    Examples
+    --------
+    >>> count_percent(55, 58)
+    '55 (95%)'
+    """
     return format_count_percent(count, base)

@@ -29,7 +29,13 @@ EXECUTION_TIMEOUT_S = 600
 
 
 def share_dir() -> Path:
-    """Return the repository's ``share/jupyter`` folder (the page templates)."""
+    """Return the repository's ``share/jupyter`` folder (the page templates).
+
+    Examples
+    --------
+    >>> (share_dir() / "voila" / "templates" / "adass").is_dir()
+    True
+    """
     return project_root() / "share" / "jupyter"
 
 
@@ -119,7 +125,14 @@ def render_page(notebook, section: Section, sections: list[Section]) -> str:
 
 
 def render_index(sections: list[Section]) -> str:
-    """Return the ``index.html`` of the static site: every section in order."""
+    """Return the ``index.html`` of the static site: every section in order.
+
+    Examples
+    --------
+    >>> html = render_index([Section("07", "07-restrictions", "7. Restrictions on direct payments")])
+    >>> "07-restrictions.html" in html and "synthetic" in html.lower()
+    True
+    """
     import jinja2
 
     template_dirs = [share_dir() / "nbconvert" / "templates" / "adass_static",

@@ -654,7 +654,19 @@ class View:
 
 
 def views_of(plan: ViewPlan, tables: dict[tuple, SuppressedTable]) -> list[View]:
-    """Pair each suppressed table with its selection's respondents, ready for :func:`audit_views`."""
+    """Pair each suppressed table with its selection's respondents, ready for :func:`audit_views`.
+
+    Examples
+    --------
+    >>> from adass_survey.tabulate import frequency_table
+    >>> df = pd.DataFrame({"respondent_id": range(20), "council_type": ["county"] * 10 + ["unitary"] * 10,
+    ...                    "region": ["london"] * 20, "dp_restrictions": ["yes"] * 14 + ["no"] * 6})
+    >>> plan = plan_views(df, ("council_type",))
+    >>> views = views_of(plan, suppress_views(plan, df, lambda r: frequency_table(r, "dp_restrictions")))
+    >>> sorted(len(v.members) for v in views)  # every council type (two with no councils here) and all
+    [0, 0, 10, 10, 20]
+    >>> audit_views(views)
+    """
     return [View(dict(key), plan.members[key], table) for key, table in tables.items()]
 
 

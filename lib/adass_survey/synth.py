@@ -48,7 +48,13 @@ class Synthetic:
 
 
 def synth_dir() -> Path:
-    """Return the folder of the generator's targets and phrase banks (``data/synth``)."""
+    """Return the folder of the generator's targets and phrase banks (``data/synth``).
+
+    Examples
+    --------
+    >>> sorted(p.name for p in synth_dir().glob("*.yaml"))
+    ['phrases.yaml', 'targets.yaml']
+    """
     return data_dir() / "synth"
 
 
