@@ -47,4 +47,19 @@ class SurveyInputError(Exception):
 
 
 class DisclosureError(Exception):
-    """Raised when an output would reveal a cell below the disclosure threshold."""
+    """Raised when an output would reveal a cell below the disclosure threshold.
+
+    Parameters
+    ----------
+    message : what would be revealed, and from which views
+    views : selection keys of the views involved (most specific first), so a caller can withhold one
+
+    Examples
+    --------
+    >>> DisclosureError("cell 'no' shows 3", views=[(("council_type", "county"),)]).views
+    ((('council_type', 'county'),),)
+    """
+
+    def __init__(self, message: str, views=()):
+        super().__init__(message)
+        self.views = tuple(views)

@@ -283,7 +283,7 @@ class QuestionViews:
             return merge_unpublished(table, _published_categories(question_id)) if fold else table
 
         self._tables = suppress_views(self.plan, respondents, make_table, published_national=published,
-                                      policy=self.policy, title=title)
+                                      policy=self.policy, title=title, exact=True)
 
     def table(self, selection: dict):
         """The suppressed table of one selection."""

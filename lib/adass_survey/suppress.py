@@ -547,7 +547,7 @@ def plan_views(
 
 def suppress_views(
     plan: ViewPlan, respondents: pd.DataFrame, make_table: Callable[[pd.DataFrame], pd.DataFrame], *,
-    published_national: bool = False, policy: DisclosurePolicy | None = None, title: str = "",
+    published_national: bool = False, policy: DisclosurePolicy | None = None, title: str = "", exact: bool = False,
 ) -> dict[tuple, SuppressedTable]:
     """Suppress one table for every selection of a plan, all together.
 
@@ -558,6 +558,9 @@ def suppress_views(
     make_table : builds the (true) table for a set of respondents, e.g.
         ``lambda r: frequency_table(r, "on_target")``
     published_national : the national table is the report's own (shown unsuppressed)
+    exact : also bound every hidden figure by integer programming over all views together
+        (:mod:`adass_survey.linear_audit`, which assumes the real survey's public facts) and withhold views
+        until none is exposed; without it, only the checks of :func:`audit_views` drive withholding
 
     Returns
     -------
@@ -587,21 +590,70 @@ def suppress_views(
     kind = tables[national_key].attrs["kind"]
     answered = _answered_grid(plan, tables)
     withheld = plan.withheld.copy()
+    for _ in range(withheld.size + 1):
+        mask, withheld = _protect_lattice(grids, answered, plan, withheld, forced, kind, policy)
+        out = {}
+        for key, table in tables.items():
+            published = published_national and key == national_key
+            out[key] = _view_table(
+                table, mask[plan.index(dict(key))], policy, title=title, selection=dict(key),
+                message=plan.messages.get(key), published=published,
+            )
+        exposed = _exposed_view(plan, out, policy, exact)
+        if exposed is None:
+            return out
+        withheld[plan.index(dict(exposed))] = True  # withhold one more view and suppress again
+    raise DisclosureError(f"question '{tables[national_key].attrs.get('question_id')}': no safe set of views found")
+
+
+def _protect_lattice(grids, answered, plan: ViewPlan, withheld: np.ndarray, forced, kind: str,
+                     policy: DisclosurePolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Suppression mask of every view, withholding views until bases and "not answered" counts are safe."""
+    lattice_ndim = plan.withheld.ndim
     while True:  # hiding a base can expose a "not answered" count and the other way round: repeat until stable
         withheld = _answered_withheld(answered, plan.withheld, withheld, policy.threshold)
-        mask = protect(grids, policy.threshold, lattice_ndim=len(shape), kind=kind, forced=forced, withheld=withheld)
-        base_hidden = _base_hidden(mask, len(shape), kind)
+        mask = protect(grids, policy.threshold, lattice_ndim=lattice_ndim, kind=kind, forced=forced, withheld=withheld)
+        base_hidden = _base_hidden(mask, lattice_ndim, kind)
         if not (base_hidden & ~withheld).any():
-            break
-        withheld |= base_hidden
-    out = {}
-    for key, table in tables.items():
-        published = published_national and key == national_key
-        out[key] = _view_table(
-            table, mask[plan.index(dict(key))], policy, title=title, selection=dict(key),
-            message=plan.messages.get(key), published=published,
-        )
-    return out
+            return mask, withheld
+        withheld = withheld | base_hidden
+
+
+def _smallest_shown(keys, plan: ViewPlan, out: dict) -> tuple | None:
+    """Of the given views, the shown filtered view covering the fewest councils."""
+    shown = [k for k in keys if k and out[k].shown]
+    return min(shown, key=lambda k: (len(plan.members[k]), k)) if shown else None
+
+
+def _exposed_view(plan: ViewPlan, out: dict, policy: DisclosurePolicy, exact: bool) -> tuple | None:
+    """A shown filtered view whose withholding is the next step towards safety, or None when all is safe.
+
+    First the fast checks of :func:`audit_views`; then, with ``exact``, the integer-programming bounds of
+    :mod:`adass_survey.linear_audit` over everything shown (group sizes included).
+    """
+    try:
+        audit_views(views_of(plan, out), policy)
+    except DisclosureError as error:
+        choice = _smallest_shown(error.views, plan, out)
+        if choice is None:
+            raise
+        return choice
+    if not exact:
+        return None
+    from .linear_audit import hidden_bounds, panel_sizes
+
+    for bound in hidden_bounds(out, panel_sizes(plan), threshold=policy.threshold):
+        if bound.protected(policy.threshold):
+            continue
+        own = bound.selection if bound.selection and out[bound.selection].shown else None
+        dims = {d for d, _ in bound.selection}
+        siblings = [k for k in out if {d for d, _ in k} == dims]
+        choice = own or _smallest_shown(siblings, plan, out) or _smallest_shown(list(out), plan, out)
+        if choice is None:
+            raise DisclosureError(f"question '{bound.question_id}': hidden {bound.quantity!r} of view "
+                                  f"{bound.selection or 'everyone'} is exposed by the national table alone")
+        return choice
+    return None
 
 
 def _answered_grid(plan: ViewPlan, tables: dict[tuple, pd.DataFrame]) -> np.ndarray:
@@ -703,6 +755,10 @@ def _cells(table: SuppressedTable) -> tuple[dict, list[tuple]]:
     return cells, lines
 
 
+def _key(view: View) -> tuple:
+    return selection_key(view.selection)
+
+
 def _describe(view: View) -> str:
     return f"question '{view.table.question_id}', view {selection_key(view.selection) or 'everyone'}"
 
@@ -712,7 +768,8 @@ def _check_alone(view: View, cells: dict, lines: list, policy: DisclosurePolicy)
         return
     for key, value in cells.items():
         if value is not None and policy.is_small(value):
-            raise DisclosureError(f"{_describe(view)}: cell {key!r} shows {value:g}, below {policy.threshold}")
+            raise DisclosureError(f"{_describe(view)}: cell {key!r} shows {value:g}, below {policy.threshold}",
+                                  views=[_key(view)])
     for total_key, keys in lines:
         total = cells[total_key]
         hidden = [k for k in keys if cells[k] is None]
@@ -721,7 +778,8 @@ def _check_alone(view: View, cells: dict, lines: list, policy: DisclosurePolicy)
         derived = total - sum(cells[k] for k in keys if cells[k] is not None)
         if policy.is_small(derived):
             raise DisclosureError(
-                f"{_describe(view)}: hidden cells {hidden!r} add up to {derived:g} (total {total_key!r} minus shown cells)"
+                f"{_describe(view)}: hidden cells {hidden!r} add up to {derived:g} (total {total_key!r} minus shown cells)",
+                views=[_key(view)],
             )
 
 
@@ -732,7 +790,8 @@ def _check_nested(outer: View, inner: View, cells_o: dict, cells_i: dict, policy
         diff = cells_o[key] - value
         if policy.is_small(diff):
             raise DisclosureError(
-                f"{_describe(outer)} minus {_describe(inner)}: cell {key!r} differs by {diff:g}, below {policy.threshold}"
+                f"{_describe(outer)} minus {_describe(inner)}: cell {key!r} differs by {diff:g}, below {policy.threshold}",
+                views=[_key(inner), _key(outer)],
             )
 
 
@@ -747,7 +806,8 @@ def _check_partition(parent: View, children: list[View], cells: dict, policy: Di
         if policy.is_small(derived):
             hidden = [selection_key(c.selection) for c, v in zip(children, values) if v is None]
             raise DisclosureError(
-                f"{_describe(parent)}: cell {key!r} minus the shown groups leaves {derived:g} for {hidden}"
+                f"{_describe(parent)}: cell {key!r} minus the shown groups leaves {derived:g} for {hidden}",
+                views=[_key(c) for c in children] + [_key(parent)],
             )
 
 
