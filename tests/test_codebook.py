@@ -67,3 +67,8 @@ def test_labels_are_whole_phrases():
     labels = [item["label"] for kind in ("options", "frame") for _, item in _items(kind)]
     assert "Alcohol, drugs, gambling or sex workers" in labels
     assert all(normalise_spelling(label) == normalise_spelling(label).strip() for label in labels)
+
+
+def test_every_question_has_a_short_topic_for_titles():
+    missing = [q.id for q in load_codebook().questions if q.type not in {"id", "meta"} and not q.short]
+    assert not missing, f"questions without a short topic (used in filtered chart titles): {missing}"

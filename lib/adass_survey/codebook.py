@@ -68,6 +68,7 @@ class Question:
     type: str
     header: str
     section: str = ""
+    short: str = ""
     required: bool = False
     options: tuple[Option, ...] = ()
     frame: tuple[Theme, ...] = ()
@@ -155,6 +156,7 @@ def _question(raw: dict, yes_no_spellings: dict[str, tuple[str, ...]]) -> Questi
         type=raw["type"],
         header=raw["header"],
         section=str(raw.get("section", "")),
+        short=str(raw.get("short", "")),
         required=bool(raw.get("required", False)),
         options=_options(raw, yes_no_spellings),
         frame=frame,

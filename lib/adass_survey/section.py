@@ -289,11 +289,29 @@ class QuestionViews:
         """The suppressed table of one selection."""
         return self._tables[selection_key(selection)]
 
+    def title_for(self, selection: dict) -> str:
+        """The chart title: the national finding, or a neutral description for a filtered group.
+
+        A filtered view is illustrative (synthetic data), so its title states what is shown, not a finding.
+
+        Examples
+        --------
+        >>> from adass_survey.data import load_survey
+        >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+        >>> views.title_for({"council_type": "county"})
+        'Restrictions on the use of direct payments: county councils (illustrative)'
+        """
+        if not selection:
+            return self.title
+        question = load_codebook()[self.question_id]
+        topic = question.short or question.header
+        return f"{topic}: {selection_label(selection)} (illustrative)"
+
     def render(self, selection: dict) -> Rich:
         """The view of one selection: status, chart, accessible table, downloads."""
         table = self.table(selection)
-        n = table.base
-        return view_html(table, _chart_for(table, self.question_id, self.title, n), selection)
+        chart = _chart_for(table, self.question_id, self.title_for(selection), table.base)
+        return view_html(table, chart, selection)
 
     def all_tables(self) -> dict:
         """Every suppressed table by selection key (for audits and tests)."""
