@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import SYNTHETIC_NOTICE
@@ -237,11 +238,13 @@ def view_html(table, chart, selection: dict) -> Rich:
     who = "all responding councils" if not selection else selection_label(selection)
     status = ("As published in the report (real national figures)." if table.is_published
               else ILLUSTRATIVE if selection else "From the synthetic respondent data.")
+    figure_html = chart_html(chart)
+    plt.close(chart.figure)  # a dashboard kernel draws a chart per filter change: never keep them open
     stem = _file_stem(table.question_id, selection)
     links = (f'<p class="adass-downloads">Download this table: {csv_download_link(table, stem + ".csv")} · '
              f"{xlsx_download_link(table, stem + '.xlsx', title=chart.title)}</p>")
     html = (f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong> '
-            f"Showing {escape(who)} (n = {table.base}).</p>{chart_html(chart)}{links}</div>")
+            f"Showing {escape(who)} (n = {table.base}).</p>{figure_html}{links}</div>")
     text = f"{chart.title} | {who} (n = {table.base}) | {status}"
     return Rich(html, text)
 

@@ -1,0 +1,55 @@
+"""The notebook building blocks: published figures, views, titles, caveats."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from adass_survey import section
+from adass_survey.data import load_survey
+from adass_survey.published import load_errata, load_figures
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return load_survey()
+
+
+def test_headlines_list_every_published_figure_of_the_section(survey):
+    figures = load_figures()
+    in_section = figures[figures["section"].astype(str).str.startswith("4.")]
+    lines = repr(section.headlines(survey, "4")).splitlines()[1:]
+    assert len(lines) == len(in_section)
+    assert {line.split(" ")[1] for line in lines} == set(in_section["id"])
+
+
+def test_rendering_views_leaves_no_figure_open(survey):
+    views = section.QuestionViews(survey, "dp_restrictions", "Nine in ten restrict")
+    before = len(plt.get_fignums())
+    for selection in ({}, {"council_type": "county"}, {"region_group": "london"}):
+        views.render(selection)
+    assert len(plt.get_fignums()) == before
+
+
+def test_filtered_views_are_titled_neutrally_and_labelled_illustrative(survey):
+    views = section.QuestionViews(survey, "individual_accounting", "Three in four account to the individual")
+    national, county = views.render({}), views.render({"council_type": "county"})
+    assert repr(national).startswith("Three in four account to the individual |")
+    assert "Accounting down to the individual: county councils (illustrative)" in repr(county)
+    assert section.ILLUSTRATIVE in county.html
+
+
+def test_unprinted_small_categories_are_folded_so_the_printed_figure_shows(survey):
+    # The report printed 55 of 58 monitor outcomes; "no" and blank were never printed and are small.
+    table = section.QuestionViews(survey, "outcomes_monitored", "Most monitor outcomes").table({})
+    assert table.is_published
+    shown = dict(zip(table.values["category"], table.display["Councils"]))
+    assert shown == {"yes": "55", section.OTHER: "3"}
+
+
+def test_caveats_name_every_erratum_of_the_section():
+    errata = load_errata()
+    ids = errata.loc[errata["section"].astype(str).str.startswith("10"), "id"]
+    text = repr(section.caveats("10"))
+    assert len(ids) > 0
+    assert all(f"Erratum {i} " in text for i in ids)
