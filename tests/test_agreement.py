@@ -56,3 +56,15 @@ def test_unknown_theme_is_refused():
     gold = pd.DataFrame({"quote_id": ["a"], "question_id": ["risk_management"], "quote": ["x"], "themes": ["nonsense"]})
     with pytest.raises(ValueError, match="nonsense"):
         decisions(gold, CB)
+
+
+def test_view_shows_every_frame_pooled_kappa_and_undefined_kappa_in_words(table):
+    from adass_survey.agreement import agreement_view
+
+    text = repr(agreement_view())
+    rows = text.splitlines()[2:2 + len(table)]
+    assert len(rows) == len(table) and rows[-1].startswith("All frames")
+    assert rows[-1].endswith(f"{table.loc[POOLED, 'kappa']:.2f}")
+    undefined = table["kappa"].isna().sum()
+    assert sum(r.endswith("not defined") for r in rows) == undefined
+    assert "nan" not in text.lower().split()

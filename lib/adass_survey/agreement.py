@@ -12,7 +12,7 @@ file was read, and were not changed after it was read. The quotes are not wholly
 patterns' author read the report, and some of these quotes also serve as synthetic answers. Measured
 on the 25 quotes of the first hand-coding (270 decisions): pooled kappa 0.88, 97.8% agreement; the
 coder missed 4 human codes (e.g. "embed ... as the new business operating model" as mainstreaming)
-and added 2.
+and added 2. :func:`agreement_view` shows the table to readers (notebook 01).
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from .codebook import Codebook
+from .codebook import Codebook, load_codebook
+from .cohort import table_view
 from .coding import UNCODED, code_text
+from .display import Rich
 from .paths import data_dir
 
 POOLED = "__all__"
@@ -155,3 +157,65 @@ def agreement_by_frame(handcoded: pd.DataFrame, codebook: Codebook) -> pd.DataFr
     rows = [{"question_id": q, **_summary(group)} for q, group in laid_out.groupby("question_id", sort=False)]
     rows.append({"question_id": POOLED, **_summary(laid_out)})
     return pd.DataFrame(rows)
+
+
+AGREEMENT_NOTES = (
+    "Each quote is printed in the report and was coded by hand into the themes of its question's coding "
+    "frame; the coder's patterns were written before that hand-coding was read and not changed after. A "
+    "decision is one quote and one theme: coded to that theme or not.",
+    "Kappa is Cohen's kappa: 1 is perfect agreement, 0 no better than chance. It is not defined when both "
+    "coders leave every theme of a frame uncoded.",
+    "Caveat: most frames rest on one to three quotes, so their kappa can swing from 1 to 0.5 on a single "
+    "missed code; only the pooled figure means much. The quotes are not wholly unseen text: the coder's "
+    "author read the report, and some quotes also serve as synthetic answers.",
+)
+
+
+def _kappa_text(value: float) -> str:
+    return "not defined" if np.isnan(value) else f"{value:.2f}"
+
+
+def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None = None) -> Rich:
+    """Reader-facing table of :func:`agreement_by_frame`: one row per coding frame, then all frames.
+
+    Parameters
+    ----------
+    table : output of :func:`agreement_by_frame` (default: the repository's hand-coded quotes)
+    codebook : the questionnaire (default: the repository's), for the frames' section and short name
+
+    Returns
+    -------
+    Rich
+        An accessible HTML table (caption, header scopes, notes) and its plain-text form.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"quote_id": ["a", "b"], "question_id": ["risk_management"] * 2,
+    ...                      "quote": ["We use a risk matrix.", "Safeguarding applies."],
+    ...                      "themes": ["risk_matrix", "safeguarding"]})
+    >>> view = agreement_view(agreement_by_frame(gold, load_codebook()))
+    >>> print(repr(view).splitlines()[2])
+    8 Managing risk | 2 | 16 | 2 | 2 | 100.0% | 1.00
+    >>> '<th scope="col">Kappa</th>' in view._repr_html_()
+    True
+    """
+    codebook = load_codebook() if codebook is None else codebook
+    table = agreement_by_frame(read_handcoded(), codebook) if table is None else table
+
+    def frame_name(question_id: str) -> str:
+        if question_id == POOLED:
+            return "All frames"
+        question = codebook[question_id]
+        return f"{question.section} {question.short}"
+
+    shown = pd.DataFrame({
+        "Coding frame (report section)": [frame_name(q) for q in table["question_id"]],
+        "Quotes": table["quotes"],
+        "Decisions": table["n"],
+        "Themes coded by hand": table["human_positive"],
+        "Themes coded by the coder": table["coder_positive"],
+        "Agreement": [f"{p:.1f}%" for p in table["percent_agreement"]],
+        "Kappa": [_kappa_text(k) for k in table["kappa"]],
+    })
+    caption = "How often the automatic coder agrees with a hand-coding of the report's own quotes"
+    return table_view(shown, caption, AGREEMENT_NOTES)
