@@ -123,6 +123,36 @@ def test_control_characters_are_row_faults(tmp_path, rows):
 
 
 @pytest.mark.parametrize(
+    ("encoding", "control"),
+    [("cp1252", "\x0b"), ("utf-8", "\x0b"), ("utf-8", "\x85"), ("utf-8-sig", "\x7f"), ("cp1252", "\x1f")],
+)
+def test_fast_path_finds_the_control_characters_the_exact_path_finds(tmp_path, rows, monkeypatch, encoding, control):
+    rows[5][ef.column_index(CB, "market_shaping")] = f"bad{control}value"
+    rows[7][ef.column_index(CB, "region")] = f"{control}London"
+    path = ef.write_export(tmp_path / "x.csv", rows, encoding=encoding)
+    exact = read_export(path, CB)
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    calls = []
+    original = load._fast_parse
+    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
+    fast = read_export(path, CB)
+    assert calls and calls[0] is not None, "the fast path must not fall back for a control character"
+    assert len(exact.row_faults) == 2
+    assert sorted(fast.row_faults, key=str) == sorted(exact.row_faults, key=str)
+
+
+def test_fast_path_counts_line_breaks_without_a_control_character(tmp_path, rows, monkeypatch):
+    rows[2:] = [[c.replace("\n", " ") for c in r] for r in rows[2:]]
+    rows[4][ef.column_index(CB, "market_shaping")] = "tab\there\r\nand a second line"
+    path = ef.write_export(tmp_path / "x.csv", rows)
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(load, "SCAN_BLOCK", 7)  # line breaks and control bytes across block edges
+    raw = read_export(path, CB)
+    assert raw.row_faults == []
+    assert raw.frame["source_row"].tolist() == [3, 4, 5, 7, 8, 9, 10, 11]
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"", "empty"),

@@ -165,9 +165,12 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
 # --- decoding -------------------------------------------------------------------------------------
 
 _BOM = b"\xef\xbb\xbf"
-_CONTROL_C0 = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])
 _CONTROL_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_UNDEFINED_CP1252 = tuple(bytes([b]) for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+"""The five bytes Windows-1252 leaves undefined (Python's ``cp1252`` codec refuses them)."""
 HEAD_BYTES = 1_000_000
+DECODE_CHUNK = 1 << 25
+SCAN_BLOCK = 1 << 18
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -196,10 +199,27 @@ def _undecodable(path: Path, data: bytes, position: int) -> SurveyInputError:
     )
 
 
-def _has_control_bytes(utf8: bytes, end: int) -> bool:
-    """True when UTF-8 bytes hold a control character other than tab, CR and LF (fast, no regex scan)."""
-    view = utf8[:end] if end < len(utf8) else utf8
-    return len(view.translate(None, _CONTROL_C0)) != len(view) or _CONTROL_C1_UTF8.search(view) is not None
+def _scan_bytes(data: bytes, start: int, end: int) -> tuple[int, bool]:
+    """Count line breaks in ``data[start:end]`` and tell whether it holds a C0 control byte.
+
+    Tab, CR and LF are allowed; NUL is refused earlier. One pass of vectorised comparisons over
+    small blocks of a zero-copy view (no copy of the file, no Python object per byte). A C0
+    control byte is the same byte in UTF-8 and in Windows-1252.
+    """
+    view = np.frombuffer(data, dtype=np.uint8)
+    count = np.count_nonzero
+    newlines = controls = 0
+    for first in range(start, end, SCAN_BLOCK):
+        block = view[first : min(first + SCAN_BLOCK, end)]
+        breaks = count(block == 10)
+        newlines += breaks
+        controls += count(block < 32) - breaks - count(block == 9) - count(block == 13) + count(block == 127)
+    return newlines, controls > 0
+
+
+def _has_c1_utf8(data: bytes, start: int, end: int) -> bool:
+    """True when UTF-8 bytes hold a C1 control character (U+0080..U+009F); no copy of ``data``."""
+    return _CONTROL_C1_UTF8.search(data, start, end) is not None
 
 
 def _end_of_content(data: bytes | str) -> int:
@@ -226,29 +246,24 @@ def _sniff_delimiter(text: str, codebook: Codebook) -> str:
     return max((",", ";"), key=lambda d: scores[d])
 
 
-def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str]:
-    """UTF-8 bytes of the file (BOM removed) and its encoding, decoded strictly in chunks.
+def _detect_encoding(path: Path, data: bytes) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``cp1252``, checked strictly without keeping a decoded copy.
 
-    Used for big files: no Python string of the whole file is built, so memory stays near two
-    copies of the bytes. Refuses bytes that are neither UTF-8 nor Windows-1252, naming the row.
+    UTF-8 is checked by decoding in chunks (each chunk's text is dropped at once). Windows-1252
+    decodes every byte but five, so a file that is not UTF-8 is checked by looking for those five
+    (fast byte searches). Refuses bytes that are neither, naming the row of the first one.
     """
-    chunk = 1 << 25
     try:
         decoder = codecs.getincrementaldecoder("utf-8")()
-        for start in range(0, len(data), chunk):
-            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
-        if data.startswith(_BOM):
-            return data[len(_BOM) :], "utf-8-sig"
-        return data, "utf-8"
+        for start in range(0, len(data), DECODE_CHUNK):
+            decoder.decode(data[start : start + DECODE_CHUNK], final=start + DECODE_CHUNK >= len(data))
+        return "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     except UnicodeDecodeError:
         pass
-    parts = []
-    for start in range(0, len(data), chunk):
-        try:
-            parts.append(data[start : start + chunk].decode("cp1252").encode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise _undecodable(path, data, start + error.start) from None
-    return b"".join(parts), "cp1252"
+    found = [p for p in (data.find(b) for b in _UNDEFINED_CP1252) if p >= 0]
+    if found:
+        raise _undecodable(path, data, min(found))
+    return "cp1252"
 
 
 def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
@@ -263,21 +278,20 @@ def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
 
 
 def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
-    """Decode, then parse: pyarrow on UTF-8 bytes for big files, the csv module on text otherwise."""
+    """Decode, then parse: pyarrow (decoding in blocks) for big files, the csv module on text otherwise."""
     if len(data) >= FAST_PATH_MIN_BYTES:
-        utf8, encoding = _to_utf8(path, data)
-        head = utf8[:HEAD_BYTES].decode("utf-8", errors="ignore")
+        encoding = _detect_encoding(path, data)
+        start = len(_BOM) if encoding == "utf-8-sig" else 0
+        head = _head_text(data, start, encoding)
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
-        end = _end_of_content(utf8)
-        notes = _notes(encoding, delimiter, utf8.count(b"\n", end) - 1)
-        fast = _fast_parse(path, utf8, head, encoding, delimiter, codebook, notes)
+        end = _end_of_content(data)
+        notes = _notes(encoding, delimiter, data.count(b"\n", end) - 1)
+        fast = _fast_parse(path, data, start, end, head, encoding, delimiter, codebook, notes)
         if fast is not None:
             return fast
-        text = utf8.decode("utf-8")
-        del utf8
-    else:
-        text, encoding = _decode(path, data)
+    text, encoding = _decode(path, data)
+    if len(data) < FAST_PATH_MIN_BYTES:
         head = text[:HEAD_BYTES]
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
@@ -286,6 +300,19 @@ def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
     records = _csv_records(path, text[:end], delimiter)
     truncated = end == len(text)
     return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=truncated)
+
+
+def _head_text(data: bytes, start: int, encoding: str) -> str:
+    """The text of the first ``HEAD_BYTES`` bytes of the file's UTF-8 form (BOM removed).
+
+    A character cut at the end is dropped. Only this head is decoded whole; the body is decoded
+    by pyarrow in blocks.
+    """
+    if encoding == "cp1252":
+        utf8 = data[: start + HEAD_BYTES].decode("cp1252").encode("utf-8")[:HEAD_BYTES]
+    else:
+        utf8 = data[start : start + HEAD_BYTES]
+    return utf8.decode("utf-8", errors="ignore")
 
 
 def _csv_records(path: Path, body: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -306,7 +333,9 @@ def _csv_records(path: Path, body: str, delimiter: str) -> list[tuple[int, list[
 
 def _fast_parse(
     path: Path,
-    utf8: bytes,
+    data: bytes,
+    start: int,
+    end: int,
     head: str,
     encoding: str,
     delimiter: str,
@@ -315,7 +344,9 @@ def _fast_parse(
 ) -> RawExport | None:
     """Parse a big, structurally clean CSV with pyarrow; return None to fall back to the csv module.
 
-    Works on the UTF-8 bytes of the file. Line numbers come from the count of
+    Works on the file's bytes ``data[start:end]`` (BOM and trailing line breaks left out), which
+    pyarrow decodes block by block, so no decoded copy of the whole file is made; the columns are
+    read as ``large_string`` so pandas takes them without a copy. Line numbers come from the count of
     line breaks inside each record; if records + embedded breaks do not add up to the file's lines
     (blank lines, ragged rows, a parser disagreement) the exact path is taken instead.
     """
@@ -323,7 +354,6 @@ def _fast_parse(
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    end = _end_of_content(utf8)
     head_reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     try:
         header1, header2 = next(head_reader), next(head_reader)
@@ -343,17 +373,18 @@ def _fast_parse(
     names = [f"c{j}" for j in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(utf8).slice(0, end)),
+            pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
             read_options=pacsv.ReadOptions(
                 skip_rows=header_lines,
                 column_names=names,
                 block_size=1 << 24,
+                encoding="cp1252" if encoding == "cp1252" else "utf8",
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},
                 include_columns=[names[j] for j in mapping.keys],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -366,7 +397,8 @@ def _fast_parse(
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
         embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
-    physical_lines = utf8.count(b"\n", 0, end) + 1
+    newlines, has_control = _scan_bytes(data, start, end)
+    physical_lines = newlines + 1
     if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
         return None  # blank lines or a parser disagreement: take the exact path
     id_column = next((j for j, key in mapping.keys.items() if key == codebook.id_question.id), None)
@@ -379,7 +411,7 @@ def _fast_parse(
     del table
     frame["source_row"] = source_row
     raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, [], width, (header1, header2))
-    if _has_control_bytes(utf8, end):
+    if has_control or (encoding != "cp1252" and _has_c1_utf8(data, start, end)):
         _find_control_characters(raw, None)
     return raw
 
