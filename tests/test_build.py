@@ -165,3 +165,27 @@ def test_load_survey_rebuilds_when_output_is_incomplete(export, tmp_path):
     os.remove(out / "themes.csv")
     survey = data_module.load_survey(export, out)
     assert (out / "themes.csv").exists() and len(survey.themes) > 0
+
+
+def test_a_file_rewritten_while_it_is_read_is_refused_and_nothing_is_written(export, tmp_path, monkeypatch):
+    from adass_survey import load
+
+    original = load.read_export
+
+    def read_then_rewrite(path, codebook):
+        raw = original(path, codebook)
+        path.write_bytes(path.read_bytes() + b"\r\n")  # same content plus a blank line: size changes
+        return raw
+
+    monkeypatch.setattr(load, "read_export", read_then_rewrite)
+    out = tmp_path / "processed"
+    with pytest.raises(SurveyInputError, match="changed while it was being read"):
+        build(export, out)
+    assert not out.exists()
+
+
+def test_the_reported_hash_is_that_of_the_bytes_read(export, tmp_path):
+    report = build(export, tmp_path / "processed")
+    assert report.raw_sha256 == sha256_of(export)
+    export.write_bytes(export.read_bytes().replace(b"Narnia", b"Narnie"))
+    assert build(export, tmp_path / "processed").raw_sha256 == sha256_of(export) != report.raw_sha256

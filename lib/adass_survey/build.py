@@ -147,7 +147,7 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     check_replaceable(out_dir, set(OUTPUT_FILES))
     watch = _Stopwatch(progress)
     codebook = load_codebook()
-    raw_hash = sha256_of(raw_path) if raw_path.is_file() else ""
+    before = _file_state(raw_path)
     raw = read_export(raw_path, codebook)
     watch.rows = len(raw.frame)
     watch.done("load")
@@ -157,6 +157,8 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     validate.check_unique_ids(raw, codebook)
     watch.done("validate")
     result = clean(raw, codebook)
+    rows_in = len(raw.frame)
+    raw.frame = raw.frame.iloc[:0]  # every cell is cleaned now: free the raw text before coding
     watch.done("clean")
     themes = code_answers(result.respondents, codebook)
     watch.done("code")
@@ -164,11 +166,11 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     watch.done("check")
     report = BuildReport(
         raw_path=display_path(raw_path),
-        raw_sha256=raw_hash,
+        raw_sha256=raw.sha256,
         codebook_sha256=sha256_of(codebook_path()),
         encoding=raw.encoding,
         delimiter=raw.delimiter,
-        rows_in=len(raw.frame),
+        rows_in=rows_in,
         rows_clean=len(result.respondents),
         rows_quarantined=int(result.quarantine["source_row"].nunique()),
         theme_rows=len(themes),
@@ -177,12 +179,25 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     )
     if report.rows_in != report.rows_clean + report.rows_quarantined:
         raise RuntimeError(f"accounting does not add up: {report.accounting()}")
-    if sha256_of(raw_path) != raw_hash:
+    if _file_state(raw_path) != before:
         raise SurveyInputError(raw_path, "the file changed while it was being read", "run the build again")
     _write(out_dir, result.respondents, themes, result.quarantine, report)
     watch.done("write")
     report.timings = watch.timings
     return report
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None if it cannot be read): cheap evidence of a change.
+
+    The build hashes the bytes it read (``RawExport.sha256``); comparing this state before and
+    after the reading tells whether the file was rewritten meanwhile, without hashing it again.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def _write(out_dir: Path, respondents, themes, quarantine, report: BuildReport) -> None:

@@ -403,7 +403,7 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
         noise = quarantine["source_row"].isin(misaligned) & (quarantine["column"] != "")
         quarantine = quarantine[~noise].reset_index(drop=True)
     keep = ~frame["source_row"].isin(quarantine["source_row"])
-    respondents = everything[keep].reset_index(drop=True)
+    respondents = (everything if keep.all() else everything[keep]).reset_index(drop=True)
     return CleanResult(respondents, quarantine, notes)
 
 

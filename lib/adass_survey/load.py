@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class RawExport:
     row_faults : structural faults of single rows
     header_width : number of columns in the header rows
     header_rows : the two header rows as read
+    sha256 : hex SHA-256 of the bytes read (the file as this reading saw it)
     """
 
     path: Path
@@ -90,6 +92,7 @@ class RawExport:
     row_faults: list[RowFault] = field(default_factory=list)
     header_width: int = 0
     header_rows: tuple[list[str], list[str]] = ((), ())
+    sha256: str = ""
 
     @property
     def columns_found(self) -> list[str]:
@@ -157,9 +160,12 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
     validate.check_not_empty(path, data)
     if data[:4] == b"PK\x03\x04":
         records, encoding, delimiter, notes = _xlsx_records(path, data)
-        return _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
-    validate.check_not_binary(path, data)
-    return _read_csv(path, data, codebook)
+        raw = _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
+    else:
+        validate.check_not_binary(path, data)
+        raw = _read_csv(path, data, codebook)
+    raw.sha256 = hashlib.sha256(data).hexdigest()
+    return raw
 
 
 # --- decoding -------------------------------------------------------------------------------------
