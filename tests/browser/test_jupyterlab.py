@@ -1,4 +1,5 @@
-"""The notebooks in JupyterLab: a researcher opens one, runs all cells, and gets a chart and a live widget."""
+"""The notebooks in JupyterLab: a researcher opens the index and a section, runs all cells of each, and gets no
+error, then a chart and a live widget."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import re
 import urllib.request
 
 import pytest
@@ -23,6 +25,8 @@ from .conftest import (
 from .test_kernel_security import SEND_OVER_KERNEL_WEBSOCKET
 
 TOKEN = "adass-browser-test-token"
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+    .some(item => /^(?!No Kernel).+ \\| Idle$/.test(item.textContent.trim()))"""
 
 
 def _notebook_with_widgets() -> str:
@@ -62,25 +66,87 @@ def jupyterlab(tmp_path_factory):
         stop_process_group(process)
 
 
+def _open_and_run_all(page, url: str, notebook: str) -> None:
+    page.goto(f"{url}lab/tree/{notebook}?token={TOKEN}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+    # The execution indicator reads "idle" before any kernel is attached, and Run All without a kernel runs
+    # nothing: wait until the status bar names the kernel and reports it idle.
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+
+
+def _prompts(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent)")
+
+
+def _clear_outputs(path) -> None:
+    """Strip the committed outputs from the copy, so what JupyterLab saves can only come from this run."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def _shut_down_kernels(url: str) -> None:
+    with urllib.request.urlopen(f"{url}api/sessions?token={TOKEN}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{url}api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_run_all_of_the_index_gives_outputs_and_no_error(jupyterlab, browser) -> None:
+    url, folder = jupyterlab
+    notebook = "00-index.ipynb"
+    if not (folder / notebook).exists():
+        pytest.skip("no index notebook yet")
+    _clear_outputs(folder / notebook)
+    page = open_page(browser)
+    try:
+        _open_and_run_all(page, url, notebook)
+        prompts = _prompts(page)
+        for _ in range(300):  # every code cell shows its execution count once it has run
+            if prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts):
+                break
+            page.wait_for_timeout(200)
+            prompts = _prompts(page)
+        errors_on_page = page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count()
+        save_screenshot(page, "jupyterlab-00-index")
+        page.keyboard.press("Control+s")
+        cells: list[dict] = []
+        for _ in range(100):  # the saved file shows every cell run
+            page.wait_for_timeout(200)
+            cells = [c for c in json.loads((folder / notebook).read_text(encoding="utf-8"))["cells"]
+                     if c["cell_type"] == "code"]
+            if cells and all(c["execution_count"] for c in cells):
+                break
+    finally:
+        page.context.close()
+        _shut_down_kernels(url)
+    assert all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts), f"not every cell ran: {prompts}"
+    assert cells and all(c["execution_count"] for c in cells), "the saved index does not show every cell run"
+    assert all(c["outputs"] for c in cells), "a code cell of the index showed nothing"
+    bad = [o for c in cells for o in c["outputs"]
+           if o["output_type"] == "error" or (o["output_type"] == "stream" and o["name"] == "stderr")]
+    assert not bad and errors_on_page == 0, f"the index shows error output: {bad}"
+
+
 def test_run_all_shows_chart_and_live_widget(jupyterlab, browser, tmp_path) -> None:
     url, folder = jupyterlab
     notebook = _notebook_with_widgets()
     page = open_page(browser)
     try:
-        page.goto(f"{url}lab/tree/{notebook}?token={TOKEN}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+        _open_and_run_all(page, url, notebook)
         # JupyterLab renders off-screen cells lazily: wait for the outputs to exist, then bring them into view.
         page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=120_000)
         dropdown = page.locator(".jp-OutputArea-output .widget-dropdown select").first
         dropdown.wait_for(state="attached", timeout=60_000)
         dropdown.scroll_into_view_if_needed()
         before = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => i.src)")
-        options = dropdown.locator("option").all_inner_texts()
-        current = dropdown.evaluate("s => s.options[s.selectedIndex].text")
-        dropdown.select_option(label=options[1] if current == options[0] else options[0])
+        current = dropdown.evaluate("s => s.selectedIndex")
+        dropdown.select_option(index=1 if current == 0 else 0)
         after = before
         for _ in range(100):
             page.wait_for_timeout(200)
