@@ -29,11 +29,13 @@ export MPLBACKEND=Agg
 mkdir -p logs
 
 # The static (no-kernel) pages: build them in the background the first time, so the server starts at once.
-if [ "${ADASS_SKIP_SETUP:-0}" != 1 ] && [ ! -f site/index.html ] && compgen -G "$notebooks/*.ipynb" >/dev/null; then
-  echo "serve: building the static pages in site/ in the background (log: logs/export.log)"
-  nohup .venv/bin/python -m adass_survey export --out site >logs/export.log 2>&1 &
+# They go into $notebooks/site/, which Voilà serves read-only at /voila/files/site/ (only that folder's .html
+# files: see file_allowlist and file_denylist in voila.json); the entry page links to them once built.
+if [ "${ADASS_SKIP_SETUP:-0}" != 1 ] && [ ! -f "$notebooks/site/index.html" ] && compgen -G "$notebooks/*.ipynb" >/dev/null; then
+  echo "serve: building the static pages in $notebooks/site/ in the background (log: logs/export.log)"
+  nohup .venv/bin/python -m adass_survey export --notebooks "$notebooks" --out "$notebooks/site" >logs/export.log 2>&1 &
 fi
 
 echo "serve: dashboards at http://$host:$port/  (Ctrl-C to stop)"
-echo "serve: static pages, once built: site/index.html"
+echo "serve: static pages, once built: http://$host:$port/voila/files/site/index.html"
 exec .venv/bin/voila "$notebooks" --Voila.ip="$host" --Voila.port="$port" --Voila.port_retries=0 --no-browser "$@"

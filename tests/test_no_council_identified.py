@@ -3,7 +3,8 @@
 The list of names is ``adass_survey.redact.COUNCIL_NAMES`` (the 152 councils of 2011). A name is
 matched as a whole word, case-sensitively (so "reading" in a sentence is not the town of Reading),
 in every committed notebook's stored outputs (embedded images and downloads are base64 and are
-decoded only for the text downloads), in ``site/`` when the static export has been built, and in
+decoded only for the text downloads), in the static pages when the export has been built (``notebooks/site/``,
+which the dashboards serve, and the older location ``site/``), and in
 every file under ``data/raw`` and ``data/processed``.
 """
 
@@ -94,10 +95,11 @@ def test_processed_parquet_names_no_council():
     assert not council_names_in(text)
 
 
-SITE = sorted((ROOT / "site").rglob("*.html")) if (ROOT / "site").exists() else []
+SITE = sorted(p for folder in (ROOT / "notebooks" / "site", ROOT / "site") if folder.exists()
+              for p in folder.rglob("*.html"))
 
 
-@pytest.mark.skipif(not SITE, reason="static export not built (site/ absent)")
+@pytest.mark.skipif(not SITE, reason="static export not built (notebooks/site/ absent)")
 def test_static_site_names_no_council():
     found = {p.name: council_names_in(p.read_text(encoding="utf-8", errors="replace")) for p in SITE}
     assert not any(found.values()), {k: v for k, v in found.items() if v}

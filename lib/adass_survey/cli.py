@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--all", action="store_true", help="print every row, not only errata and mismatches")
 
     export = sub.add_parser("export", help="write the static (no-kernel) HTML pages of every section")
-    export.add_argument("--out", type=Path, default=project_root() / "site", help="output folder (default site/)")
+    export.add_argument("--out", type=Path, default=project_root() / "notebooks" / "site",
+                        help="output folder (default notebooks/site/, which the Voilà server serves read-only)")
+    export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
     return parser
 
 

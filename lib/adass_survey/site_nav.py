@@ -15,6 +15,9 @@ from typing import Any
 
 SECTION_PATTERN = re.compile(r"^(\d{2})-([A-Za-z0-9_-]+)\.ipynb$")
 INDEX_NUMBER = 0
+# The static pages live in this folder inside the served notebook folder, so that Voilà's file handler can serve
+# them read-only at /voila/files/site/... (voila.json allows that folder's .html files and nothing else there).
+STATIC_FOLDER = "site"
 
 
 @dataclass(frozen=True)
@@ -139,12 +142,44 @@ def section_nav(sections: list[Section], current: str) -> dict[str, Any]:
     return {"current": current_dict, "index": index, "prev": prev, "next": nxt, "sections": as_dicts}
 
 
+def static_links(root: Path, current: str) -> dict[str, str | None]:
+    """Return where the static pages are, relative to the served folder, or None for those not built yet.
+
+    Parameters
+    ----------
+    root : the folder Voilà serves (``notebooks/``)
+    current : the current notebook's name or file name (empty on the entry page)
+
+    Returns
+    -------
+    dict with ``index`` (the static ``index.html``) and ``current`` (the static copy of the current page)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     site = Path(folder) / STATIC_FOLDER
+    ...     site.mkdir()
+    ...     _ = (site / "index.html").write_text("<html></html>")
+    ...     static_links(Path(folder), "07-restrictions.ipynb")
+    {'index': 'site/index.html', 'current': None}
+    """
+    site = Path(root) / STATIC_FOLDER
+    name = Path(current).name.removesuffix(".ipynb") if current else ""
+    page = f"{name}.html" if SECTION_PATTERN.match(f"{name}.ipynb") else None
+    return {
+        "index": f"{STATIC_FOLDER}/index.html" if (site / "index.html").is_file() else None,
+        "current": f"{STATIC_FOLDER}/{page}" if page and (site / page).is_file() else None,
+    }
+
+
 def voila_page_config_hook(page_config: dict, **kwargs: Any) -> dict:
     """Add the section navigation to Voilà's page config (``VoilaConfiguration.page_config_hook``).
 
     Voilà calls this for every page with ``notebook_path`` relative to the folder it serves; the
-    template reads ``page_config["adassNav"]`` and ``page_config["adassNotice"]`` (the synthetic-data
-    notice). The page config is changed in place and returned.
+    template reads ``page_config["adassNav"]``, ``page_config["adassNotice"]`` (the synthetic-data
+    notice) and ``page_config["adassStatic"]`` (see :func:`static_links`). The page config is changed in
+    place and returned.
 
     Examples
     --------
@@ -163,4 +198,5 @@ def voila_page_config_hook(page_config: dict, **kwargs: Any) -> dict:
     notebook_path = kwargs.get("notebook_path") or ""
     page_config["adassNav"] = section_nav(list_sections(root), notebook_path)
     page_config["adassNotice"] = SYNTHETIC_NOTICE
+    page_config["adassStatic"] = static_links(root, notebook_path)
     return page_config

@@ -1,6 +1,7 @@
 """Static export: every section notebook executed and written as a self-contained HTML page, no kernel needed.
 
-``python -m adass_survey export --out site/`` runs each ``notebooks/NN-name.ipynb`` with nbconvert, hides the
+``python -m adass_survey export`` (default ``--out notebooks/site/``, where the Voilà server serves the pages
+read-only at ``/voila/files/site/``) runs each ``notebooks/NN-name.ipynb`` with nbconvert, hides the
 code, keeps charts (embedded images) and tables, replaces every widget by its default view (the HTML or text
 the notebook displays beside it), and writes ``NN-name.html`` plus an ``index.html``. The pages load nothing
 from the network. The pages are written to a temporary folder first and moved into place only when every
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from . import SYNTHETIC_NOTICE
 from .paths import project_root
-from .site_nav import Section, list_sections, section_nav
+from .site_nav import STATIC_FOLDER, Section, list_sections, section_nav
 
 log = logging.getLogger("adass_survey.static_export")
 
@@ -26,6 +27,17 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|options|value|description|layout|outputs)=")
 NOTEBOOK_LINK = re.compile(r'href="(\d{2}-[A-Za-z0-9_-]+)\.ipynb(#[^"]*)?"')
 EXECUTION_TIMEOUT_S = 600
+
+
+def default_site_dir() -> Path:
+    """Return the default output folder of the export: ``notebooks/site``, inside the folder Voilà serves.
+
+    Examples
+    --------
+    >>> default_site_dir().relative_to(project_root()).as_posix()
+    'notebooks/site'
+    """
+    return project_root() / "notebooks" / STATIC_FOLDER
 
 
 def share_dir() -> Path:
