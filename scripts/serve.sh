@@ -26,6 +26,9 @@ fi
 
 export JUPYTER_PATH="$root/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 export MPLBACKEND=Agg
+
+# Build the processed data once, before any kernel starts (every preheated notebook would otherwise wait for it).
+.venv/bin/python -m adass_survey build --quiet
 mkdir -p logs
 
 # The static (no-kernel) pages: build them in the background the first time, so the server starts at once.

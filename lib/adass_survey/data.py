@@ -8,6 +8,9 @@ machinery (pandera, openpyxl, pyarrow's CSV reader) is imported only when a buil
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +113,21 @@ def load_survey(raw_path: str | Path | None = None, processed_dir: str | Path | 
     raw_path = Path(raw_path) if raw_path is not None else raw_export_path()
     processed = Path(processed_dir) if processed_dir is not None else default_processed_dir()
     if not is_current(raw_path, processed):
-        from .build import build
+        with _build_lock(processed):  # many kernels may start at once (preheated dashboards): build once
+            if not is_current(raw_path, processed):
+                from .build import build
 
-        build(raw_path, processed)
+                build(raw_path, processed)
     return read_processed(processed)
+
+
+@contextmanager
+def _build_lock(processed: Path):
+    """Hold an exclusive lock beside the processed folder while one process builds it."""
+    processed.parent.mkdir(parents=True, exist_ok=True)
+    with open(processed.parent / f".{processed.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
