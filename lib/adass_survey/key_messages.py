@@ -21,7 +21,7 @@ import pandera.pandas as pa
 
 from .display import Rich
 from .paths import published_dir
-from .published import _validated, load_errata, load_figures
+from .published import load_errata, load_figures, read_validated
 from .reconcile import reconcile
 from .tabulate import figure_with_base
 
@@ -76,7 +76,7 @@ def load_key_messages(path: str | Path | None = None) -> pd.DataFrame:
     >>> links.loc[links["figure_id"] == "F11-03", "relation"].item()
     'contradicts'
     """
-    return _validated(Path(path) if path else published_dir() / "key_messages.csv", KEY_MESSAGES_SCHEMA)
+    return read_validated(Path(path) if path else published_dir() / "key_messages.csv", KEY_MESSAGES_SCHEMA)
 
 
 def _published_text(row) -> str:

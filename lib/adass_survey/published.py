@@ -162,7 +162,15 @@ def _first_failure(error: SchemaErrors) -> tuple[str, int | None, str | None]:
     return what, row, column
 
 
-def _validated(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
+def read_validated(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Read one CSV of ``data/`` and check it against its pandera schema, naming file, row and column on failure.
+
+    Examples
+    --------
+    >>> from adass_survey.paths import published_dir
+    >>> len(read_validated(published_dir() / "errata.csv", ERRATA_SCHEMA)) > 0
+    True
+    """
     frame = _read_csv(path)
     expected = list(schema.columns)
     if list(frame.columns) != expected:
@@ -200,7 +208,7 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
     >>> row["question"], row["category"], int(row["count"]), int(row["percent_printed"])
     ('dp_restrictions', 'yes', 52, 90)
     """
-    return _validated(Path(path) if path else published_dir() / "figures.csv", FIGURES_SCHEMA)
+    return read_validated(Path(path) if path else published_dir() / "figures.csv", FIGURES_SCHEMA)
 
 
 def load_context(path: str | Path | None = None) -> pd.DataFrame:
@@ -221,7 +229,7 @@ def load_context(path: str | Path | None = None) -> pd.DataFrame:
     >>> int(context.loc[context["quote"].str.contains("338,000"), "value"].iloc[0])
     338000
     """
-    return _validated(Path(path) if path else published_dir() / "context.csv", CONTEXT_SCHEMA)
+    return read_validated(Path(path) if path else published_dir() / "context.csv", CONTEXT_SCHEMA)
 
 
 def load_errata(path: str | Path | None = None) -> pd.DataFrame:
@@ -243,7 +251,7 @@ def load_errata(path: str | Path | None = None) -> pd.DataFrame:
     >>> errata.loc[errata["id"] == "E01", "section"].item()
     '1.6'
     """
-    return _validated(Path(path) if path else published_dir() / "errata.csv", ERRATA_SCHEMA)
+    return read_validated(Path(path) if path else published_dir() / "errata.csv", ERRATA_SCHEMA)
 
 
 def load_frame(path: str | Path | None = None) -> pd.DataFrame:
@@ -269,7 +277,7 @@ def load_frame(path: str | Path | None = None) -> pd.DataFrame:
     27
     """
     path = Path(path) if path else reference_dir() / "frame_2011.csv"
-    frame = _validated(path, FRAME_SCHEMA)
+    frame = read_validated(path, FRAME_SCHEMA)
     codebook = load_codebook()
     for column, question in (("region", "region"), ("council_type", "council_type")):
         allowed = set(codebook[question].option_codes())
@@ -303,7 +311,7 @@ def load_handcoded_quotes(path: str | Path | None = None) -> pd.DataFrame:
     >>> quotes.loc[quotes["quote_id"] == "Q01", "themes"].item()
     'ni130_denominator'
     """
-    return _validated(Path(path) if path else data_dir() / "coding" / "report_quotes_handcoded.csv", HANDCODED_SCHEMA)
+    return read_validated(Path(path) if path else data_dir() / "coding" / "report_quotes_handcoded.csv", HANDCODED_SCHEMA)
 
 
 def report_path() -> Path:
