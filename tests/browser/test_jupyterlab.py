@@ -44,7 +44,7 @@ def jupyterlab(tmp_path_factory):
     """JupyterLab on a free port with a token, serving a copy of the notebooks (runs never touch the repo)."""
     tmp = tmp_path_factory.mktemp("lab")
     folder = tmp / "notebooks"
-    # The static pages (notebooks/site/, built by serve.sh) are not notebooks; with them copied in, Run All stalled.
+    # The static pages (notebooks/site/, built by serve.sh) are not notebooks: leave them out of the copy.
     shutil.copytree(notebook_dir(), folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "site"))
     port = free_port()
     log = tmp / "lab.log"
@@ -68,8 +68,15 @@ def jupyterlab(tmp_path_factory):
 
 
 def _open_and_run_all(page, url: str, notebook: str) -> None:
-    page.goto(f"{url}lab/tree/{notebook}?token={TOKEN}")
+    # A workspace of its own, reset: otherwise JupyterLab restores the notebooks an earlier test opened, one of
+    # them may be the active tab, and Run All then runs that notebook instead of this one.
+    workspace = re.sub(r"[^A-Za-z0-9]+", "-", notebook)
+    page.goto(f"{url}lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+    open_tabs = page.locator(".jp-NotebookPanel").count()
+    assert open_tabs == 1, f"expected only {notebook} open in JupyterLab, found {open_tabs} notebook panels"
+    active = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").first
+    assert active.text_content().strip() == notebook, f"the active tab is {active.text_content()!r}, not {notebook}"
     # The execution indicator reads "idle" before any kernel is attached, and Run All without a kernel runs
     # nothing: wait until the status bar names the kernel and reports it idle.
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
@@ -137,13 +144,14 @@ def test_run_all_of_the_index_gives_outputs_and_no_error(jupyterlab, browser) ->
 def test_run_all_shows_chart_and_live_widget(jupyterlab, browser, tmp_path) -> None:
     url, folder = jupyterlab
     notebook = _notebook_with_widgets()
+    _clear_outputs(folder / notebook)  # so a chart or a widget on the page can only come from this run
     page = open_page(browser)
     try:
         _open_and_run_all(page, url, notebook)
         # JupyterLab renders off-screen cells lazily: wait for the outputs to exist, then bring them into view.
         page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=120_000)
         dropdown = page.locator(".jp-OutputArea-output .widget-dropdown select").first
-        dropdown.wait_for(state="attached", timeout=240_000)  # the kernel may still be drawing every filter view
+        dropdown.wait_for(state="attached", timeout=120_000)  # the kernel may still be drawing every filter view
         dropdown.scroll_into_view_if_needed()
         before = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => i.src)")
         current = dropdown.evaluate("s => s.selectedIndex")
