@@ -187,3 +187,21 @@ def test_a_cell_only_the_full_system_pins_down_is_caught_by_the_exact_audit():
     leaky = _unsuppressed(views, hidden[0], lambda r: frequency_table(r, "dp_restrictions"))
     with pytest.raises(DisclosureError, match="below 5|shows"):
         audit_exact(leaky, panel_sizes(views.plan))
+
+
+def test_some_notebook_offers_a_filter_by_another_questions_answer():
+    answer_panels = [(nb, q, dims) for nb, q, dims in OFFERED if dims == ("take_up_band",)]
+    assert answer_panels, "no notebook filters a question by the take-up band (an answer of another question)"
+    assert all(q != "take_up" for _, q, _ in answer_panels)
+
+
+def test_an_unsuppressed_answer_group_is_caught_by_both_audits():
+    views = question_views("market_rating", ("take_up_band",))
+    hidden = [k for k, t in views.all_tables().items()
+              if k and t.shown and SUPPRESSED in t.display["Councils"].tolist()]
+    assert hidden, "the answer panel of market_rating suppresses nothing: the test needs a hidden cell"
+    leaky = _unsuppressed(views, hidden[0], lambda r: frequency_table(r, "market_rating"))
+    with pytest.raises(DisclosureError):
+        audit_views(views_of(views.plan, leaky))
+    with pytest.raises(DisclosureError):
+        audit_exact(leaky, panel_sizes(views.plan))

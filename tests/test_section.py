@@ -53,3 +53,21 @@ def test_caveats_name_every_erratum_of_the_section():
     text = repr(section.caveats("10"))
     assert len(ids) > 0
     assert all(f"Erratum {i} " in text for i in ids)
+
+
+def test_an_answer_filter_stands_alone_and_never_filters_its_own_question(survey):
+    with pytest.raises(ValueError, match="only filter of its panel"):
+        section.QuestionViews(survey, "market_rating", "T", ("council_type", "take_up_band"))
+    with pytest.raises(ValueError, match="its own answer"):
+        section.QuestionViews(survey, "take_up", "T", ("take_up_band",))
+
+
+def test_filtering_by_take_up_band_shows_the_councils_of_that_band(survey):
+    views = section.QuestionViews(survey, "market_rating", "T", ("take_up_band",))
+    below = survey.respondents["take_up_band"] == "below_60"
+    assert views.plan.base({"take_up_band": "below_60"}) == int(below.sum()) == 29  # F02-07, as published
+    table = views.table({"take_up_band": "below_60"})
+    assert table.shown and table.base == int(survey.respondents.loc[below, "market_rating"].notna().sum())
+    assert views.title_for({"take_up_band": "below_60"}).endswith("(illustrative)")
+    rendered = views.render({"take_up_band": "below_60"})
+    assert "Illustrative (synthetic data)" in rendered.text and 'answering "Less than 60%"' in rendered.text

@@ -97,3 +97,17 @@ def test_fault_injection_is_off_by_default_and_raises_when_on(survey, monkeypatc
     with caplog.at_level(logging.ERROR, logger="adass_survey.widgets"):
         panel.dropdowns["council_type"].value = FAULT_VALUE
     assert panel.message == ERROR_MESSAGE and "FaultInjected" in caplog.text
+
+
+def test_a_panel_filtering_by_an_answer_offers_its_options_and_refuses_mixing():
+    from adass_survey.data import load_survey
+
+    survey = load_survey()
+    panel = FilterPanel(survey, ("take_up_band",))
+    dropdown = panel.dropdowns["take_up_band"]
+    assert [code for _, code in dropdown.options] == ["all", "below_60", "60_or_above", "insufficient"]
+    assert dropdown.description == "Current take-up of personal budgets"
+    panel.select(take_up_band="60_or_above")
+    assert panel.base_label.value.startswith("Showing 23 councils answering") and "(n = 23)" in panel.base_label.value
+    with pytest.raises(ValueError, match="only filter of its panel"):
+        FilterPanel(survey, ("region_group", "take_up_band"))

@@ -109,6 +109,7 @@ class Codebook:
     missing_values: frozenset[str] = field(default_factory=frozenset)
     yes_no_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     survey: dict = field(default_factory=dict)
+    answer_filters: tuple[str, ...] = ()
 
     def __getitem__(self, question_id: str) -> Question:
         for q in self.questions:
@@ -177,11 +178,17 @@ def _load_cached(path: str, mtime: float) -> Codebook:
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
         raise ValueError(f"{path}: duplicate question ids {sorted(duplicates)}")
+    answer_filters = tuple(str(q) for q in raw.get("answer_filters", []))
+    by_id = {q.id: q for q in questions}
+    for question_id in answer_filters:
+        if question_id not in by_id or by_id[question_id].type not in ("single", "yes_no", "percent_text"):
+            raise ValueError(f"{path}: answer_filters: '{question_id}' is not a single, yes_no or percent_text question")
     return Codebook(
         questions=questions,
         missing_values=frozenset(normalise_spelling(v) for v in raw.get("missing_values", [])),
         yes_no_spellings=yes_no,
         survey=raw.get("survey", {}),
+        answer_filters=answer_filters,
     )
 
 

@@ -13,6 +13,11 @@ region_group              regions
 ``london``                London
 ========================  =========================================================
 
+Besides these, the codebook's ``answer_filters`` name closed questions whose answer a reader may
+filter another question by (e.g. ``take_up_band``, the take-up band of section 2.1). An answer
+dimension is offered in a panel of its own: :func:`check_panel` refuses to combine it with another
+dimension, or to filter a question by its own answer.
+
 A *selection* is a dict ``{dimension: code}``; a dimension left out (or set to ``"all"``) is not
 filtered on.
 """
@@ -43,14 +48,22 @@ _TYPE_PLURALS = {
 }
 
 
+COUNCIL_DIMENSIONS = ("council_type", "region_group")
+
+
 @dataclass(frozen=True)
 class Dimension:
-    """A filter dimension: its id, its label for a reader, and its options (code -> label)."""
+    """A filter dimension: its id (the respondents' column), its label for a reader, and its options (code -> label).
+
+    ``question_id`` is set for an answer dimension: the codebook question whose answer it filters by.
+    """
 
     id: str
     label: str
     description: str
     options: tuple[tuple[str, str], ...]
+    all_label: str = "All"
+    question_id: str | None = None
 
     def codes(self) -> list[str]:
         """Option codes in display order."""
@@ -71,14 +84,78 @@ def dimensions(codebook: Codebook | None = None) -> dict[str, Dimension]:
     ['london_borough', 'county', 'metropolitan', 'unitary']
     >>> dims["region_group"].label_of("south_and_east")
     'South and East'
+    >>> dims["take_up_band"].codes()  # an answer dimension, from the codebook's answer_filters
+    ['below_60', '60_or_above', 'insufficient']
     """
     codebook = codebook or load_codebook()
     types = tuple((o.code, o.label) for o in codebook["council_type"].options)
     regions = tuple((code, label) for code, (label, _) in REGION_GROUPS.items())
-    return {
-        "council_type": Dimension("council_type", "Council type", "Show councils of this type", types),
-        "region_group": Dimension("region_group", "Region", "Show councils in this group of regions", regions),
+    out = {
+        "council_type": Dimension("council_type", "Council type", "Show councils of this type", types,
+                                  "All council types"),
+        "region_group": Dimension("region_group", "Region", "Show councils in this group of regions", regions,
+                                  "All regions"),
     }
+    for question_id in codebook.answer_filters:
+        dim = answer_dimension(codebook, question_id)
+        out[dim.id] = dim
+    return out
+
+
+def answer_dimension(codebook: Codebook, question_id: str) -> Dimension:
+    """The filter dimension of a closed question's answer (for a percent_text question, its bands).
+
+    Examples
+    --------
+    >>> dim = answer_dimension(load_codebook(), "take_up")
+    >>> dim.id, dim.label, dim.label_of("below_60")
+    ('take_up_band', 'Current take-up of personal budgets', 'Less than 60%')
+    """
+    question = codebook[question_id]
+    if question.type == "percent_text":
+        column = f"{question.id}_band"
+        options = tuple((b.code, b.label) for b in question.bands)
+        if question.unbanded is not None:
+            options += ((question.unbanded.code, question.unbanded.label),)
+    else:
+        column, options = question.id, tuple((o.code, o.label) for o in question.options)
+    label = question.short or question.header
+    return Dimension(column, label, f"Show councils by their answer to: {question.header}", options,
+                     "All answers", question_id=question.id)
+
+
+def check_panel(dimension_ids: tuple[str, ...], question_id: str | None = None,
+                dims: dict[str, Dimension] | None = None) -> None:
+    """Refuse a filter panel the disclosure checks do not cover.
+
+    Council type and region group may be combined. An answer dimension stands alone (the exact audit models
+    councils by type × region, or by one answer, not both), and never filters the question it is the answer of.
+
+    Raises
+    ------
+    ValueError
+        naming the dimensions and why
+
+    Examples
+    --------
+    >>> check_panel(("council_type", "region_group"), "strategy")
+    >>> check_panel(("take_up_band",), "full_take_up_year")
+    >>> check_panel(("council_type", "take_up_band"), "strategy")
+    Traceback (most recent call last):
+    ...
+    ValueError: the answer filter 'take_up_band' must be the only filter of its panel, not combined with ['council_type']
+    """
+    dims = dims or dimensions()
+    unknown = [d for d in dimension_ids if d not in dims]
+    if unknown:
+        raise ValueError(f"unknown filter dimensions {unknown}; choose from {sorted(dims)}")
+    answers = [d for d in dimension_ids if dims[d].question_id]
+    if answers and len(dimension_ids) > 1:
+        others = [d for d in dimension_ids if d != answers[0]]
+        raise ValueError(f"the answer filter '{answers[0]}' must be the only filter of its panel, not combined with {others}")
+    for d in answers:
+        if question_id is not None and dims[d].question_id == question_id:
+            raise ValueError(f"'{question_id}' cannot be filtered by its own answer ('{d}')")
 
 
 def region_group(region: pd.Series) -> pd.Series:
@@ -171,9 +248,15 @@ def selection_label(selection: dict | None, dims: dict[str, Dimension] | None = 
     'county councils in the North'
     >>> selection_label({})
     'councils'
+    >>> selection_label({"take_up_band": "below_60"})
+    'councils answering "Less than 60%" (current take-up of personal budgets)'
     """
     dims = dims or dimensions()
     selection = clean_selection(selection, dims)
+    answers = [d for d in selection if dims[d].question_id]
+    if answers:
+        dim = dims[answers[0]]
+        return f'councils answering "{dim.label_of(selection[dim.id])}" ({dim.label[:1].lower()}{dim.label[1:]})'
     noun = _TYPE_PLURALS.get(selection.get("council_type", ""), "councils")
     if "council_type" in selection and selection["council_type"] not in _TYPE_PLURALS:
         noun = dims["council_type"].label_of(selection["council_type"]) + " councils"

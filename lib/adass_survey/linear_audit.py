@@ -7,7 +7,9 @@ with integer linear programming (``scipy.optimize.milp``, HiGHS):
 
 * unknowns: the number of responding councils of each council type in each region (bounded by the
   public frame of 152 councils), and, for each council type × region group, the count of each
-  category (and, for multi-choice and free-text questions, the number who answered);
+  category (and, for multi-choice and free-text questions, the number who answered); for views
+  filtered by another question's answer (an answer dimension such as ``take_up_band``), the same
+  per option of that answer instead, bounded by the number of respondents;
 * equations: every group size the filter panel states, the report's published counts of
   respondents by region, and every base and count shown in any view of the question;
 * for each hidden figure (a ``[c]`` cell, the "not ticked" count of an option, the base and the
@@ -103,42 +105,64 @@ class PublicFacts:
 
 
 class _Model:
-    """Unknowns and equations of one question's views."""
+    """Unknowns and equations of one question's views.
 
-    def __init__(self, categories: list[str], binary: bool, facts: PublicFacts):
-        dims = dimensions()
-        self.types = dims["council_type"].codes()
-        self.groups = dims["region_group"].codes()
-        self.cells = [(t, reg) for (t, reg), n in sorted(facts.frame.items()) if n > 0]
+    The councils are split into *cells*, the finest groups a panel can select: council type × region
+    group (``("county", "north")``), or, for a panel filtering by an answer dimension, that answer's
+    options (``("below_60",)``). Group sizes are unknowns too: per council type × region, bounded by the
+    public frame, or per answer option, bounded by the number of respondents.
+    """
+
+    def __init__(self, categories: list[str], binary: bool, facts: PublicFacts, answer_dim=None):
+        self.answer_dim = answer_dim
         self.categories, self.binary = categories, binary
         self.index: dict = {}
         upper = []
-        for t, reg in self.cells:
-            self._add(("s", t, reg), facts.frame[(t, reg)], upper)
-        regions = {g: REGION_GROUPS[g][1] for g in self.groups}
-        populated = [(t, g) for t in self.types for g in self.groups
-                     if any((t, r) in self.cells for r in regions[g])]
-        for t, g in populated:
-            population = sum(facts.frame[(t, r)] for r in regions[g] if (t, r) in self.cells)
-            self._add(("a", t, g), population, upper)
-            for k in categories:
-                self._add(("x", t, g, k), population, upper)
+        if answer_dim is None:
+            dims = dimensions()
+            self.types = dims["council_type"].codes()
+            self.groups = dims["region_group"].codes()
+            self.frame_cells = [(t, reg) for (t, reg), n in sorted(facts.frame.items()) if n > 0]
+            for t, reg in self.frame_cells:
+                self._add(("s", t, reg), facts.frame[(t, reg)], upper)
+            regions = {g: REGION_GROUPS[g][1] for g in self.groups}
+            self.cells = []
+            for t in self.types:
+                for g in self.groups:
+                    population = sum(facts.frame[(t, r)] for r in regions[g] if (t, r) in self.frame_cells)
+                    if population:
+                        self.cells.append((t, g))
+                        self._add_cell((t, g), population, upper)
+        else:
+            respondents = sum(facts.region_counts.values())
+            self.cells = [(code,) for code in answer_dim.codes()]
+            for cell in self.cells:
+                self._add(("s", *cell), respondents, upper)
+                self._add_cell(cell, respondents, upper)
         self.upper = np.array(upper, dtype=float)
         self.rows: list[np.ndarray] = []
         self.rhs: list[float] = []
         self.ineq: list[np.ndarray] = []
         self._problem = None
         self.witnesses: list[np.ndarray] = []
-        for t, g in populated:
-            size, answered = self._size_of([(t, g)]), self._vec({("a", t, g): 1})
-            ticks = [self._vec({("x", t, g, k): 1}) for k in categories]
+        for cell in self.cells:
+            size, answered = self._size_of([cell]), self._vec({("a", *cell): 1})
+            ticks = [self._vec({("x", *cell, k): 1}) for k in categories]
             self.ineq.append(answered - size)  # those who answered are some of the group
             if binary:
                 self.ineq.extend(x - answered for x in ticks)  # an option is ticked by some who answered
             else:
                 self.equal(sum(ticks) - answered, 0)  # the categories partition those who answered
-        for reg, n in facts.region_counts.items():
-            self.equal(sum(self._vec({("s", t, r): 1}) for t, r in self.cells if r == reg), n)
+        if answer_dim is None:
+            for reg, n in facts.region_counts.items():
+                self.equal(sum(self._vec({("s", t, r): 1}) for t, r in self.frame_cells if r == reg), n)
+        else:  # every respondent gave one of the options (an answer, or "no response" as its own option)
+            self.equal(self._size_of(self.cells), sum(facts.region_counts.values()))
+
+    def _add_cell(self, cell: tuple, population: int, upper) -> None:
+        self._add(("a", *cell), population, upper)
+        for k in self.categories:
+            self._add(("x", *cell, k), population, upper)
 
     def _add(self, key, upper_bound, upper) -> None:
         self.index[key] = len(self.index)
@@ -151,20 +175,31 @@ class _Model:
                 v[self.index[key]] += c
         return v
 
-    def pairs(self, selection: tuple) -> list[tuple[str, str]]:
+    def cell_selection(self, cell: tuple) -> tuple:
+        """The selection key that selects exactly one cell."""
+        if self.answer_dim is None:
+            return (("council_type", cell[0]), ("region_group", cell[1]))
+        return ((self.answer_dim.id, cell[0]),)
+
+    def pairs(self, selection: tuple) -> list[tuple]:
+        """The cells a selection covers."""
         sel = dict(selection)
-        return [(t, g) for t in self.types for g in self.groups
-                if sel.get("council_type", t) == t and sel.get("region_group", g) == g]
+        if self.answer_dim is None:
+            return [(t, g) for t, g in self.cells
+                    if sel.get("council_type", t) == t and sel.get("region_group", g) == g]
+        return [cell for cell in self.cells if sel.get(self.answer_dim.id, cell[0]) == cell[0]]
 
     def _size_of(self, pairs) -> np.ndarray:
+        if self.answer_dim is not None:
+            return self._vec({("s", *cell): 1 for cell in pairs})
         regions = {g: REGION_GROUPS[g][1] for g in self.groups}
-        return self._vec({("s", t, r): 1 for t, g in pairs for r in regions[g] if (t, r) in self.cells})
+        return self._vec({("s", t, r): 1 for t, g in pairs for r in regions[g] if (t, r) in self.frame_cells})
 
     def quantity(self, selection: tuple, name: str) -> np.ndarray:
         """Linear expression of one figure of a view."""
         pairs = self.pairs(selection)
         size = self._size_of(pairs)
-        answered = self._vec({("a", t, g): 1 for t, g in pairs})
+        answered = self._vec({("a", *cell): 1 for cell in pairs})
         if name == SIZE:
             return size
         if name == BASE:
@@ -173,7 +208,7 @@ class _Model:
             return size - answered
         if name.endswith("|not"):
             return answered - self.quantity(selection, name[:-4])
-        return self._vec({("x", t, g, name): 1 for t, g in pairs})
+        return self._vec({("x", *cell, name): 1 for cell in pairs})
 
     def equal(self, row: np.ndarray, value: float) -> None:
         self.rows.append(row)
@@ -246,7 +281,7 @@ def hidden_bounds(
     threshold = threshold or DisclosurePolicy.from_env().threshold
     national = tables[selection_key({})]
     categories = list(national.values["category"])
-    model = _Model(categories, national.kind == "binary", facts)
+    model = _Model(categories, national.kind == "binary", facts, _answer_dimension(tables))
     for key, size in sizes.items():
         if size is not None:
             model.equal(model.quantity(key, SIZE), size)
@@ -256,8 +291,8 @@ def hidden_bounds(
             if value is not None and not name.endswith("|not"):
                 model.equal(model.quantity(key, name), value)
     if national.shown and sizes.get(()) == national.base:  # the base is everyone ("No response" is a category)
-        for t, g in model.pairs(()):
-            model.equal(model.quantity(((("council_type", t), ("region_group", g))), NOT_ANSWERED), 0)
+        for cell in model.pairs(()):
+            model.equal(model.quantity(model.cell_selection(cell), NOT_ANSWERED), 0)
     results, seen = [], {}
     for key, numbers in shown.items():
         if not tables[key].is_published:  # a figure shown (or "not ticked", worked out at sight) below the threshold
@@ -281,6 +316,17 @@ def hidden_bounds(
             low, high, whole = seen[signature]
             results.append(HiddenBound(national.question_id, key, name, low, high, whole))
     return results
+
+
+def _answer_dimension(tables: dict[tuple, SuppressedTable]):
+    """The answer dimension the views filter by, or None for council type / region group views."""
+    dims = dimensions()
+    used = {d for key in tables for d, _ in key}
+    answers = [dims[d] for d in sorted(used) if d in dims and dims[d].question_id]
+    if answers and len(used) > 1:
+        raise ValueError(f"views filter by the answer dimension '{answers[0].id}' and by {sorted(used - {answers[0].id})}: "
+                         "the exact audit models one or the other")
+    return answers[0] if answers else None
 
 
 def _bound(model: _Model, row: np.ndarray, threshold: int, size: np.ndarray) -> tuple[int, int, bool]:

@@ -21,7 +21,7 @@ from . import SYNTHETIC_NOTICE
 from .codebook import load_codebook
 from .display import Rich, chart_html
 from .downloads import csv_download_link, xlsx_download_link
-from .groups import selection_label
+from .groups import check_panel, dimensions as filter_dimensions, selection_label
 from .plot import bar_chart, likert_chart, theme_chart
 from .published import load_errata, load_figures
 from .suppress import DisclosurePolicy, plan_views, selection_key, suppress_views
@@ -271,6 +271,7 @@ class QuestionViews:
 
     def __init__(self, survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS,
                  policy: DisclosurePolicy | None = None):
+        check_panel(tuple(dimensions), question_id)
         self.question_id = question_id
         self.title = title
         self.policy = policy or DisclosurePolicy.from_env()
@@ -341,7 +342,8 @@ class Explorer:
         bundle = self.panel._repr_mimebundle_(include=include, exclude=exclude) or {}
         default = self.views.render({})
         bundle["text/html"] = default.html
-        bundle["text/plain"] = f"Filter panel (council type, region group). Default view: {default.text}"
+        filters = ", ".join(filter_dimensions()[d].label.lower() for d in self.panel.dimension_ids)
+        bundle["text/plain"] = f"Filter panel ({filters}). Default view: {default.text}"
         return bundle
 
 
@@ -350,6 +352,8 @@ def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = 
 
     The national view comes first; a filtered view is illustrative (synthetic data) and goes through
     the disclosure policy together with every other view, so no small group can be worked out.
+    ``dimensions=("take_up_band",)`` filters by another question's answer instead (an answer
+    dimension from the codebook's ``answer_filters``, in a panel of its own).
 
     Examples
     --------
@@ -358,6 +362,10 @@ def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = 
     >>> explorer.panel.select(council_type="county")
     >>> explorer.panel.base_label.value
     'Showing 17 county councils (n = 17)'
+    >>> by_take_up = explore(load_survey(), "full_take_up_year", "When", dimensions=("take_up_band",))
+    >>> by_take_up.panel.select(take_up_band="below_60")
+    >>> by_take_up.panel.base_label.value
+    'Showing 29 councils answering "Less than 60%" (current take-up of personal budgets) (n = 29)'
     """
     from .widgets import FilterPanel
 

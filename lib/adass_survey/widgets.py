@@ -25,7 +25,7 @@ from typing import Callable
 import ipywidgets as w
 import pandas as pd
 
-from .groups import ALL, clean_selection, filter_respondents, filter_themes, selection_label
+from .groups import ALL, check_panel, clean_selection, filter_respondents, filter_themes, selection_label
 from .groups import dimensions as filter_dimensions
 from .suppress import DisclosurePolicy, plan_views
 
@@ -50,7 +50,8 @@ class FilterPanel(w.VBox):
     Parameters
     ----------
     survey : object with ``respondents`` and ``themes`` frames (from ``adass_survey.data.load_survey()``)
-    dimensions : filter dimensions, from ``council_type`` and ``region_group``
+    dimensions : filter dimensions: ``council_type`` and/or ``region_group``, or one answer dimension
+        (e.g. ``take_up_band``; see :func:`adass_survey.groups.check_panel`)
     render : ``render(filtered_respondents, filtered_themes, selection)``; may display into the
         output area or return something displayable (or a list of them)
     policy : disclosure policy (default: from the environment)
@@ -73,9 +74,7 @@ class FilterPanel(w.VBox):
         self.policy = policy or DisclosurePolicy.from_env()
         self.dimension_ids = tuple(dimensions)
         all_dims = filter_dimensions()
-        unknown = [d for d in self.dimension_ids if d not in all_dims]
-        if unknown:
-            raise ValueError(f"unknown filter dimensions {unknown}; choose from {sorted(all_dims)}")
+        check_panel(self.dimension_ids, dims=all_dims)
         self.all_dims = all_dims
         self.dims = {d: all_dims[d] for d in self.dimension_ids}
         self.render = render
@@ -99,7 +98,7 @@ class FilterPanel(w.VBox):
 
     def _dropdown(self, dim_id: str, first: bool) -> w.Dropdown:
         dim = self.dims[dim_id]
-        options = [(f"All ({dim.label.lower()}s)" if not dim.label.endswith("s") else f"All ({dim.label.lower()})", ALL)]
+        options = [(dim.all_label, ALL)]
         options += list((label, code) for code, label in dim.options)
         if first and self.fault_injection:
             options.append(("Test: raise an error", FAULT_VALUE))
