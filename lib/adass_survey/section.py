@@ -288,6 +288,7 @@ class QuestionViews:
 
         self._tables = suppress_views(self.plan, respondents, make_table, published_national=published,
                                       policy=self.policy, title=title, exact=True)
+        self._rendered: dict[tuple, Rich] = {}
 
     def table(self, selection: dict):
         """The suppressed table of one selection."""
@@ -312,10 +313,24 @@ class QuestionViews:
         return f"{topic}: {selection_label(selection)} (illustrative)"
 
     def render(self, selection: dict) -> Rich:
-        """The view of one selection: status, chart, accessible table, downloads."""
-        table = self.table(selection)
-        chart = _chart_for(table, self.question_id, self.title_for(selection), table.base)
-        return view_html(table, chart, selection)
+        """The view of one selection: status, chart, accessible table, downloads.
+
+        Drawn once per selection and kept: the views are fixed, so a reader returning to a filter
+        (or the page drawing the national view for the panel and for its static form) costs nothing.
+
+        Examples
+        --------
+        >>> from adass_survey.data import load_survey
+        >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+        >>> views.render({"council_type": "county"}) is views.render({"council_type": "county"})
+        True
+        """
+        key = selection_key(selection)
+        if key not in self._rendered:
+            table = self.table(selection)
+            chart = _chart_for(table, self.question_id, self.title_for(selection), table.base)
+            self._rendered[key] = view_html(table, chart, selection)
+        return self._rendered[key]
 
     def all_tables(self) -> dict:
         """Every suppressed table by selection key (for audits and tests)."""
