@@ -43,8 +43,6 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
 
 RESULTS = REPO / "benchmarks" / "results"
 FIRST_CHART = "#rendered_cells img"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-gpu"]
 PAGE_TIMEOUT_S = 180
 NO_CHART_GRACE_S = 15
 
@@ -189,7 +187,7 @@ async def run_readers(server_url: str, sections: list[str], readers: int, pages:
     errors: list[dict] = []
     plain: list[float] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             plans = [[render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
                      for r in range(readers)]
