@@ -255,3 +255,33 @@ def test_download_link_gives_the_rows_shown(rendered: Rendered) -> None:
         assert row["count"] in shown_text.split() or row["count"] in shown_text, f"count {row['count']} not shown"
     assert "synthetic" in " ".join(r.get("status", "") for r in rows) or "published" in " ".join(
         r.get("status", "") for r in rows)
+
+
+ANSWER_OPTION = "Less than 60%"  # an option of the take-up band filter (the codebook's answer_filters)
+
+
+def test_filter_by_another_answer_shows_its_councils_and_base(voila_server, browser) -> None:
+    pages = [nb for nb in NOTEBOOKS if "take_up_band" in (voila_server.folder / nb).read_text(encoding="utf-8")]
+    if not pages:
+        pytest.skip("no served notebook filters by the take-up band")
+    page = open_page(browser)
+    try:
+        page.goto(render_url(voila_server, pages[0]))
+        wait_for_dashboard(page)
+        answer = page.locator(".widget-dropdown select", has=page.locator("option", has_text=ANSWER_OPTION)).first
+        answer.wait_for(state="attached", timeout=60_000)
+        panel = answer.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+        answer.scroll_into_view_if_needed()
+        answer.select_option(label=ANSWER_OPTION)
+        text = ""
+        for _ in range(100):
+            page.wait_for_timeout(200)
+            text = re.sub(r"\s+", " ", panel.inner_text())
+            if "answering" in text and "(illustrative)" in text:
+                break
+        save_screenshot(page, f"answer-filter-{pages[0].removesuffix('.ipynb')}")
+    finally:
+        page.context.close()
+    # 29: the published count of councils below 60% take-up (F02-07, "29 councils (50% of the cohort)")
+    assert f'Showing 29 councils answering "{ANSWER_OPTION}"' in text, text[:400]
+    assert "(n = 29)" in text and "Illustrative (synthetic data)" in text, text[:400]
