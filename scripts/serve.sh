@@ -31,12 +31,16 @@ export MPLBACKEND=Agg
 .venv/bin/python -m adass_survey build --quiet
 mkdir -p logs
 
-# The static (no-kernel) pages: build them in the background the first time, so the server starts at once.
+# The static (no-kernel) pages: built once, before the server starts, because Voilà pre-renders each section
+# with a preheated kernel and a page rendered before they exist would not link to its static copy.
 # They go into $notebooks/site/, which Voilà serves read-only at /voila/files/site/ (only that folder's .html
-# files: see file_allowlist and file_denylist in voila.json); the entry page links to them once built.
+# files: see file_allowlist and file_denylist in voila.json). A failed export does not stop the dashboards.
 if [ "${ADASS_SKIP_SETUP:-0}" != 1 ] && [ ! -f "$notebooks/site/index.html" ] && compgen -G "$notebooks/*.ipynb" >/dev/null; then
-  echo "serve: building the static pages in $notebooks/site/ in the background (log: logs/export.log)"
-  nohup .venv/bin/python -m adass_survey export --notebooks "$notebooks" --out "$notebooks/site" >logs/export.log 2>&1 &
+  echo "serve: building the static pages in $notebooks/site/ (once, about a minute; log: logs/export.log)"
+  if ! .venv/bin/python -m adass_survey export --notebooks "$notebooks" --out "$notebooks/site" 2>&1 \
+      | tee logs/export.log | grep --line-buffered '^export:'; then
+    echo "serve: the static pages could not be built (see logs/export.log); serving the dashboards without them" >&2
+  fi
 fi
 
 echo "serve: dashboards at http://$host:$port/  (Ctrl-C to stop)"
