@@ -210,3 +210,52 @@ def test_fast_path_reads_every_encoding_and_refuses_bad_bytes_by_row(tmp_path, r
     with pytest.raises(SurveyInputError, match="0x81") as error:
         read_export(path, CB)
     assert error.value.row == content[:cut].count(b"\n") + 1
+
+
+def test_cp1252_transcoding_equals_the_codec_across_block_edges(monkeypatch):
+    defined = bytes(b for b in range(256) if bytes([b]) not in load._UNDEFINED_CP1252)
+    data = b"plain ascii, " + defined + b"\r\n\x93quoted\x94 \xa3" * 5 + defined[::-1]
+    for block in (1, 7, 1 << 20):
+        monkeypatch.setattr(load, "TRANSCODE_BLOCK", block)
+        assert load.cp1252_to_utf8(data) == data.decode("cp1252").encode("utf-8")
+    assert load.cp1252_to_utf8(b"all ascii\r\n") == b"all ascii\r\n"
+    assert load.cp1252_to_utf8(b"") == b""
+
+
+@pytest.mark.parametrize("bad", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_cp1252_transcoding_refuses_undefined_bytes_where_the_codec_does(bad):
+    data = b"caf\xe9 \x93x\x94" + bytes([bad]) + b" \x81 end"
+    with pytest.raises(UnicodeDecodeError) as error:
+        load.cp1252_to_utf8(data)
+    with pytest.raises(UnicodeDecodeError) as codec:
+        data.decode("cp1252")
+    assert (error.value.start, error.value.end) == (codec.value.start, codec.value.end) == (8, 9)
+
+
+def test_line_breaks_are_found_in_sliced_arrow_columns():
+    import pyarrow as pa
+
+    values = pa.array(["a", "b\nc", "d", "e", "f"], type=pa.large_string())
+    column = pa.chunked_array([values.slice(0, 1), values.slice(2, 3), values.slice(1, 1)])
+    assert load._holds_line_break(pa.chunked_array([values.slice(0, 1), values.slice(2, 3)])) is False
+    assert load._holds_line_break(column) is True
+    assert load._holds_line_break(pa.chunked_array([pa.array(["", ""], type=pa.large_string())])) is False
+
+
+def test_big_cp1252_file_reads_like_the_exact_path_with_quoted_line_breaks(tmp_path, rows, monkeypatch):
+    rows[3][ef.column_index(CB, "market_shaping")] = "“first”\r\nsecond – £3"
+    rows[5][ef.column_index(CB, "strategy")] = "Café\nline"
+    path = ef.write_export(tmp_path / "x.csv", rows, encoding="cp1252")
+    exact = read_export(path, CB)
+    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(load, "TRANSCODE_BLOCK", 5)
+    calls = []
+    original = load._fast_parse
+    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
+    fast = read_export(path, CB)
+    assert calls and calls[0] is not None  # pyarrow read it (no fallback to the csv module)
+    assert (fast.encoding, fast.sha256) == (exact.encoding, exact.sha256) == ("cp1252", exact.sha256)
+    pd.testing.assert_frame_equal(
+        fast.frame.astype(object).reset_index(drop=True), exact.frame.astype(object).reset_index(drop=True)
+    )
+    assert fast.frame["source_row"].tolist()[1:3] == [4, 6]

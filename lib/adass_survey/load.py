@@ -20,6 +20,8 @@ import csv
 import hashlib
 import io
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,9 +165,31 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
         raw = _from_records(path, records, codebook, encoding, delimiter, notes, truncated=False)
     else:
         validate.check_not_binary(path, data)
-        raw = _read_csv(path, data, codebook)
+        digest = _hash_in_background(data)
+        held = [data]
+        del data  # _read_csv drops the bytes once it has transcoded them; the hash keeps its own reference
+        raw = _read_csv(path, held, codebook)
+        raw.sha256 = digest()
+        return raw
     raw.sha256 = hashlib.sha256(data).hexdigest()
     return raw
+
+
+def _hash_in_background(data: bytes) -> Callable[[], str]:
+    """Start hashing ``data`` on another thread; return a function that waits for the hex SHA-256.
+
+    ``hashlib`` releases the GIL while it hashes a large buffer, so the hash runs on the second core
+    while the file is decoded and parsed.
+    """
+    result: list[str] = []
+    worker = threading.Thread(target=lambda: result.append(hashlib.sha256(data).hexdigest()), daemon=True)
+    worker.start()
+
+    def wait() -> str:
+        worker.join()
+        return result[0]
+
+    return wait
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -192,6 +216,73 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
         raise _undecodable(path, data, error.start) from None
+
+
+_CP1252_AS_UTF8 = tuple(
+    bytes([b]).decode("cp1252").encode("utf-8") if bytes([b]) not in _UNDEFINED_CP1252 else None for b in range(256)
+)
+TRANSCODE_BLOCK = 1 << 20
+
+
+def cp1252_to_utf8(data: bytes) -> bytes:
+    """Transcode Windows-1252 bytes to UTF-8, strictly (the five undefined bytes are refused).
+
+    Windows-1252 is a one-byte encoding whose first 128 bytes are ASCII, which UTF-8 keeps as they
+    are; only the other bytes (in an export, a few curly quotes and pound signs) change. They are
+    found with vectorised comparisons over blocks of a zero-copy view, and the result is joined from
+    slices of the input and their UTF-8 forms, so no text object is made for the whole file. An
+    all-ASCII input is returned as it is. The result equals ``data.decode("cp1252").encode("utf-8")``.
+
+    Parameters
+    ----------
+    data : the bytes to transcode
+
+    Returns
+    -------
+    bytes
+        The same text in UTF-8.
+
+    Raises
+    ------
+    UnicodeDecodeError
+        At the first byte Windows-1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d), as
+        ``data.decode("cp1252")`` would.
+
+    Examples
+    --------
+    >>> cp1252_to_utf8(b"Caf\\xe9 \\x93\\xa318\\x94, plain")
+    b'Caf\\xc3\\xa9 \\xe2\\x80\\x9c\\xc2\\xa318\\xe2\\x80\\x9d, plain'
+    >>> cp1252_to_utf8(b"abc") == b"abc"
+    True
+    >>> cp1252_to_utf8(b"ok \\x81")
+    Traceback (most recent call last):
+    ...
+    UnicodeDecodeError: 'charmap' codec can't decode byte 0x81 in position 3: character maps to <undefined>
+    """
+    view = np.frombuffer(data, dtype=np.uint8)
+    found = []
+    for first in range(0, len(view), TRANSCODE_BLOCK):
+        high = np.flatnonzero(view[first : first + TRANSCODE_BLOCK] >= 0x80)
+        if len(high):
+            found.append(high + first)
+    if not found:
+        return data if isinstance(data, bytes) else bytes(data)
+    positions = np.concatenate(found)
+    values = view[positions]
+    table = _CP1252_AS_UTF8
+    if any(table[value] is None for value in np.unique(values).tolist()):
+        first_bad = int(positions[np.isin(values, [b[0] for b in _UNDEFINED_CP1252])][0])
+        raise UnicodeDecodeError("charmap", bytes(data), first_bad, first_bad + 1, "character maps to <undefined>")
+    whole = memoryview(data)
+    pieces = []
+    append = pieces.append
+    previous = 0
+    for position, value in zip(positions.tolist(), values.tolist()):
+        append(whole[previous:position])
+        append(table[value])
+        previous = position + 1
+    append(whole[previous:])
+    return b"".join(pieces)
 
 
 def _undecodable(path: Path, data: bytes, position: int) -> SurveyInputError:
@@ -252,12 +343,13 @@ def _sniff_delimiter(text: str, codebook: Codebook) -> str:
     return max((",", ";"), key=lambda d: scores[d])
 
 
-def _detect_encoding(path: Path, data: bytes) -> str:
+def _detect_encoding(path: Path, data: bytes, check_cp1252: bool = True) -> str:
     """``utf-8-sig``, ``utf-8`` or ``cp1252``, checked strictly without keeping a decoded copy.
 
     UTF-8 is checked by decoding in chunks (each chunk's text is dropped at once). Windows-1252
     decodes every byte but five, so a file that is not UTF-8 is checked by looking for those five
-    (fast byte searches). Refuses bytes that are neither, naming the row of the first one.
+    (fast byte searches). Refuses bytes that are neither, naming the row of the first one. With
+    ``check_cp1252=False`` that search is left to the caller (:func:`cp1252_to_utf8` refuses them too).
     """
     try:
         decoder = codecs.getincrementaldecoder("utf-8")()
@@ -266,6 +358,8 @@ def _detect_encoding(path: Path, data: bytes) -> str:
         return "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     except UnicodeDecodeError:
         pass
+    if not check_cp1252:
+        return "cp1252"
     found = [p for p in (data.find(b) for b in _UNDEFINED_CP1252) if p >= 0]
     if found:
         raise _undecodable(path, data, min(found))
@@ -283,12 +377,25 @@ def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
     return notes
 
 
-def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
-    """Decode, then parse: pyarrow (decoding in blocks) for big files, the csv module on text otherwise."""
-    if len(data) >= FAST_PATH_MIN_BYTES:
-        encoding = _detect_encoding(path, data)
+def _read_csv(path: Path, held: list[bytes], codebook: Codebook) -> RawExport:
+    """Decode, then parse: pyarrow (multi-threaded, on UTF-8 bytes) for big files, the csv module otherwise.
+
+    ``held`` holds the file's bytes and is emptied, so that a big Windows-1252 file's bytes can be
+    dropped as soon as they are transcoded to UTF-8 (only one copy of the file is kept in memory).
+    """
+    data = held.pop()
+    transcoded = False
+    big = len(data) >= FAST_PATH_MIN_BYTES
+    if big:
+        encoding = _detect_encoding(path, data, check_cp1252=False)
+        if encoding == "cp1252":
+            try:  # one byte in, one character out: line breaks and ASCII stay as they were
+                data = cp1252_to_utf8(data)
+            except UnicodeDecodeError as error:
+                raise _undecodable(path, data, error.start) from None
+            transcoded = True
         start = len(_BOM) if encoding == "utf-8-sig" else 0
-        head = _head_text(data, start, encoding)
+        head = _head_text(data, start, "utf-8" if transcoded else encoding)
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
         end = _end_of_content(data)
@@ -296,8 +403,12 @@ def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
         fast = _fast_parse(path, data, start, end, head, encoding, delimiter, codebook, notes)
         if fast is not None:
             return fast
-    text, encoding = _decode(path, data)
-    if len(data) < FAST_PATH_MIN_BYTES:
+    if transcoded:
+        text = data.decode("utf-8")
+    else:
+        text, encoding = _decode(path, data)
+    del data
+    if not big:
         head = text[:HEAD_BYTES]
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
@@ -384,7 +495,7 @@ def _fast_parse(
                 skip_rows=header_lines,
                 column_names=names,
                 block_size=1 << 24,
-                encoding="cp1252" if encoding == "cp1252" else "utf8",
+                encoding="utf8",  # a Windows-1252 file has been transcoded already
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
@@ -402,7 +513,8 @@ def _fast_parse(
         return None
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
-        embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+        if _holds_line_break(column):  # most columns hold none: a byte scan of their text is enough
+            embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     newlines, has_control = _scan_bytes(data, start, end)
     physical_lines = newlines + 1
     if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
@@ -420,6 +532,26 @@ def _fast_parse(
     if has_control or (encoding != "cp1252" and _has_c1_utf8(data, start, end)):
         _find_control_characters(raw, None)
     return raw
+
+
+def _holds_line_break(column) -> bool:
+    """True when some value of a pyarrow ``large_string`` column holds a line feed.
+
+    Looks at the bytes of the column's values directly (a zero-copy view of each chunk's data
+    buffer), which is much cheaper than counting line feeds value by value.
+    """
+    for chunk in column.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets, values = chunk.buffers()
+        if values is None:
+            continue
+        bounds = np.frombuffer(offsets, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+        text = np.frombuffer(values, dtype=np.uint8)[bounds[0] : bounds[-1]]
+        for first in range(0, len(text), SCAN_BLOCK):
+            if np.any(text[first : first + SCAN_BLOCK] == 10):
+                return True
+    return False
 
 
 # --- xlsx -----------------------------------------------------------------------------------------
