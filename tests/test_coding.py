@@ -122,3 +122,24 @@ def test_a_million_answers_code_quickly():
     assert matrix.shape == (1_000_000, len(CB["cost_effectiveness"].frame) + 1)
     assert matrix.to_numpy().any(axis=1).all()
     assert elapsed < 20, f"coding a million answers took {elapsed:.1f} s"
+
+
+def test_theme_table_writes_the_same_csv_as_code_answers():
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from adass_survey.coding import theme_table
+    from adass_survey.synth import answers_by_question, synthesize
+
+    frame = answers_by_question(synthesize(300, 5), CB)
+    respondents = pd.DataFrame({"respondent_id": np.arange(len(frame), dtype=np.int64) + 100})
+    for question in TEXT_QUESTIONS:
+        respondents[question.id] = frame[question.id].to_numpy()
+    options = pacsv.WriteOptions(quoting_style="needed")
+    expected, got = pa.BufferOutputStream(), pa.BufferOutputStream()
+    pacsv.write_csv(pa.Table.from_pandas(code_answers(respondents, CB), preserve_index=False), expected, write_options=options)
+    table = theme_table(respondents, CB)
+    pacsv.write_csv(table, got, write_options=options)
+    assert table.num_rows > 300
+    assert got.getvalue().to_pybytes() == expected.getvalue().to_pybytes()
+    assert theme_table(respondents.iloc[:0], CB).num_rows == 0

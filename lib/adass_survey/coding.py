@@ -151,24 +151,88 @@ def code_answers(respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """
     pieces = []
     ids = respondents["respondent_id"].to_numpy()
-    for question in codebook.of_type("text"):
-        if question.id not in respondents.columns or not question.frame:
-            continue
-        matrix = code_text(respondents[question.id], question, codebook.missing_values)
-        row_pos, theme_pos = np.nonzero(matrix.to_numpy())
+    for question_id, themes, row_pos, theme_pos in _theme_positions(respondents, codebook):
         # text columns are taken from tiny ``str`` arrays: no Python string object per theme row
         pieces.append(
             pd.DataFrame(
                 {
                     "respondent_id": ids[row_pos],
-                    "question_id": pd.array([question.id], dtype="str").take(np.zeros(len(row_pos), dtype=np.intp)),
-                    "theme": pd.array(list(matrix.columns), dtype="str").take(theme_pos),
+                    "question_id": pd.array([question_id], dtype="str").take(np.zeros(len(row_pos), dtype=np.intp)),
+                    "theme": pd.array(themes, dtype="str").take(theme_pos),
                 }
             )
         )
     if not pieces:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in THEME_COLUMNS})
     return pd.concat(pieces, ignore_index=True)[THEME_COLUMNS]
+
+
+def _theme_positions(respondents: pd.DataFrame, codebook: Codebook):
+    """Per coded text question: its id, its theme codes and the (row, theme) positions of the matches."""
+    for question in codebook.of_type("text"):
+        if question.id not in respondents.columns or not question.frame:
+            continue
+        matrix = code_text(respondents[question.id], question, codebook.missing_values)
+        row_pos, theme_pos = np.nonzero(matrix.to_numpy())
+        yield question.id, list(matrix.columns), row_pos, theme_pos
+
+
+def theme_table(respondents: pd.DataFrame, codebook: Codebook):
+    """The rows of :func:`code_answers` as a pyarrow table whose text columns are dictionary-encoded.
+
+    The same rows in the same order, for writing (``pyarrow.csv.write_csv`` writes the same text
+    as for :func:`code_answers`'s frame): ``question_id`` and ``theme`` are small integers pointing
+    at the few distinct codes, so the tens of millions of theme rows of a big export cost no string
+    per row and no pandas frame.
+
+    Parameters
+    ----------
+    respondents : as for :func:`code_answers`
+    codebook : the questionnaire
+
+    Returns
+    -------
+    pyarrow.Table
+        Columns ``respondent_id`` (int64), ``question_id`` and ``theme`` (dictionary of strings).
+
+    Examples
+    --------
+    >>> from adass_survey.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> df = pd.DataFrame({"respondent_id": [1, 2, 3],
+    ...                    "risk_management": ["We use a risk matrix", "zzz", ""]})
+    >>> table = theme_table(df, cb)
+    >>> table.to_pydict()
+    {'respondent_id': [1, 2], 'question_id': ['risk_management', 'risk_management'], 'theme': ['risk_matrix', 'uncoded']}
+    >>> table.to_pandas(types_mapper=None).astype(str).equals(code_answers(df, cb).astype(str))
+    True
+    """
+    import pyarrow as pa
+
+    ids = respondents["respondent_id"].to_numpy(dtype=np.int64)
+    question_ids: list[str] = []
+    theme_codes: dict[str, int] = {}
+    rows, questions, themes = [], [], []
+    for question_id, codes, row_pos, theme_pos in _theme_positions(respondents, codebook):
+        global_code = np.array([theme_codes.setdefault(c, len(theme_codes)) for c in codes], dtype=np.int32)
+        rows.append(ids[row_pos])
+        questions.append(np.full(len(row_pos), len(question_ids), dtype=np.int32))
+        themes.append(global_code[theme_pos])
+        question_ids.append(question_id)
+
+    def column(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    def coded(indexes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(indexes, type=pa.int32()), pa.array(values, type=pa.large_string()))
+
+    return pa.table(
+        {
+            "respondent_id": pa.array(column(rows, np.int64), type=pa.int64()),
+            "question_id": coded(column(questions, np.int32), question_ids),
+            "theme": coded(column(themes, np.int32), list(theme_codes)),
+        }
+    )
 
 
 def theme_counts(themes: pd.DataFrame, question_id: str, codebook: Codebook | None = None) -> pd.DataFrame:
