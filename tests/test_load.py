@@ -249,6 +249,7 @@ def test_big_cp1252_file_reads_like_the_exact_path_with_quoted_line_breaks(tmp_p
     exact = read_export(path, CB)
     monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
     monkeypatch.setattr(load, "TRANSCODE_BLOCK", 5)
+    monkeypatch.setattr(load, "STREAM_BLOCK", 3)  # UTF-8 read in pieces cut across characters and rows
     calls = []
     original = load._fast_parse
     monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
@@ -259,3 +260,17 @@ def test_big_cp1252_file_reads_like_the_exact_path_with_quoted_line_breaks(tmp_p
         fast.frame.astype(object).reset_index(drop=True), exact.frame.astype(object).reset_index(drop=True)
     )
     assert fast.frame["source_row"].tolist()[1:3] == [4, 6]
+
+
+def test_utf8_stream_reads_the_transcoded_bytes_in_any_pieces(monkeypatch):
+    data = ("“Café” – £18,\r\n" * 40).encode("cp1252")
+    expected = data[2:-3].decode("cp1252").encode("utf-8")
+    for block in (1, 4, 1 << 24):
+        monkeypatch.setattr(load, "STREAM_BLOCK", block)
+        for size in (1, 5, 64, -1):
+            stream = load._Utf8Stream(data, 2, len(data) - 3, *load._high_bytes(data))
+            pieces = []
+            while piece := stream.read(size):
+                assert size < 0 or len(piece) <= size
+                pieces.append(piece)
+            assert b"".join(pieces) == expected

@@ -166,9 +166,7 @@ def read_export(path: str | Path, codebook: Codebook) -> RawExport:
     else:
         validate.check_not_binary(path, data)
         digest = _hash_in_background(data)
-        held = [data]
-        del data  # _read_csv drops the bytes once it has transcoded them; the hash keeps its own reference
-        raw = _read_csv(path, held, codebook)
+        raw = _read_csv(path, data, codebook)
         raw.sha256 = digest()
         return raw
     raw.sha256 = hashlib.sha256(data).hexdigest()
@@ -222,6 +220,7 @@ _CP1252_AS_UTF8 = tuple(
     bytes([b]).decode("cp1252").encode("utf-8") if bytes([b]) not in _UNDEFINED_CP1252 else None for b in range(256)
 )
 TRANSCODE_BLOCK = 1 << 20
+STREAM_BLOCK = 1 << 24
 
 
 def cp1252_to_utf8(data: bytes) -> bytes:
@@ -259,30 +258,84 @@ def cp1252_to_utf8(data: bytes) -> bytes:
     ...
     UnicodeDecodeError: 'charmap' codec can't decode byte 0x81 in position 3: character maps to <undefined>
     """
+    positions, values = _high_bytes(data)
+    if not len(positions):
+        return data if isinstance(data, bytes) else bytes(data)
+    return _transcode(memoryview(data), 0, len(data), positions, values)
+
+
+def _high_bytes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and values of the bytes 0x80-0xff, refusing Windows-1252's five undefined bytes.
+
+    Vectorised comparisons over blocks of a zero-copy view; raises ``UnicodeDecodeError`` at the
+    first undefined byte, as ``data.decode("cp1252")`` would.
+    """
     view = np.frombuffer(data, dtype=np.uint8)
-    found = []
+    found = [np.zeros(0, dtype=np.int64)]
     for first in range(0, len(view), TRANSCODE_BLOCK):
         high = np.flatnonzero(view[first : first + TRANSCODE_BLOCK] >= 0x80)
         if len(high):
             found.append(high + first)
-    if not found:
-        return data if isinstance(data, bytes) else bytes(data)
     positions = np.concatenate(found)
     values = view[positions]
-    table = _CP1252_AS_UTF8
-    if any(table[value] is None for value in np.unique(values).tolist()):
+    if any(_CP1252_AS_UTF8[value] is None for value in np.unique(values).tolist()):
         first_bad = int(positions[np.isin(values, [b[0] for b in _UNDEFINED_CP1252])][0])
         raise UnicodeDecodeError("charmap", bytes(data), first_bad, first_bad + 1, "character maps to <undefined>")
-    whole = memoryview(data)
+    return positions, values
+
+
+def _transcode(whole: memoryview, first: int, last: int, positions: np.ndarray, values: np.ndarray) -> bytes:
+    """UTF-8 of ``whole[first:last]`` given the positions and values of its bytes 0x80-0xff (sorted)."""
+    table = _CP1252_AS_UTF8
     pieces = []
     append = pieces.append
-    previous = 0
+    previous = first
     for position, value in zip(positions.tolist(), values.tolist()):
         append(whole[previous:position])
         append(table[value])
         previous = position + 1
-    append(whole[previous:])
+    append(whole[previous:last])
     return b"".join(pieces)
+
+
+class _Utf8Stream:
+    """A read-only file of ``data[start:end]`` (Windows-1252) as UTF-8, transcoded block by block.
+
+    pyarrow reads it through :class:`pyarrow.PythonFile` while its threads parse the blocks already
+    read, so the file is never held twice in memory and transcoding overlaps parsing.
+    """
+
+    def __init__(self, data: bytes, start: int, end: int, positions: np.ndarray, values: np.ndarray) -> None:
+        self.whole = memoryview(data)
+        self.next, self.end = start, end
+        self.positions, self.values = positions, values
+        self.pending = b""
+        self.closed = False
+
+    def _block(self) -> bytes:
+        first, last = self.next, min(self.next + STREAM_BLOCK, self.end)
+        self.next = last
+        low, high = np.searchsorted(self.positions, [first, last])
+        return _transcode(self.whole, first, last, self.positions[low:high], self.values[low:high])
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.end if size is None or size < 0 else size
+        while len(self.pending) < size and self.next < self.end:
+            self.pending = self.pending + self._block() if self.pending else self._block()
+        out, self.pending = self.pending[:size], self.pending[size:]
+        return out
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def _undecodable(path: Path, data: bytes, position: int) -> SurveyInputError:
@@ -349,7 +402,7 @@ def _detect_encoding(path: Path, data: bytes, check_cp1252: bool = True) -> str:
     UTF-8 is checked by decoding in chunks (each chunk's text is dropped at once). Windows-1252
     decodes every byte but five, so a file that is not UTF-8 is checked by looking for those five
     (fast byte searches). Refuses bytes that are neither, naming the row of the first one. With
-    ``check_cp1252=False`` that search is left to the caller (:func:`cp1252_to_utf8` refuses them too).
+    ``check_cp1252=False`` that search is left to the caller (``_high_bytes`` refuses them too).
     """
     try:
         decoder = codecs.getincrementaldecoder("utf-8")()
@@ -377,38 +430,27 @@ def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
     return notes
 
 
-def _read_csv(path: Path, held: list[bytes], codebook: Codebook) -> RawExport:
-    """Decode, then parse: pyarrow (multi-threaded, on UTF-8 bytes) for big files, the csv module otherwise.
-
-    ``held`` holds the file's bytes and is emptied, so that a big Windows-1252 file's bytes can be
-    dropped as soon as they are transcoded to UTF-8 (only one copy of the file is kept in memory).
-    """
-    data = held.pop()
-    transcoded = False
-    big = len(data) >= FAST_PATH_MIN_BYTES
-    if big:
+def _read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
+    """Decode, then parse: pyarrow (multi-threaded, fed UTF-8) for big files, the csv module on text otherwise."""
+    if len(data) >= FAST_PATH_MIN_BYTES:
         encoding = _detect_encoding(path, data, check_cp1252=False)
+        high = None
         if encoding == "cp1252":
-            try:  # one byte in, one character out: line breaks and ASCII stay as they were
-                data = cp1252_to_utf8(data)
+            try:  # the few bytes a Windows-1252 file does not share with UTF-8, found once
+                high = _high_bytes(data)
             except UnicodeDecodeError as error:
                 raise _undecodable(path, data, error.start) from None
-            transcoded = True
         start = len(_BOM) if encoding == "utf-8-sig" else 0
-        head = _head_text(data, start, "utf-8" if transcoded else encoding)
+        head = _head_text(data, start, encoding)
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
         end = _end_of_content(data)
         notes = _notes(encoding, delimiter, data.count(b"\n", end) - 1)
-        fast = _fast_parse(path, data, start, end, head, encoding, delimiter, codebook, notes)
+        fast = _fast_parse(path, data, start, end, head, encoding, delimiter, codebook, notes, high)
         if fast is not None:
             return fast
-    if transcoded:
-        text = data.decode("utf-8")
-    else:
-        text, encoding = _decode(path, data)
-    del data
-    if not big:
+    text, encoding = _decode(path, data)
+    if len(data) < FAST_PATH_MIN_BYTES:
         head = text[:HEAD_BYTES]
         validate.check_not_web_page(path, head)
         delimiter = _sniff_delimiter(head, codebook)
@@ -458,11 +500,14 @@ def _fast_parse(
     delimiter: str,
     codebook: Codebook,
     notes: list[str],
+    high: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RawExport | None:
     """Parse a big, structurally clean CSV with pyarrow; return None to fall back to the csv module.
 
     Works on the file's bytes ``data[start:end]`` (BOM and trailing line breaks left out), which
-    pyarrow decodes block by block, so no decoded copy of the whole file is made; the columns are
+    pyarrow parses on its threads as they are (UTF-8) or as :class:`_Utf8Stream` transcodes them
+    block by block (Windows-1252; ``high`` are their bytes 0x80-0xff, found by ``_high_bytes``), so
+    no decoded or transcoded copy of the whole file is made; the columns are
     read as ``large_string`` so pandas takes them without a copy. Line numbers come from the count of
     line breaks inside each record; if records + embedded breaks do not add up to the file's lines
     (blank lines, ragged rows, a parser disagreement) the exact path is taken instead.
@@ -488,14 +533,20 @@ def _fast_parse(
         return "skip"
 
     names = [f"c{j}" for j in range(width)]
+    if encoding == "cp1252":  # fed as UTF-8, transcoded block by block while pyarrow parses
+        if high is None:
+            high = _high_bytes(data)
+        source = pa.PythonFile(_Utf8Stream(data, start, end, *high), mode="r")
+    else:
+        source = pa.BufferReader(pa.py_buffer(data).slice(start, end - start))
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
+            source,
             read_options=pacsv.ReadOptions(
                 skip_rows=header_lines,
                 column_names=names,
                 block_size=1 << 24,
-                encoding="utf8",  # a Windows-1252 file has been transcoded already
+                encoding="utf8",  # a Windows-1252 file is transcoded by _Utf8Stream
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
