@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -22,6 +23,9 @@ import pandas as pd
 
 from .codebook import Codebook, Question, normalise_spelling
 from .load import RawExport, column_specs
+
+THREADED_MIN_ROWS = 50_000
+"""Exports with at least this many rows spread their cleaned text over the rows on a second thread."""
 
 QUARANTINE_COLUMNS = ["source_row", "respondent_id", "column", "value", "reason", "suggestion"]
 
@@ -364,6 +368,14 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
         frame = frame.assign(**{key: "" for key in absent})
         notes.append(f"column(s) not in the file, treated as blank: {', '.join(absent)}")
     id_key = codebook.id_question.id
+    # spreading text over the rows (pyarrow's take, which releases the GIL) runs on a second thread
+    # while the next columns are classified; on a small export it is done at once
+    pool = ThreadPoolExecutor(max_workers=1)
+    threaded = len(frame) >= THREADED_MIN_ROWS
+
+    def spread(verdicts, codes, empty, index):
+        return pool.submit(_take_text, verdicts, codes, empty, index) if threaded else _take_text(verdicts, codes, empty, index)
+
     out: dict[str, object] = {"respondent_id": _clean_ids(frame, id_key, faults), "source_row": frame["source_row"]}
     for spec in specs:
         question, key = spec.question, spec.key
@@ -371,14 +383,14 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
             continue
         if question.type == "text":
             codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_text_answer(s, codebook)))
-            out[key] = _take_text(verdicts, codes, "", frame.index)
+            out[key] = spread(verdicts, codes, "", frame.index)
             continue
         if question.type == "percent_text":
             codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_percent_or_nan(s, codebook)))
             numbers = _take(verdicts, codes, np.float64, np.nan)
             bands = [Verdict(value=band_of(v.value if v.value is not None else np.nan, question)) for v in verdicts]
             out[key] = pd.Series(numbers, index=frame.index)
-            out[f"{key}_band"] = _take_text(bands, codes, "", frame.index)
+            out[f"{key}_band"] = spread(bands, codes, "", frame.index)
             continue
         if question.type == "multi":
             classify = _multi_classifier(question, spec.option_code, codebook)
@@ -394,7 +406,9 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
         elif question.type == "number":
             out[key] = pd.Series(_take(verdicts, codes, np.float64, np.nan), index=frame.index)
         else:
-            out[key] = _take_text(verdicts, codes, np.nan, frame.index)
+            out[key] = spread(verdicts, codes, np.nan, frame.index)
+    pool.shutdown(wait=True)
+    out = {key: value.result() if isinstance(value, Future) else value for key, value in out.items()}
     everything = pd.DataFrame(out, index=frame.index)
     quarantine = faults.frame(frame[id_key].str.strip(), frame["source_row"])
     misaligned = {f.source_row for f in raw.row_faults if f.column == ""}
