@@ -179,3 +179,16 @@ def test_control_character_fault_keeps_other_faults_of_the_row():
     fault = RowFault(4, "market_shaping", "a?b", "control characters: 0x07 in the answer")
     result = clean(raw_of([{}, {"region": "Atlantis"}, {}], faults=[fault]), CB)
     assert sorted(result.quarantine["column"]) == ["market_shaping", "region"]
+
+
+def test_cleaning_on_a_second_thread_gives_the_same_result(tmp_path, monkeypatch):
+    rows = ef.export_rows(CB, n=60, seed=11)
+    rows[4][ef.column_index(CB, "region")] = "Londn"  # one quarantined row among clean ones
+    raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
+    monkeypatch.setattr(clean_module, "THREADED_MIN_ROWS", 10**9)
+    inline = clean(raw, CB)
+    monkeypatch.setattr(clean_module, "THREADED_MIN_ROWS", 0)
+    threaded = clean(raw, CB)
+    pd.testing.assert_frame_equal(threaded.respondents, inline.respondents)
+    pd.testing.assert_frame_equal(threaded.quarantine, inline.quarantine)
+    assert threaded.notes == inline.notes and len(threaded.quarantine) >= 1

@@ -25,7 +25,7 @@ from .codebook import Codebook, Question, normalise_spelling
 from .load import RawExport, column_specs
 
 THREADED_MIN_ROWS = 50_000
-"""Exports with at least this many rows spread their cleaned text over the rows on a second thread."""
+"""Exports with at least this many rows spread their cleaned text over the rows on worker threads."""
 
 QUARANTINE_COLUMNS = ["source_row", "respondent_id", "column", "value", "reason", "suggestion"]
 
@@ -368,9 +368,9 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
         frame = frame.assign(**{key: "" for key in absent})
         notes.append(f"column(s) not in the file, treated as blank: {', '.join(absent)}")
     id_key = codebook.id_question.id
-    # spreading text over the rows (pyarrow's take, which releases the GIL) runs on a second thread
-    # while the next columns are classified; on a small export it is done at once
-    pool = ThreadPoolExecutor(max_workers=1)
+    # spreading text over the rows (pyarrow's take, which releases the GIL) runs on two worker
+    # threads while the next columns are classified; on a small export it is done at once
+    pool = ThreadPoolExecutor(max_workers=2)
     threaded = len(frame) >= THREADED_MIN_ROWS
 
     def spread(verdicts, codes, empty, index):
