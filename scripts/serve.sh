@@ -44,5 +44,7 @@ if [ "${ADASS_SKIP_SETUP:-0}" != 1 ] && [ ! -f "$notebooks/site/index.html" ] &&
 fi
 
 echo "serve: dashboards at http://$host:$port/  (Ctrl-C to stop)"
-echo "serve: static pages, once built: http://$host:$port/voila/files/site/index.html"
+if [ -f "$notebooks/site/index.html" ]; then
+  echo "serve: static pages at http://$host:$port/voila/files/site/index.html"
+fi
 exec .venv/bin/voila "$notebooks" --Voila.ip="$host" --Voila.port="$port" --Voila.port_retries=0 --no-browser "$@"

@@ -29,11 +29,13 @@ class Section:
     number : the ``NN`` prefix of the file name
     name : the file name without ``.ipynb`` (``07-restrictions``)
     title : the notebook's first Markdown heading, or a title made from the file name
+    summary : one sentence for the list of sections (see :func:`summary_sentence`)
     """
 
     number: int
     name: str
     title: str
+    summary: str = ""
 
     @property
     def filename(self) -> str:
@@ -87,6 +89,48 @@ def first_heading(notebook: Path) -> str | None:
     return None
 
 
+def _markdown_paragraphs(notebook: Path) -> list[str]:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    paragraphs = []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else source
+            paragraphs += [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return paragraphs
+
+
+def summary_sentence(notebook: Path) -> str:
+    """Return one sentence that says what a notebook answers, for the list of sections.
+
+    The sentence after the notebook's "**The question.**" label; failing that, the first sentence of its first
+    paragraph that is not a heading; "" when there is none.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> cell = {"cell_type": "markdown", "metadata": {},
+    ...         "source": ["# 7. Restrictions\\n", "\\n", "**The question.** Do councils limit direct payments?\\n"]}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "07-restrictions.ipynb"
+    ...     _ = path.write_text(json.dumps({"cells": [cell]}))
+    ...     summary_sentence(path)
+    'Do councils limit direct payments?'
+    """
+    paragraphs = _markdown_paragraphs(notebook)
+    for paragraph in paragraphs:
+        if paragraph.startswith("**The question.**"):
+            return paragraph.removeprefix("**The question.**").strip()
+    for paragraph in paragraphs:
+        if not paragraph.startswith("#"):
+            plain = re.sub(r"[*_`]", "", paragraph)
+            return re.split(r"(?<=[.?!])\s", plain, maxsplit=1)[0]
+    return ""
+
+
 def list_sections(folder: Path) -> list[Section]:
     """Return the notebooks of ``folder`` named ``NN-name.ipynb``, in order.
 
@@ -105,7 +149,8 @@ def list_sections(folder: Path) -> list[Section]:
         if not match:
             continue
         title = first_heading(path) or title_from_name(path.stem)
-        sections.append(Section(number=int(match.group(1)), name=path.stem, title=title))
+        sections.append(Section(number=int(match.group(1)), name=path.stem, title=title,
+                                summary=summary_sentence(path)))
     return sections
 
 
@@ -120,7 +165,8 @@ def section_nav(sections: list[Section], current: str) -> dict[str, Any]:
     Returns
     -------
     dict with keys ``current``, ``index``, ``prev``, ``next`` (each a section as a dict, or None) and
-    ``sections`` (all sections as dicts). A section dict has ``number``, ``name``, ``title``, ``filename``.
+    ``sections`` (all sections as dicts). A section dict has ``number``, ``name``, ``title``, ``summary``,
+    ``filename``.
 
     Examples
     --------

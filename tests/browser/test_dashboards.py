@@ -222,11 +222,15 @@ def test_entry_page_lists_every_section_in_order(voila_server, browser) -> None:
     try:
         page.goto(voila_server.url)
         links = page.locator(".adass-tree a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        summaries = page.locator(".adass-tree li").evaluate_all(
+            "els => els.map(li => (li.querySelector('.adass-tree-summary') || {}).textContent || '')")
         banner = page.inner_text(".adass-banner")
         save_screenshot(page, "entry")
     finally:
         page.context.close()
     assert [link.rsplit("/", 1)[-1] for link in links] == NOTEBOOKS
+    missing = [nb for nb, text in zip(NOTEBOOKS, summaries) if not re.search(r"\w.*[.?!]$", text.strip())]
+    assert not missing, f"sections listed without a sentence saying what they answer: {missing}"
     assert "Synthetic respondent data" in banner
     assert traffic.external == []
 
