@@ -56,10 +56,13 @@ class GraceKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._first_seen_unpooled: dict[str, float] = {}
 
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        """Shut the kernel down and forget when culling first saw it."""
+        self._first_seen_unpooled.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         """Cull the kernel by the usual rule, but never within its grace period."""
-        for known in [k for k in self._first_seen_unpooled if k not in self._kernels]:
-            del self._first_seen_unpooled[known]  # forget kernels that have been shut down
         first_seen = self._first_seen_unpooled.setdefault(kernel_id, time.monotonic())
         if not grace_has_passed(first_seen, time.monotonic(), self.cull_idle_timeout):
             return
