@@ -370,11 +370,10 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
     id_key = codebook.id_question.id
     # spreading text over the rows (pyarrow's take, which releases the GIL) runs on two worker
     # threads while the next columns are classified; on a small export it is done at once
-    pool = ThreadPoolExecutor(max_workers=2)
-    threaded = len(frame) >= THREADED_MIN_ROWS
+    pool = ThreadPoolExecutor(max_workers=2) if len(frame) >= THREADED_MIN_ROWS else None
 
     def spread(verdicts, codes, empty, index):
-        return pool.submit(_take_text, verdicts, codes, empty, index) if threaded else _take_text(verdicts, codes, empty, index)
+        return pool.submit(_take_text, verdicts, codes, empty, index) if pool else _take_text(verdicts, codes, empty, index)
 
     out: dict[str, object] = {"respondent_id": _clean_ids(frame, id_key, faults), "source_row": frame["source_row"]}
     for spec in specs:
@@ -407,7 +406,8 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
             out[key] = pd.Series(_take(verdicts, codes, np.float64, np.nan), index=frame.index)
         else:
             out[key] = spread(verdicts, codes, np.nan, frame.index)
-    pool.shutdown(wait=True)
+    if pool:
+        pool.shutdown(wait=True)
     out = {key: value.result() if isinstance(value, Future) else value for key, value in out.items()}
     everything = pd.DataFrame(out, index=frame.index)
     quarantine = faults.frame(frame[id_key].str.strip(), frame["source_row"])
