@@ -21,7 +21,7 @@ from . import SYNTHETIC_NOTICE
 from .codebook import load_codebook
 from .display import Rich, chart_html
 from .downloads import csv_download_link, xlsx_download_link
-from .groups import check_panel, dimensions as filter_dimensions, selection_label
+from .groups import check_panel, selection_label
 from .plot import bar_chart, likert_chart, theme_chart
 from .published import load_errata, load_figures
 from .suppress import DisclosurePolicy, plan_views, selection_key, suppress_views
@@ -357,7 +357,7 @@ class Explorer:
         bundle = self.panel._repr_mimebundle_(include=include, exclude=exclude) or {}
         default = self.views.render({})
         bundle["text/html"] = default.html
-        filters = ", ".join(filter_dimensions()[d].label.lower() for d in self.panel.dimension_ids)
+        filters = ", ".join(dim.label.lower() for dim in self.panel.dims.values())
         bundle["text/plain"] = f"Filter panel ({filters}). Default view: {default.text}"
         return bundle
 
