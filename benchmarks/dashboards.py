@@ -33,7 +33,7 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     stop_process_group,
 )
 
-from adass_survey.static_export import execute_notebook, export_site  # noqa: E402
+from adass_survey.serve.static_export import execute_notebook, export_site  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 FIRST_CHART = "#rendered_cells img"

@@ -8,7 +8,7 @@ Every step runs in its own Python process, so each peak memory (``ru_maxrss``) i
 
 * ``synth``  — generate the SYNTHETIC export of n respondents and write it as CSV;
 * ``read``   — the floor: a bare ``pandas.read_csv`` of the same file (every cell as text);
-* ``build``  — :func:`adass_survey.build.build` (load, validate, clean, code, check, write), with the
+* ``build``  — :func:`adass_survey.processed.build.build` (load, validate, clean, code, check, write), with the
   per-stage timings and the progress lines it printed;
 * ``code``   — the free-text coder alone on one million answers, twice: answers as the export has
   them (many repeats) and every answer made distinct (the worst case for the coder).
@@ -50,7 +50,7 @@ def _usage() -> dict:
 
 
 def _step_synth(n: int, raw: Path) -> dict:
-    from adass_survey.synth import synthesize, write_export
+    from adass_survey.synth.generate import synthesize, write_export
 
     start = time.perf_counter()
     frame = synthesize(n, 2011)
@@ -68,7 +68,7 @@ def _step_read(raw: Path) -> dict:
 
 
 def _step_build(raw: Path, out: Path) -> dict:
-    from adass_survey.build import build
+    from adass_survey.processed.build import build
 
     lines: list[str] = []
     start = time.perf_counter()
@@ -88,9 +88,9 @@ def _step_code(n: int, distinct: bool) -> dict:
     import numpy as np
     import pandas as pd
 
-    from adass_survey.codebook import load_codebook
-    from adass_survey.coding import code_text
-    from adass_survey.synth import answers_by_question, synthesize
+    from adass_survey.core.codebook import load_codebook
+    from adass_survey.coding.themes import code_text
+    from adass_survey.synth.generate import answers_by_question, synthesize
 
     codebook = load_codebook()
     questions = [q for q in codebook.of_type("text") if q.frame]

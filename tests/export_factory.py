@@ -11,8 +11,8 @@ import io
 import random
 from pathlib import Path
 
-from adass_survey.codebook import Codebook, load_codebook
-from adass_survey.load import column_specs
+from adass_survey.core.codebook import Codebook, load_codebook
+from adass_survey.ingest.model import column_specs
 
 TEXT_ANSWERS = [
     "We have mainstreamed personal budgets, with training for all staff.",

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from adass_survey.agreement import POOLED, agreement_by_frame, decisions, read_handcoded
-from adass_survey.codebook import load_codebook
+from adass_survey.report.agreement import POOLED, agreement_by_frame, decisions, read_handcoded
+from adass_survey.core.codebook import load_codebook
 
 CB = load_codebook()
 # Landis and Koch call 0.61-0.80 "substantial" agreement; a keyword coder that cannot read meaning
@@ -59,7 +59,7 @@ def test_unknown_theme_is_refused():
 
 
 def test_view_shows_every_frame_pooled_kappa_and_undefined_kappa_in_words(table):
-    from adass_survey.agreement import agreement_view
+    from adass_survey.report.agreement import agreement_view
 
     text = repr(agreement_view())
     rows = text.splitlines()[2:2 + len(table)]

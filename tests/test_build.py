@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 import export_factory as ef
-from adass_survey import build as build_module
-from adass_survey import data as data_module
-from adass_survey.build import OUTPUT_FILES, build, run_build, sha256_of
+from adass_survey.processed import build as build_module
+from adass_survey.processed import survey as data_module
+from adass_survey.processed.build import OUTPUT_FILES, build, run_build, sha256_of
 from adass_survey.cli import main
-from adass_survey.codebook import load_codebook
-from adass_survey.errors import SurveyInputError
+from adass_survey.core.codebook import load_codebook
+from adass_survey.core.errors import SurveyInputError
 
 CB = load_codebook()
 
@@ -110,14 +110,14 @@ def test_cli_refusal_exits_two_with_a_message_and_no_traceback(tmp_path, capsys)
 
 
 def test_accounting_mismatch_fails_the_build(export, tmp_path, monkeypatch):
-    real_clean = __import__("adass_survey.clean", fromlist=["clean"]).clean
+    real_clean = __import__("adass_survey.clean.respondents", fromlist=["clean"]).clean
 
     def lose_a_row(raw, codebook):
         result = real_clean(raw, codebook)
         result.respondents = result.respondents.iloc[1:]
         return result
 
-    monkeypatch.setattr("adass_survey.clean.clean", lose_a_row)
+    monkeypatch.setattr("adass_survey.clean.respondents.clean", lose_a_row)
     with pytest.raises(RuntimeError, match="accounting does not add up"):
         build(export, tmp_path / "o")
     assert not (tmp_path / "o").exists()
@@ -168,7 +168,7 @@ def test_load_survey_rebuilds_when_output_is_incomplete(export, tmp_path):
 
 
 def test_a_file_rewritten_while_it_is_read_is_refused_and_nothing_is_written(export, tmp_path, monkeypatch):
-    from adass_survey import load
+    from adass_survey.ingest import read as load
 
     original = load.read_export
 

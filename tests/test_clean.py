@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 
 import export_factory as ef
-from adass_survey import clean as clean_module
-from adass_survey.clean import QUARANTINE_COLUMNS, band_of, clean, parse_number, parse_percent
-from adass_survey.codebook import load_codebook, normalise_spelling
-from adass_survey.load import RawExport, RowFault, column_specs, read_export
+from adass_survey.clean import respondents as clean_module
+from adass_survey.clean import values
+from adass_survey.clean.respondents import QUARANTINE_COLUMNS, clean
+from adass_survey.clean.values import band_of, parse_number, parse_percent
+from adass_survey.core.codebook import load_codebook, normalise_spelling
+from adass_survey.ingest.model import RawExport, RowFault, column_specs
+from adass_survey.ingest.read import read_export
 
 CB = load_codebook()
 
@@ -43,7 +46,7 @@ def test_parse_number_reads_hand_written_counts(text, value):
 @pytest.mark.parametrize("text", ["-250", "approx -5", "250,000", "1,500,000 people"])
 def test_parse_number_flags_impossible_counts(text):
     verdict = parse_number(text, 0, 100000)
-    assert verdict.value is None and verdict.fault.startswith(clean_module.REASON_IMPOSSIBLE)
+    assert verdict.value is None and verdict.fault.startswith(values.REASON_IMPOSSIBLE)
 
 
 def test_parse_number_without_digits_is_missing_with_a_note():

@@ -7,8 +7,8 @@ import re
 import pytest
 import yaml
 
-from adass_survey.codebook import QUESTION_TYPES, load_codebook, normalise_spelling
-from adass_survey.paths import codebook_path
+from adass_survey.core.codebook import QUESTION_TYPES, load_codebook, normalise_spelling
+from adass_survey.core.paths import codebook_path
 
 RAW = yaml.safe_load(codebook_path().read_text(encoding="utf-8"))
 OPTION_KEYS = {"code", "label", "spellings"}

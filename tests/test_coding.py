@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook
-from adass_survey.coding import UNCODED, code_answers, code_text, theme_counts
+from adass_survey.core.codebook import load_codebook
+from adass_survey.coding.themes import UNCODED, code_answers, code_text, theme_counts
 
 CB = load_codebook()
 # a sub-theme's examples also carry its parent theme
@@ -128,8 +128,8 @@ def test_theme_table_writes_the_same_csv_as_code_answers():
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from adass_survey.coding import theme_table
-    from adass_survey.synth import answers_by_question, synthesize
+    from adass_survey.coding.themes import theme_table
+    from adass_survey.synth.generate import answers_by_question, synthesize
 
     frame = answers_by_question(synthesize(300, 5), CB)
     respondents = pd.DataFrame({"respondent_id": np.arange(len(frame), dtype=np.int64) + 100})

@@ -6,19 +6,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from adass_survey.cohort import (
-    ENGLAND,
-    cohort_table,
-    council_type_reconciliation,
-    rates_view,
-    reconciliation_view,
-    response_rate_chart,
-    response_rates,
-    table_view,
-)
-from adass_survey.data import load_survey
-from adass_survey.published import load_figures, load_frame
-from adass_survey.tabulate import round_half_up
+from adass_survey.report.cohort import ENGLAND, cohort_table, council_type_reconciliation, rates_view, reconciliation_view, response_rate_chart, response_rates, table_view
+from adass_survey.processed.survey import load_survey
+from adass_survey.published.figures import load_figures, load_frame
+from adass_survey.tables.tabulate import round_half_up
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +81,7 @@ def test_reconciliation_published_and_read():
 def test_reconciliation_reads_from_figures(tmp_path, monkeypatch):
     figures = load_figures()
     figures.loc[figures["id"] == "F01-16", "count"] = 30
-    monkeypatch.setattr("adass_survey.cohort.load_figures", lambda: figures)
+    monkeypatch.setattr("adass_survey.report.cohort.load_figures", lambda: figures)
     table = council_type_reconciliation().set_index("category")
     assert table.at["unitary", "read"] == 20 and table.at["total", "published"] == 64
 

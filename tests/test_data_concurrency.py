@@ -6,11 +6,11 @@ import shutil
 import subprocess
 import sys
 
-from adass_survey.paths import raw_export_path
+from adass_survey.core.paths import raw_export_path
 
 SCRIPT = """
 import sys
-from adass_survey.data import load_survey
+from adass_survey.processed.survey import load_survey
 survey = load_survey(sys.argv[1], sys.argv[2])
 print(len(survey.respondents))
 """

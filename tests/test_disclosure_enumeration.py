@@ -3,8 +3,8 @@
 The views are found in the notebooks themselves: each ``section.explore(survey, "<question>", ...)``
 and ``section.national_view(survey, "<question>", ...)`` call of a code cell, so a new notebook is
 covered without editing this file. For each question: the heuristic audit
-(:func:`adass_survey.suppress.audit_views`), the exact integer-programming audit over all views and
-the filter panel's group sizes (:func:`adass_survey.linear_audit.audit_exact`), the downloads of
+(:func:`adass_survey.disclosure.audit.audit_views`), the exact integer-programming audit over all views and
+the filter panel's group sizes (:func:`adass_survey.disclosure.exact_audit.audit_exact`), the downloads of
 every shown view, and the filter panel's base label for every selection. The last tests show the
 same checks catch a leak.
 """
@@ -21,15 +21,19 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from adass_survey.data import load_survey
-from adass_survey.downloads import csv_bytes, xlsx_bytes
-from adass_survey.errors import DisclosureError
-from adass_survey.groups import ALL, all_selections
-from adass_survey.linear_audit import audit_exact, panel_sizes
-from adass_survey.section import DIMENSIONS, QuestionViews
-from adass_survey.suppress import SUPPRESSED, DisclosurePolicy, View, audit_views, selection_key, views_of
-from adass_survey.tabulate import frequency_table, theme_table
-from adass_survey.widgets import FilterPanel
+from adass_survey.processed.survey import load_survey
+from adass_survey.present.downloads import csv_bytes, xlsx_bytes
+from adass_survey.core.errors import DisclosureError
+from adass_survey.tables.groups import ALL, all_selections
+from adass_survey.disclosure.exact_audit import audit_exact, panel_sizes
+from adass_survey.present.views import DIMENSIONS, QuestionViews
+from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.disclosure.table import SUPPRESSED
+from adass_survey.disclosure.audit import View, audit_views
+from adass_survey.disclosure.plan import views_of
+from adass_survey.tables.groups import selection_key
+from adass_survey.tables.tabulate import frequency_table, theme_table
+from adass_survey.present.widgets import FilterPanel
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 VIEW_FUNCTIONS = {"explore": DIMENSIONS, "national_view": ("council_type",)}

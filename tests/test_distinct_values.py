@@ -7,9 +7,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adass_survey.clean import Verdict, _take_text
-from adass_survey.codebook import load_codebook
-from adass_survey.coding import code_answers, code_text
+from adass_survey.clean.classify import Verdict
+from adass_survey.clean.respondents import _take_text
+from adass_survey.core.codebook import load_codebook
+from adass_survey.coding.themes import code_answers, code_text
 
 CB = load_codebook()
 QUESTION = CB["risk_management"]

@@ -11,7 +11,8 @@ import pytest
 
 import adass_survey
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(adass_survey.__path__) if not m.name.startswith("_"))
+MODULES = sorted(m.name.removeprefix("adass_survey.") for m in pkgutil.walk_packages(adass_survey.__path__, "adass_survey.")
+                 if not m.ispkg and not m.name.rsplit(".", 1)[-1].startswith("_"))
 
 # Commands that run a whole pipeline stage or a notebook: documented by `python -m adass_survey <command> --help`
 # and exercised by tests/test_cli.py, tests/test_build.py and the browser tests rather than by a docstring example.

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from adass_survey import SYNTHETIC_NOTICE
-from adass_survey.downloads import csv_download_link, xlsx_download_link
-from adass_survey.suppress import DisclosurePolicy
-from adass_survey.tabulate import frequency_table
+from adass_survey.present.downloads import csv_download_link, xlsx_download_link
+from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.tables.tabulate import frequency_table
 
 
 def _payload(link):

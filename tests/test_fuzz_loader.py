@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import export_factory as ef
 from adass_survey.cli import main
-from adass_survey.codebook import load_codebook
+from adass_survey.core.codebook import load_codebook
 
 CB = load_codebook()
 BASE_ROWS = ef.export_rows(CB, n=6, seed=1)

@@ -7,21 +7,13 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook
-from adass_survey.data import load_survey
-from adass_survey.errors import SurveyInputError
-from adass_survey.key_messages import (
-    MESSAGE_IDS,
-    RELATIONS,
-    evidence_summary,
-    load_key_messages,
-    message_evidence,
-    show_message,
-    thin_evidence,
-)
-from adass_survey.published import load_errata, load_figures, normalise_text, report_path, report_text
-from adass_survey.reconcile import base_mask, category_mask
-from adass_survey.paths import published_dir
+from adass_survey.core.codebook import load_codebook
+from adass_survey.processed.survey import load_survey
+from adass_survey.core.errors import SurveyInputError
+from adass_survey.report.key_messages import MESSAGE_IDS, RELATIONS, evidence_summary, load_key_messages, message_evidence, show_message, thin_evidence
+from adass_survey.published.figures import load_errata, load_figures, normalise_text, report_path, report_text
+from adass_survey.published.reconcile import base_mask, category_mask
+from adass_survey.core.paths import published_dir
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 import export_factory as ef
-from adass_survey import load
-from adass_survey.codebook import load_codebook
-from adass_survey.errors import SurveyInputError
-from adass_survey.load import column_specs, read_export
+from adass_survey.ingest import decode, model, parse
+from adass_survey.core.codebook import load_codebook
+from adass_survey.core.errors import SurveyInputError
+from adass_survey.ingest.model import column_specs
+from adass_survey.ingest.read import read_export
 
 CB = load_codebook()
 
@@ -56,10 +57,10 @@ def test_fast_path_equals_exact_path(tmp_path, rows, monkeypatch):
     rows[4][ef.column_index(CB, "market_shaping")] = 'quoted "inner", and\r\na second line'
     path = ef.write_export(tmp_path / "x.csv", rows)
     exact = read_export(path, CB)
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
     calls = []
-    original = load._fast_parse
-    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(1) or original(*a))
+    original = parse._fast_parse
+    monkeypatch.setattr(parse, "_fast_parse", lambda *a: calls.append(1) or original(*a))
     fast = read_export(path, CB)
     assert calls and fast.frame.attrs == {}
     pd.testing.assert_frame_equal(
@@ -69,10 +70,10 @@ def test_fast_path_equals_exact_path(tmp_path, rows, monkeypatch):
 
 def test_fast_path_falls_back_on_ragged_rows(tmp_path, rows, monkeypatch):
     rows[3].append("surplus")
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
     raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
     assert [f.source_row for f in raw.row_faults] == [raw.frame["source_row"].iloc[1]]
-    assert raw.row_faults[0].reason.startswith(load.ROW_FAULT_SURPLUS)
+    assert raw.row_faults[0].reason.startswith(model.ROW_FAULT_SURPLUS)
 
 
 def test_xlsx_export_reads_like_csv(tmp_path, rows):
@@ -113,13 +114,13 @@ def test_missing_fields_and_truncated_last_line_are_row_faults(tmp_path, rows):
     path.write_bytes(body[: last_line + (len(body) - last_line) // 3].encode("cp1252"))
     raw = read_export(path, CB)
     reasons = {f.source_row: f.reason.split(":")[0] for f in raw.row_faults}
-    assert reasons == {4: load.ROW_FAULT_MISSING, 10: load.ROW_FAULT_TRUNCATED}
+    assert reasons == {4: model.ROW_FAULT_MISSING, 10: model.ROW_FAULT_TRUNCATED}
 
 
 def test_control_characters_are_row_faults(tmp_path, rows):
     rows[5][ef.column_index(CB, "market_shaping")] = "bad\x0bvalue"
     raw = read_export(ef.write_export(tmp_path / "x.csv", rows), CB)
-    assert [(f.column, f.reason.split(":")[0]) for f in raw.row_faults] == [("market_shaping", load.ROW_FAULT_CONTROL)]
+    assert [(f.column, f.reason.split(":")[0]) for f in raw.row_faults] == [("market_shaping", model.ROW_FAULT_CONTROL)]
 
 
 @pytest.mark.parametrize(
@@ -131,10 +132,10 @@ def test_fast_path_finds_the_control_characters_the_exact_path_finds(tmp_path, r
     rows[7][ef.column_index(CB, "region")] = f"{control}London"
     path = ef.write_export(tmp_path / "x.csv", rows, encoding=encoding)
     exact = read_export(path, CB)
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
     calls = []
-    original = load._fast_parse
-    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
+    original = parse._fast_parse
+    monkeypatch.setattr(parse, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
     fast = read_export(path, CB)
     assert calls and calls[0] is not None, "the fast path must not fall back for a control character"
     assert len(exact.row_faults) == 2
@@ -145,8 +146,9 @@ def test_fast_path_counts_line_breaks_without_a_control_character(tmp_path, rows
     rows[2:] = [[c.replace("\n", " ") for c in r] for r in rows[2:]]
     rows[4][ef.column_index(CB, "market_shaping")] = "tab\there\r\nand a second line"
     path = ef.write_export(tmp_path / "x.csv", rows)
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
-    monkeypatch.setattr(load, "SCAN_BLOCK", 7)  # line breaks and control bytes across block edges
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(decode, "SCAN_BLOCK", 7)  # line breaks and control bytes across block edges
+    monkeypatch.setattr(parse, "SCAN_BLOCK", 7)
     raw = read_export(path, CB)
     assert raw.row_faults == []
     assert raw.frame["source_row"].tolist() == [3, 4, 5, 7, 8, 9, 10, 11]
@@ -199,7 +201,7 @@ def test_ascii_and_utf8_files_share_one_reading(tmp_path, rows):
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig"])
 def test_fast_path_reads_every_encoding_and_refuses_bad_bytes_by_row(tmp_path, rows, monkeypatch, encoding):
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
     rows[2][ef.column_index(CB, "market_shaping")] = "Café – £18"
     path = ef.write_export(tmp_path / "x.csv", rows, encoding=encoding)
     raw = read_export(path, CB)
@@ -213,20 +215,20 @@ def test_fast_path_reads_every_encoding_and_refuses_bad_bytes_by_row(tmp_path, r
 
 
 def test_cp1252_transcoding_equals_the_codec_across_block_edges(monkeypatch):
-    defined = bytes(b for b in range(256) if bytes([b]) not in load._UNDEFINED_CP1252)
+    defined = bytes(b for b in range(256) if bytes([b]) not in decode._UNDEFINED_CP1252)
     data = b"plain ascii, " + defined + b"\r\n\x93quoted\x94 \xa3" * 5 + defined[::-1]
     for block in (1, 7, 1 << 20):
-        monkeypatch.setattr(load, "TRANSCODE_BLOCK", block)
-        assert load.cp1252_to_utf8(data) == data.decode("cp1252").encode("utf-8")
-    assert load.cp1252_to_utf8(b"all ascii\r\n") == b"all ascii\r\n"
-    assert load.cp1252_to_utf8(b"") == b""
+        monkeypatch.setattr(decode, "TRANSCODE_BLOCK", block)
+        assert decode.cp1252_to_utf8(data) == data.decode("cp1252").encode("utf-8")
+    assert decode.cp1252_to_utf8(b"all ascii\r\n") == b"all ascii\r\n"
+    assert decode.cp1252_to_utf8(b"") == b""
 
 
 @pytest.mark.parametrize("bad", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
 def test_cp1252_transcoding_refuses_undefined_bytes_where_the_codec_does(bad):
     data = b"caf\xe9 \x93x\x94" + bytes([bad]) + b" \x81 end"
     with pytest.raises(UnicodeDecodeError) as error:
-        load.cp1252_to_utf8(data)
+        decode.cp1252_to_utf8(data)
     with pytest.raises(UnicodeDecodeError) as codec:
         data.decode("cp1252")
     assert (error.value.start, error.value.end) == (codec.value.start, codec.value.end) == (8, 9)
@@ -237,9 +239,9 @@ def test_line_breaks_are_found_in_sliced_arrow_columns():
 
     values = pa.array(["a", "b\nc", "d", "e", "f"], type=pa.large_string())
     column = pa.chunked_array([values.slice(0, 1), values.slice(2, 3), values.slice(1, 1)])
-    assert load._holds_line_break(pa.chunked_array([values.slice(0, 1), values.slice(2, 3)])) is False
-    assert load._holds_line_break(column) is True
-    assert load._holds_line_break(pa.chunked_array([pa.array(["", ""], type=pa.large_string())])) is False
+    assert parse._holds_line_break(pa.chunked_array([values.slice(0, 1), values.slice(2, 3)])) is False
+    assert parse._holds_line_break(column) is True
+    assert parse._holds_line_break(pa.chunked_array([pa.array(["", ""], type=pa.large_string())])) is False
 
 
 def test_big_cp1252_file_reads_like_the_exact_path_with_quoted_line_breaks(tmp_path, rows, monkeypatch):
@@ -247,12 +249,12 @@ def test_big_cp1252_file_reads_like_the_exact_path_with_quoted_line_breaks(tmp_p
     rows[5][ef.column_index(CB, "strategy")] = "Café\nline"
     path = ef.write_export(tmp_path / "x.csv", rows, encoding="cp1252")
     exact = read_export(path, CB)
-    monkeypatch.setattr(load, "FAST_PATH_MIN_BYTES", 0)
-    monkeypatch.setattr(load, "TRANSCODE_BLOCK", 5)
-    monkeypatch.setattr(load, "STREAM_BLOCK", 3)  # UTF-8 read in pieces cut across characters and rows
+    monkeypatch.setattr(parse, "FAST_PATH_MIN_BYTES", 0)
+    monkeypatch.setattr(decode, "TRANSCODE_BLOCK", 5)
+    monkeypatch.setattr(decode, "STREAM_BLOCK", 3)  # UTF-8 read in pieces cut across characters and rows
     calls = []
-    original = load._fast_parse
-    monkeypatch.setattr(load, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
+    original = parse._fast_parse
+    monkeypatch.setattr(parse, "_fast_parse", lambda *a: calls.append(original(*a)) or calls[-1])
     fast = read_export(path, CB)
     assert calls and calls[0] is not None  # pyarrow read it (no fallback to the csv module)
     assert (fast.encoding, fast.sha256) == (exact.encoding, exact.sha256) == ("cp1252", exact.sha256)
@@ -266,9 +268,9 @@ def test_utf8_stream_reads_the_transcoded_bytes_in_any_pieces(monkeypatch):
     data = ("“Café” – £18,\r\n" * 40).encode("cp1252")
     expected = data[2:-3].decode("cp1252").encode("utf-8")
     for block in (1, 4, 1 << 24):
-        monkeypatch.setattr(load, "STREAM_BLOCK", block)
+        monkeypatch.setattr(decode, "STREAM_BLOCK", block)
         for size in (1, 5, 64, -1):
-            stream = load._Utf8Stream(data, 2, len(data) - 3, *load._high_bytes(data))
+            stream = decode.Utf8Stream(data, 2, len(data) - 3, *decode.high_bytes(data))
             pieces = []
             while piece := stream.read(size):
                 assert size < 0 or len(piece) <= size

@@ -1,6 +1,6 @@
 """No output names a council: notebook outputs, the static site, the raw export and the processed data.
 
-The list of names is ``adass_survey.redact.COUNCIL_NAMES`` (the 152 councils of 2011). A name is
+The list of names is ``adass_survey.disclosure.redact.COUNCIL_NAMES`` (the 152 councils of 2011). A name is
 matched as a whole word, case-sensitively (so "reading" in a sentence is not the town of Reading),
 in every committed notebook's stored outputs (embedded images and downloads are base64 and are
 decoded only for the text downloads), in the static pages when the export has been built (``notebooks/site/``,
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.redact import COUNCIL_NAMES, REDACTED, redact
+from adass_survey.disclosure.redact import COUNCIL_NAMES, REDACTED, redact
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(COUNCIL_NAMES, key=len, reverse=True)) + r")(?![\w-])")

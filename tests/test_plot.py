@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from afcharts.af_colours import get_af_colours
 
-from adass_survey.display import banner, headline, section_header, show_chart
-from adass_survey.plot import bar_chart, likert_chart, theme_chart
-from adass_survey.suppress import DisclosurePolicy
-from adass_survey.tabulate import frequency_table, theme_table
+from adass_survey.present.display import banner, headline, section_header, show_chart
+from adass_survey.present.plot import bar_chart, likert_chart, theme_chart
+from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.tables.tabulate import frequency_table, theme_table
 
 AF = {c.lower() for p in ("categorical", "sequential", "duo", "focus") for c in get_af_colours(p)}
 
@@ -110,7 +110,7 @@ def test_banner_headline_and_section_header_have_plain_text():
 
 def test_a_long_title_wraps_to_the_figure_width_not_the_axes():
     long = "Residential care and paying family members are the exclusions most often described by councils"
-    from adass_survey.tabulate import frequency_table
+    from adass_survey.tables.tabulate import frequency_table
     t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
     chart = bar_chart(t, long, n=58)
     lines = chart.figure._suptitle.get_text().split("\n")

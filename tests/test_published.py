@@ -6,20 +6,10 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from adass_survey.codebook import load_codebook
-from adass_survey.errors import SurveyInputError
-from adass_survey.published import (
-    CHECKS,
-    load_context,
-    load_errata,
-    load_figures,
-    load_frame,
-    load_handcoded_quotes,
-    normalise_text,
-    report_path,
-    report_text,
-)
-from adass_survey.tabulate import round_half_up
+from adass_survey.core.codebook import load_codebook
+from adass_survey.core.errors import SurveyInputError
+from adass_survey.published.figures import CHECKS, load_context, load_errata, load_figures, load_frame, load_handcoded_quotes, normalise_text, report_path, report_text
+from adass_survey.tables.tabulate import round_half_up
 
 SPECIAL_QUESTIONS = {"respondent_id", "frame_2011"}
 SPECIAL_CATEGORIES = {"__all__", "__missing__"}
@@ -241,7 +231,7 @@ def _rewrite(source, target, old, new):
 
 
 def test_malformed_count_is_refused_with_row_and_column(tmp_path):
-    from adass_survey.paths import published_dir
+    from adass_survey.core.paths import published_dir
 
     bad = _rewrite(published_dir() / "figures.csv", tmp_path / "figures.csv",
                    "dp_restrictions,yes,52,", "dp_restrictions,yes,fifty-two,")
@@ -254,7 +244,7 @@ def test_malformed_count_is_refused_with_row_and_column(tmp_path):
 
 
 def test_unknown_check_and_missing_exact_count_are_refused(tmp_path):
-    from adass_survey.paths import published_dir
+    from adass_survey.core.paths import published_dir
 
     bad = _rewrite(published_dir() / "figures.csv", tmp_path / "figures.csv", ",nearly_all,", ",almost_all,")
     with pytest.raises(SurveyInputError, match="check"):
@@ -266,7 +256,7 @@ def test_unknown_check_and_missing_exact_count_are_refused(tmp_path):
 
 
 def test_wrong_header_and_unknown_region_are_refused(tmp_path):
-    from adass_survey.paths import reference_dir
+    from adass_survey.core.paths import reference_dir
 
     bad = _rewrite(reference_dir() / "frame_2011.csv", tmp_path / "frame.csv", "region,", "area,")
     with pytest.raises(SurveyInputError, match="header"):

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook
-from adass_survey.published import load_figures, load_frame
-from adass_survey.reconcile import COLUMNS, STATUSES, reconcile, run_reconcile, within_check
-from adass_survey.tabulate import round_half_up
+from adass_survey.core.codebook import load_codebook
+from adass_survey.published.figures import load_figures, load_frame
+from adass_survey.published.reconcile import COLUMNS, STATUSES, reconcile, run_reconcile, within_check
+from adass_survey.tables.tabulate import round_half_up
 
 THEME_COLUMNS = ["respondent_id", "question_id", "theme"]
 
@@ -218,7 +218,7 @@ def test_calibrated_survey_reproduces_every_figure_but_listed_errata():
 
 
 def _fake_data_module(survey) -> types.ModuleType:
-    module = types.ModuleType("adass_survey.data")
+    module = types.ModuleType("adass_survey.processed.survey")
     module.load_survey = lambda raw_path=None: survey
     return module
 
@@ -226,7 +226,7 @@ def _fake_data_module(survey) -> types.ModuleType:
 def test_run_reconcile_exit_codes_and_summary(monkeypatch, capsys):
     figures = load_figures()
     survey = _calibrated_survey(figures)
-    monkeypatch.setitem(__import__("sys").modules, "adass_survey.data", _fake_data_module(survey))
+    monkeypatch.setitem(__import__("sys").modules, "adass_survey.processed.survey", _fake_data_module(survey))
     assert run_reconcile(argparse.Namespace(raw=None, all=True)) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith(f"{len(figures)} figures: ") and lines[-1].endswith(" 0 mismatches")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from adass_survey.redact import COUNCIL_NAMES, REDACTED, example_answers, redact
+from adass_survey.disclosure.redact import COUNCIL_NAMES, REDACTED, example_answers, redact
 
 # Verbatim quotes printed in the report (sections 2.3, 3.1, 3.2, 4.5, 7.2, 8, 10.2, 11.2).
 REPORT_QUOTES = [

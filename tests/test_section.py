@@ -5,9 +5,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from adass_survey import section
-from adass_survey.data import load_survey
-from adass_survey.published import load_errata, load_figures
+from adass_survey.present import views as present_views
+from adass_survey.report import section
+from adass_survey.processed.survey import load_survey
+from adass_survey.published.figures import load_errata, load_figures
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def test_headlines_list_every_published_figure_of_the_section(survey):
 
 
 def test_rendering_views_leaves_no_figure_open(survey):
-    views = section.QuestionViews(survey, "dp_restrictions", "Nine in ten restrict")
+    views = present_views.QuestionViews(survey, "dp_restrictions", "Nine in ten restrict")
     before = len(plt.get_fignums())
     for selection in ({}, {"council_type": "county"}, {"region_group": "london"}):
         views.render(selection)
@@ -32,19 +33,19 @@ def test_rendering_views_leaves_no_figure_open(survey):
 
 
 def test_filtered_views_are_titled_neutrally_and_labelled_illustrative(survey):
-    views = section.QuestionViews(survey, "individual_accounting", "Three in four account to the individual")
+    views = present_views.QuestionViews(survey, "individual_accounting", "Three in four account to the individual")
     national, county = views.render({}), views.render({"council_type": "county"})
     assert repr(national).startswith("Three in four account to the individual |")
     assert "Accounting down to the individual: county councils (illustrative)" in repr(county)
-    assert section.ILLUSTRATIVE in county.html
+    assert present_views.ILLUSTRATIVE in county.html
 
 
 def test_unprinted_small_categories_are_folded_so_the_printed_figure_shows(survey):
     # The report printed 55 of 58 monitor outcomes; "no" and blank were never printed and are small.
-    table = section.QuestionViews(survey, "outcomes_monitored", "Most monitor outcomes").table({})
+    table = present_views.QuestionViews(survey, "outcomes_monitored", "Most monitor outcomes").table({})
     assert table.is_published
     shown = dict(zip(table.values["category"], table.display["Councils"]))
-    assert shown == {"yes": "55", section.OTHER: "3"}
+    assert shown == {"yes": "55", present_views.OTHER: "3"}
 
 
 def test_caveats_name_every_erratum_of_the_section():
@@ -57,13 +58,13 @@ def test_caveats_name_every_erratum_of_the_section():
 
 def test_an_answer_filter_stands_alone_and_never_filters_its_own_question(survey):
     with pytest.raises(ValueError, match="only filter of its panel"):
-        section.QuestionViews(survey, "market_rating", "T", ("council_type", "take_up_band"))
+        present_views.QuestionViews(survey, "market_rating", "T", ("council_type", "take_up_band"))
     with pytest.raises(ValueError, match="its own answer"):
-        section.QuestionViews(survey, "take_up", "T", ("take_up_band",))
+        present_views.QuestionViews(survey, "take_up", "T", ("take_up_band",))
 
 
 def test_filtering_by_take_up_band_shows_the_councils_of_that_band(survey):
-    views = section.QuestionViews(survey, "market_rating", "T", ("take_up_band",))
+    views = present_views.QuestionViews(survey, "market_rating", "T", ("take_up_band",))
     below = survey.respondents["take_up_band"] == "below_60"
     assert views.plan.base({"take_up_band": "below_60"}) == int(below.sum()) == 29  # F02-07, as published
     table = views.table({"take_up_band": "below_60"})

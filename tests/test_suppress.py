@@ -4,21 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook
-from adass_survey.errors import DisclosureError
-from adass_survey.groups import all_selections, dimensions, filter_respondents, selection_label
-from adass_survey.suppress import (
-    SUPPRESSED,
-    DisclosurePolicy,
-    View,
-    audit_views,
-    plan_views,
-    protect,
-    selection_key,
-    suppress_views,
-    views_of,
-)
-from adass_survey.tabulate import crosstab, frequency_table, multi_table
+from adass_survey.core.codebook import load_codebook
+from adass_survey.core.errors import DisclosureError
+from adass_survey.tables.groups import all_selections, dimensions, filter_respondents, selection_label
+from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.disclosure.table import SUPPRESSED
+from adass_survey.disclosure.audit import View, audit_views
+from adass_survey.disclosure.plan import views_of
+from adass_survey.disclosure.plan import plan_views, suppress_views
+from adass_survey.disclosure.protect import protect
+from adass_survey.tables.groups import selection_key
+from adass_survey.tables.tabulate import crosstab, frequency_table, multi_table
 
 REGIONS = {"london": 10, "south_east": 8, "east_of_england": 6, "east_midlands": 3, "north_east": 4,
            "north_west": 7, "south_west": 7, "west_midlands": 8, "yorkshire_humber": 5}

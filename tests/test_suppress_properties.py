@@ -5,9 +5,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adass_survey.suppress import DisclosurePolicy, audit_views, plan_views, protect, suppress_views, views_of
-from adass_survey.tabulate import frequency_table, multi_table
-from adass_survey.codebook import load_codebook
+from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.disclosure.audit import audit_views
+from adass_survey.disclosure.plan import views_of
+from adass_survey.disclosure.plan import plan_views, suppress_views
+from adass_survey.disclosure.protect import protect
+from adass_survey.tables.tabulate import frequency_table, multi_table
+from adass_survey.core.codebook import load_codebook
 
 CB = load_codebook()
 TYPES = CB["council_type"].option_codes()

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook, normalise_spelling
-from adass_survey.coding import code_answers, theme_counts
-from adass_survey.paths import published_dir, raw_export_path, reference_dir
-from adass_survey.synth import answers_by_question, export_columns, generate, run_synth, synthesize, write_export
+from adass_survey.core.codebook import load_codebook, normalise_spelling
+from adass_survey.coding.themes import code_answers, theme_counts
+from adass_survey.core.paths import published_dir, raw_export_path, reference_dir
+from adass_survey.synth.generate import answers_by_question, generate, run_synth, synthesize, write_export
+from adass_survey.synth.draw import export_columns
 
 CB = load_codebook()
 MISSING = "__missing__"

@@ -3,18 +3,8 @@
 import pandas as pd
 import pytest
 
-from adass_survey.codebook import load_codebook
-from adass_survey.tabulate import (
-    MISSING,
-    UNCODED,
-    crosstab,
-    figure_with_base,
-    format_count_percent,
-    frequency_table,
-    multi_table,
-    round_half_up,
-    theme_table,
-)
+from adass_survey.core.codebook import load_codebook
+from adass_survey.tables.tabulate import MISSING, UNCODED, crosstab, figure_with_base, format_count_percent, frequency_table, multi_table, round_half_up, theme_table
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_suppress import cohort_frame  # noqa: E402
 
-from adass_survey.widgets import ERROR_MESSAGE, FAULT_VALUE, INVALID_MESSAGE, FilterPanel  # noqa: E402
+from adass_survey.present.widgets import ERROR_MESSAGE, FAULT_VALUE, INVALID_MESSAGE, FilterPanel  # noqa: E402
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_fault_injection_is_off_by_default_and_raises_when_on(survey, monkeypatc
 
 
 def test_a_panel_filtering_by_an_answer_offers_its_options_and_refuses_mixing():
-    from adass_survey.data import load_survey
+    from adass_survey.processed.survey import load_survey
 
     survey = load_survey()
     panel = FilterPanel(survey, ("take_up_band",))

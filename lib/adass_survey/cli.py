@@ -11,8 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import SurveyInputError
-from .paths import processed_dir, project_root, raw_export_path
+from .core.errors import SurveyInputError
+from .core.paths import processed_dir, project_root, raw_export_path
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -73,19 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "synth":
-        from .synth import run_synth
+        from .synth.generate import run_synth
 
         return run_synth(args)
     if args.command == "build":
-        from .build import run_build
+        from .processed.build import run_build
 
         return run_build(args)
     if args.command == "reconcile":
-        from .reconcile import run_reconcile
+        from .published.reconcile import run_reconcile
 
         return run_reconcile(args)
     if args.command == "export":
-        from .static_export import run_export
+        from .serve.static_export import run_export
 
         return run_export(args)
     raise AssertionError(args.command)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from adass_survey.widgets import ERROR_MESSAGE
+from adass_survey.present.widgets import ERROR_MESSAGE
 
 from .conftest import notebook_dir, open_page, render_url, served_notebooks, start_voila, stop_process_group, wait_for_dashboard
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
@@ -21,7 +21,7 @@ def _notebook_with_filter_panel() -> str:
     for name in served_notebooks():
         if "explore(" in (notebook_dir() / name).read_text(encoding="utf-8"):
             return name
-    pytest.skip("no notebook with a filter panel (adass_survey.section.explore) yet")
+    pytest.skip("no notebook with a filter panel (adass_survey.present.views.explore) yet")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.static_export import export_site
+from adass_survey.serve.static_export import export_site
 
 from .conftest import Traffic, free_port, notebook_dir, open_page, save_screenshot, served_notebooks
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN

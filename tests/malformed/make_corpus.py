@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import export_factory as ef  # noqa: E402
-from adass_survey.codebook import load_codebook  # noqa: E402
+from adass_survey.core.codebook import load_codebook  # noqa: E402
 
 FILES = HERE / "files"
 COLUMNS = ["file", "outcome", "exit_code", "rows_quarantined", "message", "reason", "description"]

@@ -1,0 +1,136 @@
+"""HTML building blocks for notebooks and Voilà dashboards.
+
+``show_chart`` renders a chart as a ``<figure>``: the PNG inline (base64) with its alt text, a
+``<figcaption>``, and the accessible HTML table of the same (suppressed) figures below it.
+Its plain-text form is a short stable summary, so nbval can compare it; the PNG inside the HTML
+varies with fonts and library versions, so mark chart cells ``# NBVAL_IGNORE_OUTPUT`` or compare
+the ``headline`` cells instead.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .. import SYNTHETIC_NOTICE
+from .rich import Rich
+
+
+def chart_html(chart) -> str:
+    """The ``<figure>`` HTML of a :class:`~adass_survey.present.plot.Chart` (image, caption, table).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.present.plot import bar_chart
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 57 + [None]}), "strategy")
+    >>> html = chart_html(bar_chart(t, "Nearly all have a strategy", n=58))
+    >>> html.startswith('<figure class="adass-chart"><img src="data:image/png;base64,')
+    True
+    """
+    png = base64.b64encode(chart.png_bytes()).decode("ascii")
+    table = chart.table
+    group = f", {escape(table.group_label)}" if table.selection else ""
+    caption = escape(chart.title) + (f" (n = {chart.n}{group})" if chart.n is not None else "")
+    return (
+        '<figure class="adass-chart">'
+        f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" style="max-width:100%">'
+        f"<figcaption>{caption}</figcaption>"
+        f"{table.to_html(caption=False)}"
+        "</figure>"
+    )
+
+
+def show_chart(chart, close: bool = True) -> Rich:
+    """Render a chart for a notebook: figure, caption and accessible table; closes the figure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.present.plot import bar_chart
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 57 + [None]}), "strategy")
+    >>> out = show_chart(bar_chart(t, "Nearly all have a strategy", n=58))
+    >>> out
+    Chart: Nearly all have a strategy (n = 58)
+    >>> "<figcaption>" in out._repr_html_() and 'alt="Bar chart' in out._repr_html_()
+    True
+    """
+    html = chart_html(chart)
+    if close:
+        plt.close(chart.figure)
+    text = f"Chart: {chart.title}" + (f" (n = {chart.n})" if chart.n is not None else "")
+    return Rich(html, text)
+
+
+def banner(notice: str = SYNTHETIC_NOTICE) -> Rich:
+    """The synthetic-data banner shown at the top of every notebook.
+
+    Examples
+    --------
+    >>> banner().text.startswith("Respondent-level data here are synthetic")
+    True
+    """
+    html = (
+        '<div class="adass-banner" role="note" style="border-left:6px solid #F46A25;padding:0.6em 1em;'
+        f'background:#FFF4EC;color:#0B0C0C"><strong>Synthetic data.</strong> {escape(notice)}</div>'
+    )
+    return Rich(html, notice)
+
+
+def section_header(number: str, title: str, question: str = "") -> Rich:
+    """Section heading (report section number and title) with the question asked.
+
+    Examples
+    --------
+    >>> section_header("7.1", "Restrictions on direct payments", "Do you place any restrictions?")
+    7.1 Restrictions on direct payments
+    Question: Do you place any restrictions?
+    """
+    text = f"{number} {title}" + (f"\nQuestion: {question}" if question else "")
+    html = f"<h2>{escape(number)} {escape(title)}</h2>"
+    if question:
+        html += f'<p class="adass-question"><strong>Question:</strong> {escape(question)}</p>'
+    return Rich(html, text)
+
+
+def headline(text: str) -> Rich:
+    """A headline figure, as HTML and as plain text (nbval compares the text).
+
+    Examples
+    --------
+    >>> headline("52 of 58 councils (90%) restrict direct payments")
+    52 of 58 councils (90%) restrict direct payments
+    """
+    return Rich(f'<p class="adass-headline" style="font-size:1.4em;font-weight:bold">{escape(text)}</p>', text)
+
+
+def table_view(frame: pd.DataFrame, caption: str, notes: tuple[str, ...] | list[str] = ()) -> Rich:
+    """An accessible HTML table (caption, header scopes, notes) with a plain-text form for nbval.
+
+    Examples
+    --------
+    >>> out = table_view(pd.DataFrame({"Region": ["London"], "Councils": [33]}), "Councils by region")
+    >>> print(out)
+    Councils by region
+    Region | Councils
+    London | 33
+    >>> "<caption>Councils by region</caption>" in out._repr_html_()
+    True
+    """
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    body = "".join(
+        "<tr>" + f'<th scope="row">{escape(str(row[0]))}</th>' + "".join(f"<td>{escape(str(v))}</td>" for v in row[1:]) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    foot = "".join(f'<p class="adass-footnote">{escape(n)}</p>' for n in notes)
+    html = (f'<table class="adass-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>{foot}")
+    lines = [caption, " | ".join(map(str, frame.columns))]
+    lines += [" | ".join(map(str, row)) for row in frame.itertuples(index=False)]
+    lines += list(notes)
+    return Rich(html, "\n".join(lines))

@@ -1,0 +1,179 @@
+"""Download links for a table, as CSV or as a GSS-style spreadsheet, with no server round-trip.
+
+Links are ``<a download=... href="data:...;base64,...">`` so they work in a read-only Voilà page.
+They take a :class:`~adass_survey.disclosure.table.SuppressedTable` only: a download holds exactly what the
+page shows (``[c]`` where the page shows ``[c]``), never the true counts.
+
+The CSV is tidy (one row per category) with the base, a ``status`` column (``as published in the
+report`` or ``synthetic (illustrative)``) and a ``note`` column explaining each ``[c]``. The
+spreadsheet is written with ``gptables``: a cover sheet (synthetic-data notice, base, what ``[c]``
+means), a contents sheet, a notes sheet and the table.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import warnings
+from html import escape
+
+import gptables as gpt
+import pandas as pd
+
+from .. import SYNTHETIC_NOTICE
+from ..disclosure.table import PUBLISHED_NOTE, SUPPRESSED, SuppressedTable
+from ..tables.groups import selection_label
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_suppressed(table) -> SuppressedTable:
+    if not isinstance(table, SuppressedTable):
+        raise TypeError("downloads take a SuppressedTable (the same figures as the page), never a raw table")
+    if not table.shown:
+        raise ValueError(f"this table is withheld and cannot be downloaded: {table.message}")
+    return table
+
+
+def _status(table: SuppressedTable) -> str:
+    return "as published in the report" if table.is_published else "synthetic (illustrative)"
+
+
+def download_frame(table: SuppressedTable) -> pd.DataFrame:
+    """The tidy frame a download holds: the page's figures, ``[c]`` where suppressed.
+
+    Examples
+    --------
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 55 + ["no"] * 3}), "strategy")
+    >>> download_frame(DisclosurePolicy().suppress(t))["count"].tolist()
+    ['[c]', '[c]', '0']
+    """
+    table = _require_suppressed(table)
+    d = table.display
+    if table.kind == "crosstab":
+        v = table.values
+        out = pd.DataFrame({
+            "row_category": v["row_category"], "row_label": v["row_label"], "col_category": v["col_category"],
+            "col_label": v["col_label"], "count": d["Councils"], "percent_of_row": d["Percent of row"],
+        })
+    else:
+        out = pd.DataFrame({
+            "question_id": table.question_id, "category": table.values["category"], "label": table.values["label"],
+            "count": d["Councils"], "percent": d["Percent"], "ci_95": d["95% CI"],
+        })
+    out["base"] = table.base
+    out["group"] = selection_label(table.selection) if table.selection else "all responding councils"
+    out["status"] = _status(table)
+    hidden = out["count"] == SUPPRESSED
+    out["note"] = ""
+    out.loc[hidden, "note"] = "[c] confidential: not shown to keep responding councils anonymous"
+    return out.reset_index(drop=True)
+
+
+def csv_bytes(table: SuppressedTable) -> bytes:
+    """The CSV download (UTF-8 with BOM, so spreadsheet programs read the text correctly).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
+    >>> csv_bytes(DisclosurePolicy().published(t)).decode("utf-8-sig").splitlines()[0].split(",")[:3]
+    ['question_id', 'category', 'label']
+    """
+    return download_frame(table).to_csv(index=False).encode("utf-8-sig")
+
+
+def _link(data: bytes, mime: str, filename: str, text: str) -> str:
+    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    payload = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a download="{escape(safe_name, quote=True)}" href="data:{mime};base64,{payload}" '
+        f'class="adass-download">{escape(text)}</a>'
+    )
+
+
+def csv_download_link(table: SuppressedTable, filename: str, text: str | None = None) -> str:
+    """An HTML link that downloads the table as CSV.
+
+    Examples
+    --------
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = DisclosurePolicy().suppress(frequency_table(pd.DataFrame({"strategy": ["yes"] * 58}), "strategy"))
+    >>> csv_download_link(t, "strategy.csv").startswith('<a download="strategy.csv" href="data:text/csv;base64,')
+    True
+    """
+    return _link(csv_bytes(table), CSV_MIME, filename, text or f"Download this table as CSV ({filename})")
+
+
+def _notes(table: SuppressedTable) -> pd.DataFrame:
+    notes = [
+        ("status", PUBLISHED_NOTE if table.is_published else SYNTHETIC_NOTICE),
+        ("c", next((n for n in table.footnotes if n.startswith(SUPPRESSED)),
+                   "[c] marks a figure that is not shown to keep responding councils anonymous (none in this table).")),
+        ("base", f"Base: {table.base} councils ({selection_label(table.selection) if table.selection else 'all responding councils'})."),
+    ]
+    return pd.DataFrame({"Note reference": [r for r, _ in notes], "Note text": [t for _, t in notes]})
+
+
+def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
+    """The spreadsheet download (GSS good practice via gptables): cover, contents, notes, table.
+
+    Examples
+    --------
+    >>> import io, openpyxl, pandas as pd
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
+    >>> book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(DisclosurePolicy().published(t))))
+    >>> book.sheetnames[0]
+    'Cover'
+    """
+    table = _require_suppressed(table)
+    title = title or table.title or table.question_id
+    frame = download_frame(table).drop(columns=["note"])
+    frame = frame.rename(columns=lambda c: c.replace("_", " ").capitalize())
+    sheet = gpt.GPTable(
+        table=frame, table_name="figures", title=f"{title} $$status$$",
+        subtitles=[f"Base: {table.base} councils $$base$$", f"{SUPPRESSED} = confidential $$c$$"],
+        source="ADASS Personalisation Survey, September 2011", index_columns={2: 0},
+    )
+    cover = gpt.Cover(
+        title=f"ADASS Personalisation Survey 2011: {title}",
+        intro=[PUBLISHED_NOTE if table.is_published else SYNTHETIC_NOTICE],
+        about=[
+            f"Base: {table.base} councils.",
+            f"{SUPPRESSED} means a figure is confidential: fewer than the disclosure threshold of councils, or a "
+            "figure from which such a count could be worked out. It is not shown, to keep responding councils anonymous.",
+            "Percentages are rounded half up to whole numbers; the 95% CI is the Wilson score interval.",
+        ],
+    )
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # gptables: unreferenced-note and pandas deprecation notices
+        workbook = gpt.produce_workbook(
+            filename=buffer, sheets={"Table_1": sheet}, cover=cover, notes_table=_notes(table),
+            workbook_options={"in_memory": True},
+        )
+        workbook.close()
+    return buffer.getvalue()
+
+
+def xlsx_download_link(table: SuppressedTable, filename: str, title: str | None = None, text: str | None = None) -> str:
+    """An HTML link that downloads the table as a GSS-style spreadsheet.
+
+    Examples
+    --------
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = DisclosurePolicy().suppress(frequency_table(pd.DataFrame({"strategy": ["yes"] * 58}), "strategy"))
+    >>> "spreadsheetml.sheet;base64," in xlsx_download_link(t, "strategy.xlsx")
+    True
+    """
+    return _link(xlsx_bytes(table, title), XLSX_MIME, filename, text or f"Download this table as a spreadsheet ({filename})")

@@ -1,0 +1,266 @@
+"""Build the processed data from a raw export: load → validate → clean → code → check → write.
+
+The five output files (``respondents.csv``, ``respondents.parquet``, ``themes.csv``,
+``quarantine.csv``, ``build_report.json``; see ``docs/data-flow.md``) are written into a temporary
+folder and swapped in whole, so a refused or interrupted build leaves the previous processed data
+untouched. The raw export is only read. Every raw row is accounted for: it is either a clean
+respondent or has one or more lines in the quarantine, and the build fails if the two do not add up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .. import __version__
+from ..core.atomic import check_replaceable, replaced_folder
+from ..core.codebook import load_codebook
+from ..core.errors import SurveyInputError
+from ..core.paths import codebook_path, processed_dir, project_root, raw_export_path
+from ..ingest import checks
+from .schema import validate_respondents
+
+OUTPUT_FILES = ("respondents.csv", "respondents.parquet", "themes.csv", "quarantine.csv", "build_report.json")
+PROGRESS_MIN_ROWS = 50_000
+"""Builds of more rows than this report each stage with its timing."""
+
+
+@dataclass
+class BuildReport:
+    """What one build read and wrote (the content of ``build_report.json`` plus timings)."""
+
+    raw_path: str
+    raw_sha256: str
+    codebook_sha256: str
+    encoding: str
+    delimiter: str
+    rows_in: int
+    rows_clean: int
+    rows_quarantined: int
+    theme_rows: int
+    unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    package_version: str = __version__
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """The report as written to ``build_report.json`` (timings left out: builds are reproducible)."""
+        content = asdict(self)
+        content.pop("timings")
+        return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+
+    def accounting(self) -> str:
+        """The one-line account of rows, e.g. ``rows in 58 = clean 58 + quarantined 0``."""
+        return f"rows in {self.rows_in:,} = clean {self.rows_clean:,} + quarantined {self.rows_quarantined:,}"
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_of(p)[:12]
+    'ba7816bf8f01'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def display_path(path: str | Path) -> str:
+    """A path as shown to readers and stored in reports: relative to the project or the working folder.
+
+    Examples
+    --------
+    >>> from adass_survey.core.paths import project_root
+    >>> display_path(project_root() / "data" / "raw" / "x.csv")
+    'data/raw/x.csv'
+    """
+    path = Path(path).resolve()
+    for base in (project_root(), Path.cwd()):
+        try:
+            return path.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+class _Stopwatch:
+    """Times stages; reports each one through ``progress`` once the export is known to be large."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.rows = 0
+        self._start = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._start, 3)
+        self._start = now
+        if self.progress is not None and self.rows > PROGRESS_MIN_ROWS:
+            self.progress(f"  {stage:<9} {self.timings[stage]:6.2f} s  ({self.rows:,} rows)")
+
+
+def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None, progress=None) -> BuildReport:
+    """Build the processed data from a raw export.
+
+    Parameters
+    ----------
+    raw_path : the raw export (.csv or .xlsx); defaults to the shipped synthetic export
+    out_dir : the output folder, replaced whole; defaults to ``data/processed``
+    progress : optional callable taking one line of text, called per stage on large exports
+
+    Returns
+    -------
+    BuildReport
+
+    Raises
+    ------
+    SurveyInputError
+        When the file is refused (nothing is written).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> raw = folder / "export.csv"
+    >>> _ = raw.write_text("name,age\\nAda,36\\nAlan,41\\n")
+    >>> build(raw, folder / "processed")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    adass_survey.core.errors.SurveyInputError: ...export.csv, row 1: the file does not look like an export of...
+    """
+    from ..clean.respondents import clean
+    from ..coding.themes import theme_table
+    from ..ingest.read import read_export
+
+    raw_path = Path(raw_path) if raw_path is not None else raw_export_path()
+    out_dir = Path(out_dir) if out_dir is not None else processed_dir()
+    check_replaceable(out_dir, set(OUTPUT_FILES))
+    watch = _Stopwatch(progress)
+    codebook = load_codebook()
+    before = _file_state(raw_path)
+    raw = read_export(raw_path, codebook)
+    watch.rows = len(raw.frame)
+    watch.done("load")
+    for check in (checks.check_is_survey_export, checks.check_required_columns):
+        check(raw, codebook)
+    checks.check_has_respondents(raw)
+    checks.check_unique_ids(raw, codebook)
+    watch.done("validate")
+    result = clean(raw, codebook)
+    rows_in = len(raw.frame)
+    raw.frame = raw.frame.iloc[:0]  # every cell is cleaned now: free the raw text before coding
+    watch.done("clean")
+    themes = theme_table(result.respondents, codebook)  # the rows of code_answers, ready to write
+    watch.done("code")
+    validate_respondents(result.respondents, codebook)
+    watch.done("check")
+    report = BuildReport(
+        raw_path=display_path(raw_path),
+        raw_sha256=raw.sha256,
+        codebook_sha256=sha256_of(codebook_path()),
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        rows_in=rows_in,
+        rows_clean=len(result.respondents),
+        rows_quarantined=int(result.quarantine["source_row"].nunique()),
+        theme_rows=len(themes),
+        unknown_columns=list(raw.unknown_columns),
+        notes=list(raw.notes) + list(result.notes),
+    )
+    if report.rows_in != report.rows_clean + report.rows_quarantined:
+        raise RuntimeError(f"accounting does not add up: {report.accounting()}")
+    if _file_state(raw_path) != before:
+        raise SurveyInputError(raw_path, "the file changed while it was being read", "run the build again")
+    _write(out_dir, result.respondents, themes, result.quarantine, report)
+    watch.done("write")
+    report.timings = watch.timings
+    return report
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None if it cannot be read): cheap evidence of a change.
+
+    The build hashes the bytes it read (``RawExport.sha256``); comparing this state before and
+    after the reading tells whether the file was rewritten meanwhile, without hashing it again.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _write(out_dir: Path, respondents, themes, quarantine, report: BuildReport) -> None:
+    """Write the five files into a fresh folder that replaces ``out_dir`` whole.
+
+    ``themes`` is a frame or a pyarrow table (:func:`adass_survey.coding.themes.theme_table`). The files
+    are written on two threads at once (pyarrow's writers release the GIL): the theme rows, the
+    biggest file, on one; the respondents (Parquet, then CSV) and the rest on the other. Any
+    failure leaves the previous folder as it was.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    def arrow(frame) -> pa.Table:
+        return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+
+    options = pacsv.WriteOptions(quoting_style="needed")
+    with replaced_folder(out_dir) as folder:
+        table = arrow(respondents)
+        theme_rows = arrow(themes)
+
+        def write_respondents() -> None:
+            pq.write_table(table, folder / "respondents.parquet")
+            pacsv.write_csv(table, folder / "respondents.csv", write_options=options)
+            pacsv.write_csv(arrow(quarantine), folder / "quarantine.csv", write_options=options)
+            (folder / "build_report.json").write_text(report.to_json(), encoding="utf-8")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [pool.submit(write_respondents), pool.submit(pacsv.write_csv, theme_rows, folder / "themes.csv",
+                                                                write_options=options)]
+            for job in jobs:
+                job.result()  # re-raises a writer's error inside the folder swap, which then rolls back
+
+
+def run_build(args) -> int:
+    """Command-line entry: build, print the accounting, return 0 (a refusal raises, shown by the CLI).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> run_build(argparse.Namespace(raw=None, out=None, quiet=True))  # doctest: +SKIP
+    0
+    """
+    quiet = bool(getattr(args, "quiet", False))
+    say = (lambda line: None) if quiet else print
+    raw_path = args.raw if args.raw is not None else raw_export_path()
+    out_dir = args.out if args.out is not None else processed_dir()
+    say(f"build: reading {display_path(raw_path)}")
+    report = build(raw_path, out_dir, progress=say)
+    delimiter = {",": "comma", ";": "semicolon", "": "workbook"}.get(report.delimiter, report.delimiter)
+    say(f"read {report.raw_path} ({report.encoding}, {delimiter})")
+    say(report.accounting())
+    if report.unknown_columns:
+        say(f"ignored {len(report.unknown_columns)} unknown column(s): " + "; ".join(report.unknown_columns[:5]))
+    for note in report.notes[:20]:
+        say(f"note: {note}")
+    if len(report.notes) > 20:
+        say(f"... and {len(report.notes) - 20} more notes in build_report.json")
+    if report.rows_quarantined:
+        say(f"{report.rows_quarantined} row(s) quarantined: see quarantine.csv for row, column, value and reason")
+    say(f"wrote {display_path(out_dir)}/: " + ", ".join(OUTPUT_FILES) + f" ({report.theme_rows:,} theme rows)")
+    return 0

@@ -1,0 +1,220 @@
+"""Static export: every section notebook executed and written as a self-contained HTML page, no kernel needed.
+
+``python -m adass_survey export`` (default ``--out notebooks/site/``, where the Voilà server serves the pages
+read-only at ``/voila/files/site/``) runs each ``notebooks/NN-name.ipynb`` with nbconvert, hides the
+code, keeps charts (embedded images) and tables, replaces every widget by its default view (the HTML or text
+the notebook displays beside it), and writes ``NN-name.html`` plus an ``index.html``. The pages load nothing
+from the network. The pages are written to a temporary folder first and moved into place only when every
+notebook ran, so a failed export leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .. import SYNTHETIC_NOTICE
+from ..core.paths import project_root
+from .nav import STATIC_FOLDER, Section, list_sections, section_nav
+
+log = logging.getLogger("adass_survey.static_export")
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|options|value|description|layout|outputs)=")
+NOTEBOOK_LINK = re.compile(r'href="(\d{2}-[A-Za-z0-9_-]+)\.ipynb(#[^"]*)?"')
+EXECUTION_TIMEOUT_S = 600
+
+
+def default_site_dir() -> Path:
+    """Return the default output folder of the export: ``notebooks/site``, inside the folder Voilà serves.
+
+    Examples
+    --------
+    >>> default_site_dir().relative_to(project_root()).as_posix()
+    'notebooks/site'
+    """
+    return project_root() / "notebooks" / STATIC_FOLDER
+
+
+def share_dir() -> Path:
+    """Return the repository's ``share/jupyter`` folder (the page templates).
+
+    Examples
+    --------
+    >>> (share_dir() / "voila" / "templates" / "adass").is_dir()
+    True
+    """
+    return project_root() / "share" / "jupyter"
+
+
+def default_view(outputs: list[dict]) -> list[dict]:
+    """Return the outputs of a cell as a page without a kernel shows them.
+
+    A widget has no view without a kernel: its widget-view data is dropped, and an output left with nothing
+    but the widget's ``repr`` text is dropped too, so the default view the notebook displays beside it
+    remains. Warnings written to stderr are dropped (they go to the log).
+
+    Examples
+    --------
+    >>> widget = {"output_type": "display_data", "metadata": {},
+    ...           "data": {WIDGET_MIME: {"model_id": "x"}, "text/plain": "Dropdown(options=('a',), value='a')"}}
+    >>> table = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<table></table>"}}
+    >>> warning = {"output_type": "stream", "name": "stderr", "text": "UserWarning"}
+    >>> [o["data"] for o in default_view([widget, table, warning])]
+    [{'text/html': '<table></table>'}]
+    """
+    kept = []
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            log.warning("stderr output dropped from the static page: %s", output.get("text", "")[:500])
+            continue
+        data = output.get("data")
+        if data is not None and WIDGET_MIME in data:
+            data = {k: v for k, v in data.items() if k != WIDGET_MIME}
+            plain = data.get("text/plain", "")
+            if not data or (set(data) == {"text/plain"} and WIDGET_REPR.match(plain)):
+                continue
+            output = {**output, "data": data}
+        kept.append(output)
+    return kept
+
+
+def link_pages(html: str) -> str:
+    """Point links between notebooks at the exported pages.
+
+    Examples
+    --------
+    >>> link_pages('<a href="07-restrictions.ipynb#base">7</a>')
+    '<a href="07-restrictions.html#base">7</a>'
+    """
+    return NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+
+
+def execute_notebook(path: Path):
+    """Run a notebook top to bottom in a fresh kernel, in its own folder, and return it.
+
+    Raises ``nbclient.exceptions.CellExecutionError`` when a cell fails.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    env_backend = os.environ.setdefault("MPLBACKEND", "Agg")
+    log.info("executing %s (MPLBACKEND=%s)", path.name, env_backend)
+    client = NotebookClient(notebook, timeout=EXECUTION_TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return notebook
+
+
+def render_page(notebook, section: Section, sections: list[Section]) -> str:
+    """Return the static HTML page of one executed notebook."""
+    from nbconvert import HTMLExporter
+
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = default_view(cell.get("outputs", []))
+    notebook.metadata.pop("widgets", None)
+    exporter = HTMLExporter(
+        template_name="adass_static",
+        extra_template_basedirs=[str(share_dir() / "nbconvert" / "templates")],
+        extra_template_paths=[str(share_dir() / "voila" / "templates" / "adass")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {
+        "metadata": {"name": section.title},
+        "adass_nav": section_nav(sections, section.name),
+        "adass_notice": SYNTHETIC_NOTICE,
+    }
+    html, _ = exporter.from_notebook_node(notebook, resources=resources)
+    return link_pages(html)
+
+
+def render_index(sections: list[Section]) -> str:
+    """Return the ``index.html`` of the static site: every section in order.
+
+    Examples
+    --------
+    >>> html = render_index([Section("07", "07-restrictions", "7. Restrictions on direct payments")])
+    >>> "07-restrictions.html" in html and "synthetic" in html.lower()
+    True
+    """
+    import jinja2
+
+    template_dirs = [share_dir() / "nbconvert" / "templates" / "adass_static",
+                     share_dir() / "voila" / "templates" / "adass"]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]), autoescape=True)
+    css = (share_dir() / "voila" / "templates" / "adass" / "static" / "adass.css").read_text(encoding="utf-8")
+    nav = section_nav(sections, "")
+    return env.get_template("site_index.html.j2").render(nav=nav, notice=SYNTHETIC_NOTICE, css=css)
+
+
+def export_site(notebooks: Path, out: Path, only: list[str] | None = None) -> list[Path]:
+    """Execute every section notebook of ``notebooks`` and write the static site to ``out``.
+
+    Parameters
+    ----------
+    notebooks : folder of ``NN-name.ipynb`` notebooks
+    out : output folder; replaced as a whole only when every notebook ran
+    only : names of the sections to execute and write (default all); the index and navigation still list all
+
+    Returns
+    -------
+    the written pages, ``index.html`` first
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     pages = export_site(Path(folder), Path(folder) / "site")
+    ...     [p.name for p in pages]
+    ['index.html']
+    """
+    sections = list_sections(notebooks)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    staging.chmod(0o755)
+    try:
+        (staging / "index.html").write_text(render_index(sections), encoding="utf-8")
+        chosen = [s for s in sections if only is None or s.name in only or s.filename in only]
+        for section in chosen:
+            notebook = execute_notebook(notebooks / section.filename)
+            page = render_page(notebook, section, sections)
+            (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
+            print(f"export: {section.name}.html")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return [out / "index.html", *(out / f"{s.name}.html" for s in chosen)]
+
+
+def run_export(args) -> int:
+    """Command ``export``: write the static site to ``args.out``; return the exit code.
+
+    Exit 0 when every page was written; 2 when a notebook fails (the message names it and the cell; the
+    detail is in the log; the previous site is left as it was).
+    """
+    from nbclient.exceptions import CellExecutionError
+
+    notebooks = Path(getattr(args, "notebooks", None) or project_root() / "notebooks")
+    try:
+        pages = export_site(notebooks, Path(args.out))
+    except CellExecutionError as error:
+        log.error("notebook failed during export: %s", error)
+        first_line = str(error).strip().splitlines()[-1] if str(error).strip() else "a cell failed"
+        print(f"error: a notebook in {notebooks.name}/ failed while exporting ({first_line[:200]}). "
+              "Nothing was written. Run it in JupyterLab to see the cell; the detail is in logs/.",
+              file=__import__("sys").stderr)
+        return 2
+    print(f"export: {len(pages)} pages in {args.out}")
+    return 0

@@ -1,0 +1,4 @@
+"""Tabulate respondents into tidy tables with bases and Wilson intervals; filter them by a selection.
+
+May import: core.
+"""
