@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=project_root() / "notebooks" / "site",
                         help="output folder (default notebooks/site/, which the Voilà server serves read-only)")
     export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
+
+    catalogue = sub.add_parser("catalogue", help="compute every view the notebooks show, once (the dashboards read it)")
+    catalogue.add_argument("--out", type=Path, default=None, help="output folder (default data/catalogue)")
+    catalogue.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
+    catalogue.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
 
 
@@ -88,6 +93,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .serve.static_export import run_export
 
         return run_export(args)
+    if args.command == "catalogue":
+        from .report.catalogue_build import run_catalogue
+
+        return run_catalogue(args)
     raise AssertionError(args.command)
 
 
