@@ -4,17 +4,18 @@
 same raw export and codebook (compared by SHA-256); otherwise it runs the build first, so a
 fresh clone works without a separate build step. Importing this module is cheap: the build
 machinery (pandera, openpyxl, pyarrow's CSV reader) is imported only when a build is needed.
+The build lock is a :mod:`filelock` lock, so the module imports and builds on Windows too (no ``fcntl``).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock
 
 from ..core.codebook import Codebook, load_codebook
 from ..core.paths import codebook_path, raw_export_path
@@ -123,11 +124,7 @@ def load_survey(raw_path: str | Path | None = None, processed_dir: str | Path | 
 
 @contextmanager
 def _build_lock(processed: Path):
-    """Hold an exclusive lock beside the processed folder while one process builds it."""
+    """Hold an exclusive lock beside the processed folder while one process builds it (any platform)."""
     processed.parent.mkdir(parents=True, exist_ok=True)
-    with open(processed.parent / f".{processed.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(processed.parent / f".{processed.name}.lock"):
+        yield
