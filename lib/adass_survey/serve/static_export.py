@@ -40,15 +40,31 @@ def default_site_dir() -> Path:
     return project_root() / "notebooks" / STATIC_FOLDER
 
 
+def _has_templates(root: Path) -> bool:
+    return (root / "voila" / "templates" / "adass" / "adass_header.html.j2").is_file() and (
+        root / "nbconvert" / "templates" / "adass_static" / "index.html.j2").is_file()
+
+
 def share_dir() -> Path:
-    """Return the repository's ``share/jupyter`` folder (the page templates).
+    """Return the ``share/jupyter`` folder that holds the page templates.
+
+    The repository's own ``share/jupyter`` when this package runs from a checkout (the templates being edited),
+    otherwise the first Jupyter data folder they were installed into by ``pip install`` (``<environment>/share/jupyter``,
+    see ``[tool.hatch.build.targets.wheel.shared-data]`` in ``pyproject.toml``).
 
     Examples
     --------
     >>> (share_dir() / "voila" / "templates" / "adass").is_dir()
     True
     """
-    return project_root() / "share" / "jupyter"
+    from jupyter_core.paths import jupyter_path
+
+    candidates = [project_root() / "share" / "jupyter", *(Path(p) for p in jupyter_path())]
+    found = next((root for root in candidates if _has_templates(root)), None)
+    if found is None:
+        raise FileNotFoundError("the page templates (voila/templates/adass, nbconvert/templates/adass_static) are "
+                                "in no Jupyter data folder; reinstall the package with pip install -e .")
+    return found
 
 
 def default_view(outputs: list[dict]) -> list[dict]:
