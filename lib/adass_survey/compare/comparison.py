@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.codebook import load_codebook
 from .lookup import National, national_figure
 from .published import load_errata, load_extras, load_figures, load_key_message_links, percent, wilson_interval
 from .spec import Item
@@ -31,7 +32,7 @@ class Comparison:
     examples: tuple[dict, ...] = field(default_factory=tuple)
 
 
-def national_sentence(found: National) -> str:
+def national_sentence(found: National, when: str = "September 2011") -> str:
     """Return the sentence that gives the published figure, with its base and 95% interval.
 
     Examples
@@ -46,7 +47,7 @@ def national_sentence(found: National) -> str:
         share = f"{found.count} of {found.base} responding councils ({percent(found.count, found.base)}%)"
         interval = f"(95% interval {percent(low, 1)}% to {percent(high, 1)}%)"
         if found.kind == "printed":
-            return f"{share} said the same in September 2011 {interval}."
+            return f"{share} said the same in {when} {interval}."
         return f"The report prints no count for this answer; its other counts leave {share} {interval}."
     words = f" In its words: '{found.figure['quote']}' (section {found.figure['section']})." if found.figure else ""
     if found.kind == "at_most":
@@ -121,7 +122,8 @@ def compare_answer(item: Item, code: str, figures: tuple[dict, ...] | None = Non
     where, minority = where_sentence(item, code, found, figures)
     label = item.label_of(code) if not item.theme else ("Yes" if code == "yes" else "No")
     answer = f"You answered '{label}'" + (f" to '{item.topic}'" if item.theme else "")
-    national = national_sentence(found)
+    fieldwork = str(load_codebook().survey.get("fieldwork", "")).split()
+    national = national_sentence(found, " ".join(fieldwork[-2:]) or "the survey")
     if item.theme and code == "no":
         national = ("The report counts only the councils that described this in their own words; it publishes no "
                     "count of the councils that did not.")
