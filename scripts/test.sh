@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (.venv, pinned packages, Debian chromium) and run the whole test suite:
-# library unit tests, the malformed-export corpus and fuzzing, nbval on every notebook, and the browser tests.
+# ruff's lint, then library unit tests, the malformed-export corpus and fuzzing, nbval on every notebook, and the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-browser
@@ -10,10 +10,12 @@ export MPLBACKEND=Agg
 # Hypothesis runs a fixed, derandomised set of examples in CI (see tests/conftest.py).
 [ "${CI:-}" = "true" ] && export HYPOTHESIS_PROFILE=ci
 
+# Lint first (configured in pyproject.toml's [tool.ruff]): a finding fails the run before the slow tests start.
+.venv/bin/ruff check lib tests benchmarks
+
 set +e
-.venv/bin/python -m pytest tests notebooks \
-  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env \
-  -p no:cacheprovider "$@"
+# nbval's options (this environment's kernel, tests/nbval_sanitize.cfg) come from pyproject.toml's addopts.
+.venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then
