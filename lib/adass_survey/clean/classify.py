@@ -12,7 +12,7 @@ cost little more than the number of distinct answers."""
 from __future__ import annotations
 
 import difflib
-from typing import Callable
+from collections.abc import Callable
 
 from ..core.codebook import Codebook, Question, normalise_spelling
 from .values import (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -161,16 +161,12 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
     >>> result.quarantine[["source_row", "column", "reason", "suggestion"]].values.tolist()
     [[4, 'council_type', 'value belongs to another column (region)', 'London borough'], [4, 'region', 'unknown option', 'London']]
     """
-    frame = raw.frame
     notes: list[str] = []
     faults = _Faults()
     for fault in raw.row_faults:
         faults.add([fault.source_row], fault.column, [fault.value], [fault.reason], [""])
     specs = column_specs(codebook)
-    absent = [s.key for s in specs if s.key not in frame.columns]
-    if absent:
-        frame = frame.assign(**{key: "" for key in absent})
-        notes.append(f"column(s) not in the file, treated as blank: {', '.join(absent)}")
+    frame = _with_absent_columns(raw.frame, specs, notes)
     id_key = codebook.id_question.id
     # spreading text over the rows (pyarrow's take, which releases the GIL) runs on two worker
     # threads while the next columns are classified; on a small export it is done at once
@@ -181,48 +177,66 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
 
     out: dict[str, object] = {"respondent_id": _clean_ids(frame, id_key, faults), "source_row": frame["source_row"]}
     for spec in specs:
-        question, key = spec.question, spec.key
-        if question.type in ("id", "meta"):
-            continue
-        if question.type == "text":
-            codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_text_answer(s, codebook)))
-            out[key] = spread(verdicts, codes, "", frame.index)
-            continue
-        if question.type == "percent_text":
-            codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_percent_or_nan(s, codebook)))
-            numbers = _take(verdicts, codes, np.float64, np.nan)
-            bands = [Verdict(value=band_of(v.value if v.value is not None else np.nan, question)) for v in verdicts]
-            out[key] = pd.Series(numbers, index=frame.index)
-            out[f"{key}_band"] = spread(bands, codes, "", frame.index)
-            continue
-        if question.type == "multi":
-            classify = multi_classifier(question, spec.option_code, codebook)
-        elif question.type == "number":
-            classify = number_classifier(question, codebook)
-        else:
-            classify = closed_classifier(question, codebook)
-        codes, verdicts = _apply(frame[key], classify)
-        _record_faults(faults, frame, key, codes, verdicts)
-        _record_notes(notes, frame, key, codes, verdicts)
-        if question.type == "multi":
-            out[key] = pd.Series(_take(verdicts, codes, bool, False), index=frame.index)
-        elif question.type == "number":
-            out[key] = pd.Series(_take(verdicts, codes, np.float64, np.nan), index=frame.index)
-        else:
-            out[key] = spread(verdicts, codes, np.nan, frame.index)
+        if spec.question.type not in ("id", "meta"):
+            out.update(_clean_column(frame, spec, codebook, faults, notes, spread))
     if pool:
         pool.shutdown(wait=True)
     out = {key: value.result() if isinstance(value, Future) else value for key, value in out.items()}
     everything = pd.DataFrame(out, index=frame.index)
-    quarantine = faults.frame(frame[id_key].str.strip(), frame["source_row"])
-    misaligned = {f.source_row for f in raw.row_faults if f.column == ""}
-    if misaligned:
-        # in a row with too many or too few fields the cells are shifted: their own faults are noise
-        noise = quarantine["source_row"].isin(misaligned) & (quarantine["column"] != "")
-        quarantine = quarantine[~noise].reset_index(drop=True)
+    quarantine = _without_shifted_cell_faults(faults.frame(frame[id_key].str.strip(), frame["source_row"]), raw)
     keep = ~frame["source_row"].isin(quarantine["source_row"])
     respondents = (everything if keep.all() else everything[keep]).reset_index(drop=True)
     return CleanResult(respondents, quarantine, notes)
+
+
+def _with_absent_columns(frame: pd.DataFrame, specs, notes: list[str]) -> pd.DataFrame:
+    """The raw frame with every codebook column the file lacks added as blank (noted for the build log)."""
+    absent = [s.key for s in specs if s.key not in frame.columns]
+    if absent:
+        frame = frame.assign(**{key: "" for key in absent})
+        notes.append(f"column(s) not in the file, treated as blank: {', '.join(absent)}")
+    return frame
+
+
+def _clean_column(frame: pd.DataFrame, spec, codebook: Codebook, faults: _Faults, notes: list[str],
+                  spread: Callable) -> dict[str, object]:
+    """Clean one export column: its processed column(s), each a Series or a Future of one (``spread``).
+
+    Faults and notes of closed, multi-choice and number columns are recorded in ``faults`` and ``notes``;
+    free text and percentages are never faults (an unusable percentage is missing, banded ``unbanded``).
+    """
+    question, key = spec.question, spec.key
+    if question.type == "text":
+        codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_text_answer(s, codebook)))
+        return {key: spread(verdicts, codes, "", frame.index)}
+    if question.type == "percent_text":
+        codes, verdicts = _apply(frame[key], lambda s: Verdict(value=_percent_or_nan(s, codebook)))
+        numbers = _take(verdicts, codes, np.float64, np.nan)
+        bands = [Verdict(value=band_of(v.value if v.value is not None else np.nan, question)) for v in verdicts]
+        return {key: pd.Series(numbers, index=frame.index), f"{key}_band": spread(bands, codes, "", frame.index)}
+    if question.type == "multi":
+        classify = multi_classifier(question, spec.option_code, codebook)
+    elif question.type == "number":
+        classify = number_classifier(question, codebook)
+    else:
+        classify = closed_classifier(question, codebook)
+    codes, verdicts = _apply(frame[key], classify)
+    _record_faults(faults, frame, key, codes, verdicts)
+    _record_notes(notes, frame, key, codes, verdicts)
+    if question.type == "multi":
+        return {key: pd.Series(_take(verdicts, codes, bool, False), index=frame.index)}
+    if question.type == "number":
+        return {key: pd.Series(_take(verdicts, codes, np.float64, np.nan), index=frame.index)}
+    return {key: spread(verdicts, codes, np.nan, frame.index)}
+
+
+def _without_shifted_cell_faults(quarantine: pd.DataFrame, raw: RawExport) -> pd.DataFrame:
+    """Drop the cell faults of rows with too many or too few fields: their cells are shifted, so noise."""
+    misaligned = {f.source_row for f in raw.row_faults if f.column == ""}
+    if not misaligned:
+        return quarantine
+    noise = quarantine["source_row"].isin(misaligned) & (quarantine["column"] != "")
+    return quarantine[~noise].reset_index(drop=True)
 
 
 def _text_answer(text: str, codebook: Codebook) -> str:

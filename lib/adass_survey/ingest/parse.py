@@ -151,27 +151,62 @@ def _fast_parse(
     line breaks inside each record; if records + embedded breaks do not add up to the file's lines
     (blank lines, ragged rows, a parser disagreement) the exact path is taken instead.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
+    headers = _header_rows(head, delimiter)
+    if headers is None:
+        return None
+    header1, header2, header_lines = headers
+    width = len(header1)
+    mapping = map_columns(path, header1, header2, codebook)
+    names = [f"c{j}" for j in range(width)]
+    table = _arrow_table(data, start, end, encoding, delimiter, header_lines, names, mapping.keys, high)
+    if table is None:
+        return None
+    newlines, has_control = scan_bytes(data, start, end)
+    source_row = _source_rows(table, newlines + 1, header_lines)
+    if source_row is None:
+        return None  # blank lines or a parser disagreement: take the exact path
+    id_column = next((j for j, key in mapping.keys.items() if key == codebook.id_question.id), None)
+    if id_column is not None and pc.any(pc.equal(pc.utf8_trim_whitespace(table.column(names[id_column])), "")).as_py():
+        return None  # rows without an id may be blank rows: take the exact path
+    frame = pd.DataFrame({key: table.column(names[j]).to_pandas() for j, key in mapping.keys.items()})
+    del table
+    frame["source_row"] = source_row
+    raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, [], width, (header1, header2))
+    if has_control or (encoding != "cp1252" and has_c1_utf8(data, start, end)):
+        find_control_characters(raw, None)
+    return raw
+
+
+def _header_rows(head: str, delimiter: str) -> tuple[list[str], list[str], int] | None:
+    """The two header rows of the file's head and the lines they span; None unless they are two equal, full lines."""
     head_reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     try:
         header1, header2 = next(head_reader), next(head_reader)
     except (StopIteration, csv.Error):
         return None
     header_lines = head_reader.line_num
-    width = len(header1)
-    if header_lines != 2 or len(header2) != width or width == 0:
+    if header_lines != 2 or len(header2) != len(header1) or not header1:
         return None
-    mapping = map_columns(path, header1, header2, codebook)
+    return header1, header2, header_lines
+
+
+def _arrow_table(data: bytes, start: int, end: int, encoding: str, delimiter: str, header_lines: int,
+                 names: list[str], keys: dict[int, str], high: tuple[np.ndarray, np.ndarray] | None):
+    """The body of ``data[start:end]`` parsed by pyarrow: the mapped columns as ``large_string``.
+
+    None when pyarrow refuses the file, skips a row (a ragged row) or finds no rows.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     invalid = []
 
     def on_invalid(row) -> str:
         invalid.append(row)
         return "skip"
 
-    names = [f"c{j}" for j in range(width)]
     if encoding == "cp1252":  # fed as UTF-8, transcoded block by block while pyarrow parses
         if high is None:
             high = high_bytes(data)
@@ -192,7 +227,7 @@ def _fast_parse(
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},
-                include_columns=[names[j] for j in mapping.keys],
+                include_columns=[names[j] for j in keys],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -201,27 +236,25 @@ def _fast_parse(
         return None
     if invalid or table.num_rows == 0:
         return None
+    return table
+
+
+def _source_rows(table, physical_lines: int, header_lines: int) -> np.ndarray | None:
+    """Each record's first line number, from the line breaks inside the records before it.
+
+    None when records + embedded breaks do not add up to the file's lines (blank lines, a parser disagreement).
+    """
+    import pyarrow.compute as pc
+
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
         if _holds_line_break(column):  # most columns hold none: a byte scan of their text is enough
             embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
-    newlines, has_control = scan_bytes(data, start, end)
-    physical_lines = newlines + 1
     if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
-        return None  # blank lines or a parser disagreement: take the exact path
-    id_column = next((j for j, key in mapping.keys.items() if key == codebook.id_question.id), None)
-    if id_column is not None and pc.any(pc.equal(pc.utf8_trim_whitespace(table.column(names[id_column])), "")).as_py():
-        return None  # rows without an id may be blank rows: take the exact path
-    source_row = header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(
+        return None
+    return header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(
         ([0], np.cumsum(embedded)[:-1])
     )
-    frame = pd.DataFrame({key: table.column(names[j]).to_pandas() for j, key in mapping.keys.items()})
-    del table
-    frame["source_row"] = source_row
-    raw = RawExport(path, frame, encoding, delimiter, notes, mapping.unknown, [], width, (header1, header2))
-    if has_control or (encoding != "cp1252" and has_c1_utf8(data, start, end)):
-        find_control_characters(raw, None)
-    return raw
 
 
 def _holds_line_break(column) -> bool:
