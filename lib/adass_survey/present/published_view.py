@@ -14,7 +14,7 @@ import pandas as pd
 from ..core.codebook import load_codebook
 from ..disclosure.policy import DisclosurePolicy
 from ..published.figures import load_figures
-from ..tables.tabulate import _finish
+from ..tables.tabulate import table_from_rows as _finish
 from .display import show_chart
 from .plot import bar_chart
 from .rich import Rich

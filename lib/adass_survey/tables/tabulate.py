@@ -95,7 +95,26 @@ def _as_code(value) -> str | None:
     return text or None
 
 
-def _finish(rows: list[dict], question_id: str, kind: str) -> pd.DataFrame:
+def table_from_rows(rows: list[dict], question_id: str, kind: str) -> pd.DataFrame:
+    """Make a frequency table from counted rows: percentages and Wilson intervals added, columns as :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    rows : one dict per category with ``category``, ``label``, ``count`` and ``base``
+    question_id : the question the counts are about
+    kind : ``"additive"`` (the categories partition the base) or ``"binary"`` (each is a yes/no of the base)
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category; ``attrs["kind"]`` and ``attrs["question_id"]`` set.
+
+    Examples
+    --------
+    >>> t = table_from_rows([{"category": "yes", "label": "Yes", "count": 52, "base": 58}], "strategy", "additive")
+    >>> t[["category", "count", "base"]].values.tolist(), round(float(t["percent"].iloc[0]), 1), t.attrs["kind"]
+    ([['yes', 52, 58]], 89.7, 'additive')
+    """
     table = pd.DataFrame(rows, columns=["category", "label", "count", "base"])
     table.insert(0, "question_id", question_id)
     table["count"] = table["count"].astype(int)
@@ -163,7 +182,7 @@ def frequency_table(
     rows = [{"category": c, "label": lab, "count": int(counts.get(c, 0)), "base": base} for c, lab in options]
     if include_missing:
         rows.append({"category": MISSING, "label": MISSING_LABEL, "count": len(codes) - answered, "base": base})
-    return _finish(rows, question_id, "additive")
+    return table_from_rows(rows, question_id, "additive")
 
 
 def multi_table(
@@ -201,7 +220,7 @@ def multi_table(
         {"category": o.code, "label": o.label, "count": int(ticks[col].sum()), "base": n}
         for o, col in zip(question.options, columns)
     ]
-    return _finish(rows, question_id, "binary")
+    return table_from_rows(rows, question_id, "binary")
 
 
 def theme_table(
@@ -235,7 +254,7 @@ def theme_table(
     per_theme = rows_q.drop_duplicates(["respondent_id", "theme"])["theme"].value_counts()
     options = [(t.code, t.label) for t in question.frame] + [(UNCODED, UNCODED_LABEL)]
     rows = [{"category": c, "label": lab, "count": int(per_theme.get(c, 0)), "base": n} for c, lab in options]
-    return _finish(rows, question_id, "binary")
+    return table_from_rows(rows, question_id, "binary")
 
 
 def crosstab(
