@@ -8,6 +8,8 @@ from adass_survey.serve.nav import voila_page_config_hook
 # previous / next / index links and the synthetic-data notice for the template (share/jupyter/voila/templates/adass)
 c.VoilaConfiguration.page_config_hook = voila_page_config_hook  # noqa: F821 - `c` is provided by traitlets
 
-# Idle culling that gives a kernel taken from the preheated pool time for the reader's page to connect
-# (otherwise the culler stops it at once: see adass_survey/voila_kernels.py).
+# A hard cap on live kernels (GraceKernelManager.kernel_cap in voila.json, or $ADASS_KERNEL_CAP), and idle culling
+# that gives a kernel handed to a reader one timeout to connect (see adass_survey/serve/kernels.py). The static-copy
+# fallback for readers who would otherwise wait is the page handler of `python -m adass_survey serve`
+# (adass_survey/serve/app.py), which scripts/serve.sh runs.
 c.VoilaConfiguration.multi_kernel_manager_class = "adass_survey.serve.kernels.GraceKernelManager"  # noqa: F821

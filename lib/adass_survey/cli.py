@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .core.errors import SurveyInputError
-from .core.paths import data_dir, processed_dir, project_root, raw_export_path
+from .core.paths import processed_dir, project_root, raw_export_path
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -73,16 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--out", type=Path, default=None, help="output folder (default data/catalogue)")
     catalogue.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
     catalogue.add_argument("--quiet", action="store_true", help="no progress output")
-    questionnaire = sub.add_parser("questionnaire", help="write the printable questionnaire (HTML) from the codebook")
-    questionnaire.add_argument("--out", type=Path, default=data_dir() / "templates" / "questionnaire.html",
-                               help="output file (default data/templates/questionnaire.html)")
-    dictionary = sub.add_parser("dictionary", help="write the data dictionary (column, question, type, codes, labels)")
-    dictionary.add_argument("--out", type=Path, default=data_dir() / "templates" / "data-dictionary.csv",
-                            help="output file; .csv and/or .html (default data/templates/data-dictionary.csv)")
-    dictionary.add_argument("--format", choices=["csv", "html", "both"], default="both", help="default both")
-    template = sub.add_parser("template", help="write the blank export template (two header rows) that build reads")
-    template.add_argument("--out", type=Path, default=data_dir() / "templates" / "export-template.csv",
-                          help="output file (default data/templates/export-template.csv)")
     return parser
 
 
@@ -107,10 +97,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .report.catalogue_build import run_catalogue
 
         return run_catalogue(args)
-    if args.command in ("questionnaire", "dictionary", "template"):
-        from .instrument import commands
-
-        return getattr(commands, f"run_{args.command}")(args)
     raise AssertionError(args.command)
 
 

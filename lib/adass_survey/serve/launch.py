@@ -1,0 +1,112 @@
+"""``python -m adass_survey serve``: the dashboards, on any system (``scripts/serve.sh`` without bash).
+
+Builds the processed data (when missing or out of date) and, the first time, the static pages, then starts
+standalone Voilà (:class:`~adass_survey.serve.app.AdassVoila`) in this process, at the repository root so that it
+reads the repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page
+template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..core.paths import project_root
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def voila_argv(notebooks: Path, host: str, port: int, extra: list[str]) -> list[str]:
+    """Return the command-line arguments standalone Voilà is started with.
+
+    Examples
+    --------
+    >>> voila_argv(Path("notebooks"), "127.0.0.1", 8866, ["--MappingKernelManager.cull_idle_timeout=60"])
+    ['notebooks', '--Voila.ip=127.0.0.1', '--Voila.port=8866', '--Voila.port_retries=0', '--no-browser', '--MappingKernelManager.cull_idle_timeout=60']
+    """
+    return [str(notebooks), f"--Voila.ip={host}", f"--Voila.port={port}", "--Voila.port_retries=0", "--no-browser",
+            *extra]
+
+
+def serve_environment(root: Path, environ: dict[str, str]) -> dict[str, str]:
+    """Return the environment Voilà and its kernels run in: the page template on ``JUPYTER_PATH``, Agg charts.
+
+    Examples
+    --------
+    >>> env = serve_environment(Path("repo"), {"JUPYTER_PATH": "elsewhere"})
+    >>> env["JUPYTER_PATH"] == os.pathsep.join([str(Path("repo") / "share" / "jupyter"), "elsewhere"])
+    True
+    >>> env["MPLBACKEND"]
+    'Agg'
+    """
+    share = str(root / "share" / "jupyter")
+    existing = environ.get("JUPYTER_PATH", "")
+    return {**environ, "JUPYTER_PATH": os.pathsep.join([share, existing]) if existing else share, "MPLBACKEND": "Agg"}
+
+
+def _build_static_pages(root: Path, notebooks: Path) -> None:
+    log_path = root / "logs" / "export.log"
+    log_path.parent.mkdir(exist_ok=True)
+    print(f"serve: building the static pages in {notebooks.as_posix()}/site/ (once, about a minute; "
+          "log: logs/export.log)", flush=True)
+    command = [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(notebooks),
+               "--out", str(notebooks / "site")]
+    with log_path.open("w", encoding="utf-8") as log, subprocess.Popen(
+            command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            encoding="utf-8", errors="replace") as process:
+        for line in process.stdout:
+            log.write(line)
+            if line.startswith("export:"):
+                print(line, end="", flush=True)
+    if process.returncode != 0:
+        print("serve: the static pages could not be built (see logs/export.log); serving the dashboards without "
+              "them", file=sys.stderr, flush=True)
+
+
+def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
+    """Build the processed data, and the static pages if asked and missing; return 0, or 2 if the build failed."""
+    build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
+    if build.returncode != 0:
+        return EXIT_BAD_INPUT
+    if static_pages and not (notebooks / "site" / "index.html").exists() and any(notebooks.glob("*.ipynb")):
+        _build_static_pages(root, notebooks)
+    return EXIT_OK
+
+
+def run_serve(args) -> int:
+    """Prepare, then serve the dashboards with standalone Voilà until interrupted; return the exit code.
+
+    Examples
+    --------
+    >>> from adass_survey.cli import build_parser
+    >>> run_serve(build_parser().parse_args(["serve", "--notebooks", "no-such-folder"]))
+    2
+    """
+    root = project_root()
+    args.host = args.host or os.environ.get("ADASS_HOST", "127.0.0.1")
+    args.port = args.port or int(os.environ.get("ADASS_PORT", "8866"))
+    args.notebooks = args.notebooks or Path(os.environ.get("ADASS_NOTEBOOKS", "notebooks"))
+    notebooks = args.notebooks if args.notebooks.is_absolute() else root / args.notebooks
+    if not notebooks.is_dir():
+        print(f"serve: no folder '{args.notebooks}' to serve.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    notebooks = Path(os.path.relpath(notebooks, root)) if notebooks.drive == root.drive else notebooks
+    os.chdir(root)  # Voilà reads voila.json and voila.py from the folder it starts in
+    os.environ.update(serve_environment(root, dict(os.environ)))
+    if not args.no_prepare:
+        status = _prepare(root, notebooks, static_pages=not args.no_static)
+        if status != EXIT_OK:
+            return status
+    if args.prepare_only:
+        return EXIT_OK
+    print(f"serve: dashboards at http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    if (notebooks / "site" / "index.html").exists():
+        print(f"serve: static pages at http://{args.host}:{args.port}/voila/files/site/index.html", flush=True)
+    from .app import AdassVoila  # imported late: `serve --help` and the checks above stay quick
+
+    extra = [a for a in args.voila_args if a != "--"]
+    AdassVoila.launch_instance(voila_argv(notebooks, args.host, args.port, extra))
+    return EXIT_OK
