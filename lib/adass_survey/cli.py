@@ -1,4 +1,4 @@
-"""Command line: ``python -m adass_survey {synth,build,reconcile,export}``.
+"""Command line: ``python -m adass_survey {synth,build,reconcile,export,serve}``.
 
 Every sub-command exits 0 on success and 2 on bad input, printing a message a reader can act on.
 Details of unexpected failures go to ``logs/adass_survey.log``, never as a traceback on the terminal.
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .core.errors import SurveyInputError
-from .core.paths import processed_dir, project_root, raw_export_path
+from .core.paths import data_dir, processed_dir, project_root, raw_export_path
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -69,10 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output folder (default notebooks/site/, which the Voilà server serves read-only)")
     export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
 
+    serve = sub.add_parser("serve", help="serve the dashboards read-only with standalone Voilà (what scripts/serve.sh runs)")
+    serve.add_argument("--host", default=None, help="address to bind (default $ADASS_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default $ADASS_PORT or 8866)")
+    serve.add_argument("--notebooks", type=Path, default=None, help="folder to serve (default $ADASS_NOTEBOOKS or notebooks)")
+    serve.add_argument("--no-static", action="store_true", help="do not build the static pages when they are missing")
+    serve.add_argument("--no-prepare", action="store_true", help="build neither the processed data nor the static pages")
+    serve.add_argument("--prepare-only", action="store_true", help="build what is missing, then exit without serving")
+    serve.add_argument("voila_args", nargs="*", help="Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=300")
+
     catalogue = sub.add_parser("catalogue", help="compute every view the notebooks show, once (the dashboards read it)")
     catalogue.add_argument("--out", type=Path, default=None, help="output folder (default data/catalogue)")
     catalogue.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
     catalogue.add_argument("--quiet", action="store_true", help="no progress output")
+    questionnaire = sub.add_parser("questionnaire", help="write the printable questionnaire (HTML) from the codebook")
+    questionnaire.add_argument("--out", type=Path, default=data_dir() / "templates" / "questionnaire.html",
+                               help="output file (default data/templates/questionnaire.html)")
+    dictionary = sub.add_parser("dictionary", help="write the data dictionary (column, question, type, codes, labels)")
+    dictionary.add_argument("--out", type=Path, default=data_dir() / "templates" / "data-dictionary.csv",
+                            help="output file; .csv and/or .html (default data/templates/data-dictionary.csv)")
+    dictionary.add_argument("--format", choices=["csv", "html", "both"], default="both", help="default both")
+    template = sub.add_parser("template", help="write the blank export template (two header rows) that build reads")
+    template.add_argument("--out", type=Path, default=data_dir() / "templates" / "export-template.csv",
+                          help="output file (default data/templates/export-template.csv)")
     return parser
 
 
@@ -93,10 +112,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .serve.static_export import run_export
 
         return run_export(args)
+    if args.command == "serve":
+        from .serve.launch import run_serve
+
+        return run_serve(args)
     if args.command == "catalogue":
         from .report.catalogue_build import run_catalogue
 
         return run_catalogue(args)
+    if args.command in ("questionnaire", "dictionary", "template"):
+        from .instrument import commands
+
+        return getattr(commands, f"run_{args.command}")(args)
     raise AssertionError(args.command)
 
 
