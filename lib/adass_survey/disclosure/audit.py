@@ -1,21 +1,10 @@
-"""One disclosure policy for every table, chart, filter result and download.
+"""The view audit: no hidden count of a filter panel can be worked out from what it shows.
 
-The rules (reasoning in ``docs/disclosure-policy.md``):
-
-* a count of 1 to ``threshold - 1`` councils is shown as ``[c]`` (the GSS symbol), with its
-  percentage and interval, and a footnote explains it; zeros are shown;
-* *secondary suppression*: in every additive line (the categories of a view and its base; a
-  multi-choice option and its "not ticked" complement; a cell of one group and the same cell of the
-  other groups of a filter dimension and of everyone) a suppressed cell never stands alone, and the
-  suppressed cells of a line whose total is shown add up to at least ``threshold``;
-* *complement rule*: a cell of a filtered group is suppressed when everyone's cell minus the group's
-  cell is 1 to ``threshold - 1``; a whole group is withheld (plain message, no table) when its base or
-  its complement's base is;
-* the report's own printed national figures (``published=True``) are shown as published.
-
-Build dashboard views with :func:`suppress_views`, which suppresses every group of every filter
-combination *together*, so no view can be differenced against another; then check them with
-:func:`audit_views`."""
+:func:`audit_views` checks every view a notebook offers alone (a suppressed cell never stands alone
+in its line), each nested pair of views (a group inside a wider one) and each one-dimension split
+(the groups of a dimension against everyone), and raises
+:class:`~adass_survey.core.errors.DisclosureError` naming the view and cell at fault. The exact,
+all-at-once check is :mod:`adass_survey.disclosure.exact_audit`."""
 
 from __future__ import annotations
 

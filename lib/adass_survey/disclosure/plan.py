@@ -1,21 +1,10 @@
-"""One disclosure policy for every table, chart, filter result and download.
+"""View planning: every selection a filter panel offers, suppressed together.
 
-The rules (reasoning in ``docs/disclosure-policy.md``):
-
-* a count of 1 to ``threshold - 1`` councils is shown as ``[c]`` (the GSS symbol), with its
-  percentage and interval, and a footnote explains it; zeros are shown;
-* *secondary suppression*: in every additive line (the categories of a view and its base; a
-  multi-choice option and its "not ticked" complement; a cell of one group and the same cell of the
-  other groups of a filter dimension and of everyone) a suppressed cell never stands alone, and the
-  suppressed cells of a line whose total is shown add up to at least ``threshold``;
-* *complement rule*: a cell of a filtered group is suppressed when everyone's cell minus the group's
-  cell is 1 to ``threshold - 1``; a whole group is withheld (plain message, no table) when its base or
-  its complement's base is;
-* the report's own printed national figures (``published=True``) are shown as published.
-
-Build dashboard views with :func:`suppress_views`, which suppresses every group of every filter
-combination *together*, so no view can be differenced against another; then check them with
-:func:`audit_views`."""
+:func:`plan_views` decides from group sizes alone which selections may be shown (a group, or
+everyone minus it, of 1 to ``threshold - 1`` councils is withheld, and so is a group whose size would
+reveal one). :func:`suppress_views` then suppresses every group of every filter combination of one
+question *together*, so no view can be differenced against another, and checks the result with
+:func:`adass_survey.disclosure.audit.audit_views`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""One disclosure policy for every table, chart, filter result and download.
+"""The disclosure policy: the threshold, its wording, and suppressing one table.
+
+One policy serves every table, chart, filter result and download; the threshold is 5 unless
+``ADASS_DISCLOSURE_THRESHOLD`` sets another.
 
 The rules (reasoning in ``docs/disclosure-policy.md``):
 
@@ -13,9 +16,8 @@ The rules (reasoning in ``docs/disclosure-policy.md``):
   its complement's base is;
 * the report's own printed national figures (``published=True``) are shown as published.
 
-Build dashboard views with :func:`suppress_views`, which suppresses every group of every filter
-combination *together*, so no view can be differenced against another; then check them with
-:func:`audit_views`."""
+:meth:`DisclosurePolicy.suppress` suppresses one table; the views of a filter panel are suppressed
+together by :func:`adass_survey.disclosure.plan.suppress_views`."""
 
 from __future__ import annotations
 
@@ -110,7 +112,7 @@ class DisclosurePolicy:
     def published(self, table: pd.DataFrame, title: str = "") -> SuppressedTable:
         """Wrap a national table the report printed: shown as published, nothing suppressed."""
         mask = np.zeros(len(table), dtype=bool)
-        return to_suppressed(table, mask, self, published=True, title=title)
+        return _to_suppressed(table, mask, self, published=True, title=title)
 
     def suppress(
         self, table: pd.DataFrame, *, national: pd.DataFrame | None = None, published_national: bool = False,
@@ -154,10 +156,11 @@ def _footnotes(policy: DisclosurePolicy, published: bool, any_hidden: bool) -> l
     return notes
 
 
-def to_suppressed(
+def _to_suppressed(
     table: pd.DataFrame, hidden: np.ndarray, policy: DisclosurePolicy, *, published: bool = False, title: str = "",
     selection: dict | None = None, message: str | None = None,
 ) -> SuppressedTable:
+    """Make the SuppressedTable of a table given its hidden cells (a withheld table when ``message`` is set)."""
     kind = table.attrs["kind"]
     values = table.copy()
     values["count"] = values["count"].astype("Int64").mask(hidden)
@@ -184,7 +187,33 @@ def view_table(
     table: pd.DataFrame, mask: np.ndarray, policy: DisclosurePolicy, *, title: str = "", selection: dict | None = None,
     message: str | None = None, published: bool = False,
 ) -> SuppressedTable:
-    """Turn one view's slice of the suppression mask into a SuppressedTable."""
+    """Turn one view's slice of a suppression mask into a SuppressedTable.
+
+    Parameters
+    ----------
+    table : the view's table of true counts (:mod:`adass_survey.tables.tabulate`)
+    mask : the view's cells of the mask from :func:`adass_survey.disclosure.protect.protect`, shaped as
+        :func:`adass_survey.disclosure.protect.as_grid` of the table (its base last)
+    policy : the disclosure policy (for the footnotes and the messages)
+    title, selection : the caption and the filter the view is for
+    message : a plain message to show instead of the table; when the base is hidden and no message
+        is given, the policy's message for a small or linked group is used
+    published : the report's own printed national figures (shown as published)
+
+    Returns
+    -------
+    SuppressedTable
+
+    Examples
+    --------
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"on_target": ["yes"] * 55 + ["no"] * 3}), "on_target", include_missing=False)
+    >>> shown = view_table(t, np.array([True, True, False]), DisclosurePolicy())
+    >>> shown.display["Councils"].tolist(), shown.base
+    (['[c]', '[c]'], 58)
+    >>> view_table(t, np.array([True, True, True]), DisclosurePolicy()).message
+    'This group cannot be shown because, compared with other views, it would reveal a group of fewer than 5 councils: choose a wider filter.'
+    """
     kind = table.attrs["kind"]
     if kind == "additive":
         hidden, base_hidden = mask[:-1], bool(mask[-1])
@@ -195,7 +224,7 @@ def view_table(
     if base_hidden and message is None:
         base = int(table["base"].iloc[0]) if len(table) else 0
         message = policy.few_answers_message if policy.is_small(base) else policy.linked_group_message
-    result = to_suppressed(table, hidden, policy, published=published, title=title, selection=selection, message=message)
+    result = _to_suppressed(table, hidden, policy, published=published, title=title, selection=selection, message=message)
     if kind == "crosstab" and result.shown:
         rows, cols = mask[:-1, -1], mask[-1, :-1]
         n_cols = mask.shape[1] - 1

@@ -1,21 +1,10 @@
-"""One disclosure policy for every table, chart, filter result and download.
+"""Cell protection: which cells of a grid of counts to suppress.
 
-The rules (reasoning in ``docs/disclosure-policy.md``):
-
-* a count of 1 to ``threshold - 1`` councils is shown as ``[c]`` (the GSS symbol), with its
-  percentage and interval, and a footnote explains it; zeros are shown;
-* *secondary suppression*: in every additive line (the categories of a view and its base; a
-  multi-choice option and its "not ticked" complement; a cell of one group and the same cell of the
-  other groups of a filter dimension and of everyone) a suppressed cell never stands alone, and the
-  suppressed cells of a line whose total is shown add up to at least ``threshold``;
-* *complement rule*: a cell of a filtered group is suppressed when everyone's cell minus the group's
-  cell is 1 to ``threshold - 1``; a whole group is withheld (plain message, no table) when its base or
-  its complement's base is;
-* the report's own printed national figures (``published=True``) are shown as published.
-
-Build dashboard views with :func:`suppress_views`, which suppresses every group of every filter
-combination *together*, so no view can be differenced against another; then check them with
-:func:`audit_views`."""
+:func:`protect` applies the rules of :mod:`adass_survey.disclosure.policy` to an array of counts whose
+leading axes are filter groups (the last level of each is everyone) and whose other axes are the
+categories of a table, each total axis ending with its total: primary suppression of counts 1 to
+``threshold - 1``, the complement rule between a group and everyone, and secondary suppression along
+every additive line until no suppressed cell can be worked out from its line."""
 
 from __future__ import annotations
 
@@ -24,7 +13,18 @@ import pandas as pd
 
 
 def as_grid(table: pd.DataFrame) -> np.ndarray:
-    """Counts of a tidy table as an array whose every total axis ends with its total."""
+    """Counts of a tidy table as an array whose every total axis ends with its total.
+
+    An ``additive`` table gives its counts then the base; a ``binary`` one a row per category of
+    (ticked, not ticked, base); a ``crosstab`` the grid of cells with row and column totals.
+
+    Examples
+    --------
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"on_target": ["yes"] * 55 + ["no"] * 3}), "on_target", include_missing=False)
+    >>> as_grid(t).tolist()
+    [55, 3, 58]
+    """
     kind = table.attrs["kind"]
     if kind == "additive":
         return np.append(table["count"].to_numpy(int), int(table["base"].iloc[0]) if len(table) else 0)
@@ -41,7 +41,13 @@ def as_grid(table: pd.DataFrame) -> np.ndarray:
 
 
 def total_axes(kind: str) -> tuple[bool, ...]:
-    """Which category axes of a grid end with a total."""
+    """Which category axes of a grid of this kind end with a total (``groups`` has no category axis).
+
+    Examples
+    --------
+    >>> total_axes("additive"), total_axes("binary"), total_axes("crosstab")
+    ((True,), (False, True), (True, True))
+    """
     return {"groups": (), "additive": (True,), "binary": (False, True), "crosstab": (True, True)}[kind]
 
 

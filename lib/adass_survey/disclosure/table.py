@@ -1,21 +1,8 @@
-"""One disclosure policy for every table, chart, filter result and download.
+"""A table after disclosure control (:class:`SuppressedTable`) and its accessible HTML.
 
-The rules (reasoning in ``docs/disclosure-policy.md``):
-
-* a count of 1 to ``threshold - 1`` councils is shown as ``[c]`` (the GSS symbol), with its
-  percentage and interval, and a footnote explains it; zeros are shown;
-* *secondary suppression*: in every additive line (the categories of a view and its base; a
-  multi-choice option and its "not ticked" complement; a cell of one group and the same cell of the
-  other groups of a filter dimension and of everyone) a suppressed cell never stands alone, and the
-  suppressed cells of a line whose total is shown add up to at least ``threshold``;
-* *complement rule*: a cell of a filtered group is suppressed when everyone's cell minus the group's
-  cell is 1 to ``threshold - 1``; a whole group is withheld (plain message, no table) when its base or
-  its complement's base is;
-* the report's own printed national figures (``published=True``) are shown as published.
-
-Build dashboard views with :func:`suppress_views`, which suppresses every group of every filter
-combination *together*, so no view can be differenced against another; then check them with
-:func:`audit_views`."""
+A :class:`SuppressedTable` holds what a reader may see: strings with ``[c]`` where a count is
+suppressed, numbers with the suppressed cells as NA, footnotes, the base, and a plain message
+instead of the table when the whole table is withheld. Charts, pages and downloads take only this."""
 
 from __future__ import annotations
 
@@ -113,6 +100,23 @@ def _pct_text(value) -> str:
 
 
 def display_frame(values: pd.DataFrame, kind: str, hidden: np.ndarray) -> pd.DataFrame:
+    """The strings a reader sees of a table's values: ``[c]`` in every hidden row, percentages rounded half up.
+
+    Parameters
+    ----------
+    values : a table of :mod:`adass_survey.tables.tabulate` (a cross-tabulation with its row and column labels)
+    kind : ``additive``, ``binary`` or ``crosstab``
+    hidden : one flag per row of ``values``, True where the count is suppressed
+
+    Examples
+    --------
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> t = frequency_table(pd.DataFrame({"on_target": ["yes"] * 55 + ["no"] * 3}), "on_target", include_missing=False)
+    >>> display_frame(t, "additive", np.array([True, True])).values.tolist()
+    [['Yes', '[c]', '[c]', '[c]'], ['No', '[c]', '[c]', '[c]']]
+    >>> display_frame(t, "additive", np.array([False, False]))["95% CI"].tolist()
+    ['86% to 98%', '2% to 14%']
+    """
     count = [SUPPRESSED if h else str(int(c)) for c, h in zip(values["count"], hidden)]
     pct = [SUPPRESSED if h else _pct_text(p) for p, h in zip(values["percent"], hidden)]
     if kind == "crosstab":
