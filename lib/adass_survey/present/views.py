@@ -20,7 +20,8 @@ from ..core.codebook import load_codebook
 from ..disclosure.plan import plan_views, suppress_views
 from ..disclosure.policy import DisclosurePolicy
 from ..published.figures import load_figures
-from ..tables.groups import check_panel, selection_key, selection_label
+from ..tables.groups import ALL, all_selections, check_panel, selection_key, selection_label
+from ..tables.groups import dimensions as filter_dimensions
 from ..tables.tabulate import (
     COLUMNS,
     frequency_table,
@@ -254,33 +255,78 @@ class QuestionViews:
         return dict(self._tables)
 
 
-class Explorer:
-    """A filter panel with its default view, displayable anywhere.
+def base_text(plan, selection: dict, dims) -> str:
+    """The base line of one filter view, e.g. "Showing 17 county councils (n = 17)".
 
-    A live page (JupyterLab, Voilà) shows the panel; a page without a kernel (nbconvert, the static
-    export) shows the default view, the national table and chart, from the same output.
+    The size of a withheld group is not given: it could itself reveal a small group.
 
-    Attributes
-    ----------
-    panel : the :class:`adass_survey.present.widgets.FilterPanel`
-    views : the :class:`QuestionViews` it draws from
+    Examples
+    --------
+    >>> from adass_survey.processed.survey import load_survey
+    >>> from adass_survey.tables.groups import dimensions
+    >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    >>> base_text(views.plan, {"council_type": "county"}, dimensions())
+    'Showing 17 county councils (n = 17)'
     """
-
-    def __init__(self, panel, views: QuestionViews):
-        self.panel = panel
-        self.views = views
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.panel._repr_mimebundle_(include=include, exclude=exclude) or {}
-        default = self.views.render({})
-        bundle["text/html"] = default.html
-        filters = ", ".join(dim.label.lower() for dim in self.panel.dims.values())
-        bundle["text/plain"] = f"Filter panel ({filters}). Default view: {default.text}"
-        return bundle
+    label = selection_label(selection, dims)
+    base = plan.base(selection)
+    if plan.withheld[plan.index(selection)]:
+        return f"Selected: {label} (number of councils not shown)"
+    if not selection:
+        return f"Showing all {base} councils (n = {base})"
+    return f"Showing {base} {label} (n = {base})"
 
 
-def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS) -> Explorer:
-    """A filter panel over one question: council type and region group, with the resulting base.
+def panel_entry(views: QuestionViews, dimension_ids: tuple[str, ...]) -> dict:
+    """Every view of a filter panel, drawn once, as plain data a page can show without a kernel.
+
+    Returns
+    -------
+    dict
+        ``dimensions``: per filter, its id, label and options (label, code), "all" first;
+        ``views``: per selection key (``"county|all"``, codes in dimension order), its ``html``,
+        ``text`` and ``base`` line; a withheld selection holds the policy's plain message.
+
+    Examples
+    --------
+    >>> from adass_survey.processed.survey import load_survey
+    >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten", ("council_type",))
+    >>> entry = panel_entry(views, ("council_type",))
+    >>> [label for label, _ in entry["dimensions"][0]["options"]][:2]
+    ['All council types', 'County']
+    >>> entry["views"]["county"]["base"]
+    'Showing 17 county councils (n = 17)'
+    """
+    dims = filter_dimensions()
+    panel = [{"id": d, "label": dims[d].label, "description": dims[d].description,
+              "options": [[dims[d].all_label, ALL], *([label, code] for code, label in dims[d].options)]}
+             for d in dimension_ids]
+    entry = {"kind": "panel", "dimensions": panel, "views": {}}
+    for selection in all_selections(tuple(dimension_ids), dims):
+        key = "|".join(selection.get(d, ALL) for d in dimension_ids)
+        blocked = views.plan.message(selection)
+        shown = (Rich(f'<p class="adass-withheld" role="status">{escape(blocked)}</p>', blocked) if blocked
+                 else views.render(selection))
+        entry["views"][key] = {"html": shown.html, "text": shown.text,
+                               "base": base_text(views.plan, selection, dims)}
+    filters = ", ".join(d["label"].lower() for d in panel)
+    entry["text"] = f"Filter panel ({filters}). Default view: {entry['views'][all_key(dimension_ids)]['text']}"
+    return entry
+
+
+def all_key(dimension_ids) -> str:
+    """Key of the unfiltered view of a panel.
+
+    Examples
+    --------
+    >>> all_key(("council_type", "region_group"))
+    'all|all'
+    """
+    return "|".join(ALL for _ in dimension_ids)
+
+
+def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS) -> dict:
+    """Every view of a filter panel over one question: council type and region group, with the base.
 
     The national view comes first; a filtered view is illustrative (synthetic data) and goes through
     the disclosure policy together with every other view, so no small group can be worked out.
@@ -290,20 +336,15 @@ def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = 
     Examples
     --------
     >>> from adass_survey.processed.survey import load_survey
-    >>> explorer = explore(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
-    >>> explorer.panel.select(council_type="county")
-    >>> explorer.panel.base_label.value
+    >>> entry = explore(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
+    >>> entry["views"]["county|all"]["base"]
     'Showing 17 county councils (n = 17)'
     >>> by_take_up = explore(load_survey(), "full_take_up_year", "When", dimensions=("take_up_band",))
-    >>> by_take_up.panel.select(take_up_band="below_60")
-    >>> by_take_up.panel.base_label.value
+    >>> by_take_up["views"]["below_60"]["base"]
     'Showing 29 councils answering "Less than 60%" (current take-up of personal budgets) (n = 29)'
     """
-    from .widgets import FilterPanel
-
-    views = QuestionViews(survey, question_id, title, dimensions)
-    panel = FilterPanel(survey, dimensions, render=lambda _r, _t, selection: views.render(selection))
-    return Explorer(panel, views)
+    views = QuestionViews(survey, question_id, title, tuple(dimensions))
+    return panel_entry(views, tuple(dimensions))
 
 
 def national_view(survey, question_id: str, title: str) -> Rich:

@@ -1,14 +1,19 @@
 """The one module notebooks import: every block a report-section notebook shows, by literal arguments.
 
 Each function takes only plain values (section numbers, question ids, titles), never a data frame,
-so a page is fully described by its calls. Each returns a displayable block with a plain-text
-form that nbval compares. The survey is loaded once, on first use (:func:`survey`).
+so a page is fully described by its calls. A call is answered from the views catalogue
+(:mod:`adass_survey.report.catalogue`, built by ``python -m adass_survey catalogue``) when it holds the
+call and is current: then nothing heavier than ipywidgets is imported. Otherwise it is computed live
+from the processed survey (a researcher's new call in JupyterLab), the same way the catalogue was.
+Each returns a displayable block with a plain-text form that nbval compares.
 
 This layer sits on top of every stage (core to present) and may import any of them; nothing in the
 package imports it.
 """
 
 from __future__ import annotations
+
+from .catalogue import call_key, stored
 
 _SURVEY = []
 
@@ -28,6 +33,71 @@ def survey():
     return _SURVEY[0]
 
 
+def entry_of(shown) -> dict:
+    """A computed block as plain data for the catalogue: its HTML and its plain text.
+
+    Examples
+    --------
+    >>> from adass_survey.present.rich import Rich
+    >>> entry_of(Rich("<p>x</p>", "x"))
+    {'kind': 'rich', 'html': '<p>x</p>', 'text': 'x'}
+    """
+    if isinstance(shown, dict):
+        return shown
+    return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
+
+
+def shown(entry: dict, key: str = "panel"):
+    """The displayable form of a catalogue entry: a :class:`~adass_survey.present.rich.Rich` block or a panel.
+
+    Examples
+    --------
+    >>> shown({"kind": "rich", "html": "<p>x</p>", "text": "x"})
+    x
+    """
+    if entry["kind"] == "panel":
+        from ..present.panel import Panel
+
+        return Panel(entry, f"adass-panel-{key[:12]}")
+    from ..present.rich import Rich
+
+    return Rich(entry["html"], entry["text"])
+
+
+def compute(name: str, args: list, kwargs: dict) -> dict:
+    """Compute one call live, as the catalogue stores it.
+
+    Examples
+    --------
+    >>> compute("caveats", ["7"], {})["text"].startswith("Caveats:")
+    True
+    """
+    return entry_of(LIVE[name](*arguments(name, args, kwargs)))
+
+
+def arguments(name: str, args: list, kwargs: dict) -> list:
+    """Every argument of a call in signature order, defaults filled in and tuples as lists: its catalogue key.
+
+    Examples
+    --------
+    >>> arguments("examples", ["risk_management"], {"k": 1})
+    ['risk_management', None, 1]
+    """
+    import inspect
+
+    if name not in LIVE:
+        raise ValueError(f"report.{name} is not a view the notebooks can show")
+    bound = inspect.signature(LIVE[name]).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return [list(v) if isinstance(v, tuple) else v for v in bound.arguments.values()]
+
+
+def _show(name: str, *args):
+    args = arguments(name, list(args), {})
+    entry = stored(name, args, {}) or compute(name, args, {})
+    return shown(entry, call_key(name, args, {}))
+
+
 def banner():
     """The synthetic-data banner at the top of every notebook.
 
@@ -36,9 +106,7 @@ def banner():
     >>> banner().text.startswith("Respondent-level data here are synthetic")
     True
     """
-    from ..present.display import banner as draw
-
-    return draw()
+    return _show("banner")
 
 
 def headlines(section: str):
@@ -49,9 +117,7 @@ def headlines(section: str):
     >>> print(repr(headlines("7.1")).splitlines()[0])
     Published figures of section 7.1, recomputed from the data:
     """
-    from .section import headlines as draw
-
-    return draw(survey(), section)
+    return _show("headlines", section)
 
 
 def explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("council_type", "region_group")):
@@ -59,12 +125,10 @@ def explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("counci
 
     Examples
     --------
-    >>> explore("dp_restrictions", "Nine in ten restrict").views.table({}).base
-    58
+    >>> explore("dp_restrictions", "Nine in ten restrict").entry["views"]["county|all"]["base"]
+    'Showing 17 county councils (n = 17)'
     """
-    from ..present.views import explore as draw
-
-    return draw(survey(), question_id, title, tuple(dimensions))
+    return _show("explore", question_id, title, dimensions)
 
 
 def examples(question_id: str, themes: list[str] | None = None, k: int = 3):
@@ -75,9 +139,7 @@ def examples(question_id: str, themes: list[str] | None = None, k: int = 3):
     >>> repr(examples("risk_management", ["risk_panels"], k=1)).startswith("Example answers (synthetic")
     True
     """
-    from .section import example_answers
-
-    return example_answers(survey(), question_id, themes, k=k)
+    return _show("examples", question_id, themes, k)
 
 
 def caveats(section: str, extra: list[str] | None = None):
@@ -88,9 +150,7 @@ def caveats(section: str, extra: list[str] | None = None):
     >>> repr(caveats("7")).startswith("Caveats:")
     True
     """
-    from .section import caveats as draw
-
-    return draw(section, extra)
+    return _show("caveats", section, extra)
 
 
 def context(section: str, caption: str):
@@ -101,9 +161,7 @@ def context(section: str, caption: str):
     >>> repr(context("3", "Numbers quoted in section 3")).splitlines()[0]
     'Numbers quoted in section 3'
     """
-    from .context import context_view
-
-    return context_view(section, caption)
+    return _show("context", section, caption)
 
 
 def printed_chart(section: str, question_id: str, title: str):
@@ -114,10 +172,7 @@ def printed_chart(section: str, question_id: str, title: str):
     >>> printed_chart("2.1", "on_target", "55 of 58 are on target")
     Chart: 55 of 58 are on target (n = 58)
     """
-    from ..present.display import show_chart
-    from .context import printed_figures_chart
-
-    return show_chart(printed_figures_chart(survey(), section, question_id, title))
+    return _show("printed_chart", section, question_id, title)
 
 
 def crosstab(row_question: str, column_question: str, title: str):
@@ -128,9 +183,7 @@ def crosstab(row_question: str, column_question: str, title: str):
     >>> "illustrative" in repr(crosstab("take_up", "on_target", "Take-up by on target")).lower()
     True
     """
-    from .context import illustrative_crosstab
-
-    return illustrative_crosstab(survey(), row_question, column_question, title)
+    return _show("crosstab", row_question, column_question, title)
 
 
 def take_up_comparison():
@@ -141,10 +194,7 @@ def take_up_comparison():
     >>> "March 2011" in repr(take_up_comparison())
     True
     """
-    from .context import comparison_view
-    from .context import take_up_comparison as compare
-
-    return comparison_view(compare(survey()))
+    return _show("take_up_comparison")
 
 
 def target_group_bands(title: str):
@@ -155,13 +205,7 @@ def target_group_bands(title: str):
     >>> target_group_bands("Most count 5,000 to 15,000")
     Chart: Most count 5,000 to 15,000 (n = 58)
     """
-    from ..disclosure.policy import DisclosurePolicy
-    from ..present.display import show_chart
-    from ..present.plot import bar_chart
-    from .context import target_group_bands as bands_of
-
-    bands = DisclosurePolicy.from_env().suppress(bands_of(survey()), title="Target group size")
-    return show_chart(bar_chart(bands, title, n=bands.base))
+    return _show("target_group_bands", title)
 
 
 def target_group_by_type(caption: str, notes: list[str] | None = None):
@@ -172,10 +216,7 @@ def target_group_by_type(caption: str, notes: list[str] | None = None):
     >>> repr(target_group_by_type("Median by type")).splitlines()[0]
     'Median by type'
     """
-    from ..present.display import table_view
-    from .context import target_group_by_type as medians
-
-    return table_view(medians(survey()), caption, notes or [])
+    return _show("target_group_by_type", caption, notes)
 
 
 def response_rates(by: str, title: str):
@@ -186,10 +227,7 @@ def response_rates(by: str, title: str):
     >>> response_rates("region", "Response by region")
     Chart: Response by region (n = 152)
     """
-    from ..present.display import show_chart
-    from .cohort import response_rate_chart
-
-    return show_chart(response_rate_chart(survey(), by, title))
+    return _show("response_rates", by, title)
 
 
 def cohort_reconciliation():
@@ -200,9 +238,7 @@ def cohort_reconciliation():
     >>> "58" in repr(cohort_reconciliation())
     True
     """
-    from .cohort import reconciliation_view
-
-    return reconciliation_view()
+    return _show("cohort_reconciliation")
 
 
 def coder_agreement():
@@ -213,9 +249,7 @@ def coder_agreement():
     >>> "agree" in repr(coder_agreement()).lower()
     True
     """
-    from .agreement import agreement_view
-
-    return agreement_view()
+    return _show("coder_agreement")
 
 
 def published(figure_ids: list[str], title: str):
@@ -226,9 +260,7 @@ def published(figure_ids: list[str], title: str):
     >>> published(["F09-01"], "Nineteen in twenty monitor outcomes")
     Chart: Nineteen in twenty monitor outcomes (n = 58)
     """
-    from ..present.published_view import published_view
-
-    return published_view(list(figure_ids), title)
+    return _show("published", figure_ids, title)
 
 
 def message(message_id: str):
@@ -239,9 +271,7 @@ def message(message_id: str):
     >>> repr(message("12.1")).startswith("Key message 12.1")
     True
     """
-    from .key_messages import show_message
-
-    return show_message(survey(), message_id)
+    return _show("message", message_id)
 
 
 def evidence_summary(columns: list[str]):
@@ -249,12 +279,10 @@ def evidence_summary(columns: list[str]):
 
     Examples
     --------
-    >>> list(evidence_summary(["linked"]).columns)
-    ['linked']
+    >>> repr(evidence_summary(["linked"])).split()[:2]
+    ['linked', 'message_id']
     """
-    from .key_messages import evidence_summary as summary
-
-    return summary(survey()).set_index("message_id")[list(columns)]
+    return _show("evidence_summary", columns)
 
 
 def thin_evidence(columns: list[str]):
@@ -262,9 +290,148 @@ def thin_evidence(columns: list[str]):
 
     Examples
     --------
-    >>> list(thin_evidence(["reasons"]).columns)
-    ['reasons']
+    >>> repr(thin_evidence(["reasons"])).split()[0]
+    'reasons'
     """
+    return _show("thin_evidence", columns)
+
+
+# ----- live computation (heavy imports happen here, only when a call is not in the catalogue) -----
+
+
+def _live_banner():
+    from ..present.display import banner as draw
+
+    return draw()
+
+
+def _live_headlines(section: str):
+    from .section import headlines as draw
+
+    return draw(survey(), section)
+
+
+def _live_explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("council_type", "region_group")):
+    from ..present.views import explore as draw
+
+    return draw(survey(), question_id, title, tuple(dimensions))
+
+
+def _live_examples(question_id: str, themes: list[str] | None = None, k: int = 3):
+    from .section import example_answers
+
+    return example_answers(survey(), question_id, themes, k=k)
+
+
+def _live_caveats(section: str, extra: list[str] | None = None):
+    from .section import caveats as draw
+
+    return draw(section, extra)
+
+
+def _live_context(section: str, caption: str):
+    from .context import context_view
+
+    return context_view(section, caption)
+
+
+def _live_printed_chart(section: str, question_id: str, title: str):
+    from ..present.display import show_chart
+    from .context import printed_figures_chart
+
+    return show_chart(printed_figures_chart(survey(), section, question_id, title))
+
+
+def _live_crosstab(row_question: str, column_question: str, title: str):
+    from .context import illustrative_crosstab
+
+    return illustrative_crosstab(survey(), row_question, column_question, title)
+
+
+def _live_take_up_comparison():
+    from .context import comparison_view
+    from .context import take_up_comparison as compare
+
+    return comparison_view(compare(survey()))
+
+
+def _live_target_group_bands(title: str):
+    from ..disclosure.policy import DisclosurePolicy
+    from ..present.display import show_chart
+    from ..present.plot import bar_chart
+    from .context import target_group_bands as bands_of
+
+    bands = DisclosurePolicy.from_env().suppress(bands_of(survey()), title="Target group size")
+    return show_chart(bar_chart(bands, title, n=bands.base))
+
+
+def _live_target_group_by_type(caption: str, notes: list[str] | None = None):
+    from ..present.display import table_view
+    from .context import target_group_by_type as medians
+
+    return table_view(medians(survey()), caption, notes or [])
+
+
+def _live_response_rates(by: str, title: str):
+    from ..present.display import show_chart
+    from .cohort import response_rate_chart
+
+    return show_chart(response_rate_chart(survey(), by, title))
+
+
+def _live_cohort_reconciliation():
+    from .cohort import reconciliation_view
+
+    return reconciliation_view()
+
+
+def _live_coder_agreement():
+    from .agreement import agreement_view
+
+    return agreement_view()
+
+
+def _live_published(figure_ids: list[str], title: str):
+    from ..present.published_view import published_view
+
+    return published_view(list(figure_ids), title)
+
+
+def _live_message(message_id: str):
+    from .key_messages import show_message
+
+    return show_message(survey(), message_id)
+
+
+def _live_evidence_summary(columns: list[str]):
+    from .key_messages import evidence_summary as summary
+
+    return summary(survey()).set_index("message_id")[list(columns)]
+
+
+def _live_thin_evidence(columns: list[str]):
     from .key_messages import thin_evidence as thin
 
     return thin(survey()).set_index(["message_id", "figure_id"])[list(columns)]
+
+
+LIVE = {
+    "banner": _live_banner,
+    "headlines": _live_headlines,
+    "explore": _live_explore,
+    "examples": _live_examples,
+    "caveats": _live_caveats,
+    "context": _live_context,
+    "printed_chart": _live_printed_chart,
+    "crosstab": _live_crosstab,
+    "take_up_comparison": _live_take_up_comparison,
+    "target_group_bands": _live_target_group_bands,
+    "target_group_by_type": _live_target_group_by_type,
+    "response_rates": _live_response_rates,
+    "cohort_reconciliation": _live_cohort_reconciliation,
+    "coder_agreement": _live_coder_agreement,
+    "published": _live_published,
+    "message": _live_message,
+    "evidence_summary": _live_evidence_summary,
+    "thin_evidence": _live_thin_evidence,
+}

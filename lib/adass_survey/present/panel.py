@@ -1,0 +1,146 @@
+"""Show a filter panel whose views were all drawn in advance: switching happens in the browser.
+
+A live page (JupyterLab, Voilà) gets ipywidgets: one dropdown per filter, linked in the front end
+(``jslink``) to a stack of the precomputed views, so choosing a filter needs no kernel round trip and
+no Python callback exists for a client to reach. A page without a kernel (the static export) gets the
+same views as plain HTML: ``<select>`` controls and a CSS ``:has()`` rule per view, no script.
+
+Imports nothing heavier than ipywidgets, and that only when a live page asks for the widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+ALL = "all"
+_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _css_id(*parts: str) -> str:
+    return "-".join(_SAFE.sub("_", p) for p in parts)
+
+
+def view_keys(dimensions: list[dict]) -> list[list[str]]:
+    """The view key of every (first, second, ...) option, in widget order: "all" first in each filter.
+
+    Examples
+    --------
+    >>> dims = [{"id": "t", "options": [["All", "all"], ["County", "county"]]},
+    ...         {"id": "r", "options": [["All", "all"], ["North", "north"]]}]
+    >>> view_keys(dims)
+    [['all|all', 'all|north'], ['county|all', 'county|north']]
+    >>> view_keys(dims[:1])
+    [['all', 'county']]
+    """
+    codes = [[code for _, code in d["options"]] for d in dimensions]
+    if len(codes) == 1:
+        return [codes[0]]
+    return [[f"{a}|{b}" for b in codes[1]] for a in codes[0]]
+
+
+def view_html(view: dict) -> str:
+    """One view with its base line above it.
+
+    Examples
+    --------
+    >>> view_html({"html": "<p>chart</p>", "base": "Showing all 58 councils (n = 58)", "text": ""})
+    '<div class="adass-panel-view"><p class="adass-base" role="status">Showing all 58 councils (n = 58)</p><p>chart</p></div>'
+    """
+    return (f'<div class="adass-panel-view"><p class="adass-base" role="status">{escape(view["base"])}</p>'
+            f'{view["html"]}</div>')
+
+
+def static_html(entry: dict, panel_id: str) -> str:
+    """The panel as HTML with no script: a ``<select>`` per filter and CSS that shows the chosen view.
+
+    Printing prints the view on screen. Browsers without CSS ``:has()`` show every view in turn.
+
+    Examples
+    --------
+    >>> entry = {"dimensions": [{"id": "t", "label": "Council type", "description": "",
+    ...                          "options": [["All", "all"], ["County", "county"]]}],
+    ...          "views": {"all": {"html": "A", "base": "n = 58", "text": ""},
+    ...                    "county": {"html": "C", "base": "n = 17", "text": ""}}}
+    >>> html = static_html(entry, "p1")
+    >>> '<select id="p1-t"' in html and 'option[value="county"]:checked' in html
+    True
+    """
+    dims = entry["dimensions"]
+    controls, rules, blocks = [], [], []
+    for d in dims:
+        sid = _css_id(panel_id, d["id"])
+        options = "".join(f'<option value="{escape(code, quote=True)}"{" selected" if code == ALL else ""}>'
+                          f"{escape(label)}</option>" for label, code in d["options"])
+        controls.append(f'<label for="{sid}">{escape(d["label"])}</label> '
+                        f'<select id="{sid}" class="adass-static-filter">{options}</select>')
+    for key, view in entry["views"].items():
+        vid = _css_id(panel_id, "view", *key.split("|"))
+        blocks.append(f'<div id="{vid}" class="adass-static-view">{view_html(view)}</div>')
+        conditions = "".join(f':has(#{_css_id(panel_id, d["id"])} option[value="{code}"]:checked)'
+                             for d, code in zip(dims, key.split("|")))
+        rules.append(f"#{panel_id}{conditions} #{vid}{{display:block}}")
+    style = (f"<style>#{panel_id}:has(select) .adass-static-view{{display:none}}"
+             f"{''.join(rules)}</style>")
+    return (f'<div class="adass-static-panel" id="{panel_id}">{style}'
+            f'<div class="adass-filters">{" ".join(controls)}</div>{"".join(blocks)}</div>')
+
+
+class Panel:
+    """A precomputed filter panel: widgets on a live page, plain HTML on a static one.
+
+    Parameters
+    ----------
+    entry : a panel entry of the views catalogue (:func:`adass_survey.present.views.panel_entry`)
+    panel_id : an id unique on the page (used by the static form)
+
+    Examples
+    --------
+    >>> entry = {"dimensions": [{"id": "t", "label": "Council type", "description": "",
+    ...                          "options": [["All", "all"], ["County", "county"]]}],
+    ...          "views": {"all": {"html": "A", "base": "n = 58", "text": "all"},
+    ...                    "county": {"html": "C", "base": "n = 17", "text": "county"}},
+    ...          "text": "Filter panel (council type). Default view: all"}
+    >>> Panel(entry, "p1")
+    Filter panel (council type). Default view: all
+    >>> [d.index for d in Panel(entry, "p1").widget().children[0].children]
+    [0]
+    """
+
+    def __init__(self, entry: dict, panel_id: str):
+        self.entry = entry
+        self.panel_id = _css_id(panel_id)
+
+    def __repr__(self) -> str:
+        return self.entry["text"]
+
+    def widget(self):
+        """The live form: dropdowns jslinked to stacks of the views (no kernel needed to switch)."""
+        import ipywidgets as w
+
+        dims = self.entry["dimensions"]
+        dropdowns = [w.Dropdown(options=[(label, i) for i, (label, _code) in enumerate(d["options"])], value=0,
+                                description=d["label"], description_allow_html=False,
+                                style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+                     for d in dims]
+        keys = view_keys(dims)
+        stacks = [w.Stack([w.HTML(view_html(self.entry["views"][k])) for k in row], selected_index=0)
+                  for row in keys]
+        for dropdown, title in zip(dropdowns, (d["description"] for d in dims)):
+            dropdown.tooltip = title or None
+        if len(dims) == 1:
+            views = stacks[0]
+            w.jslink((dropdowns[0], "index"), (views, "selected_index"))
+        else:
+            views = w.Stack(stacks, selected_index=0)
+            w.jslink((dropdowns[0], "index"), (views, "selected_index"))
+            for inner in stacks:
+                w.jslink((dropdowns[1], "index"), (inner, "selected_index"))
+        controls = w.HBox(dropdowns, layout=w.Layout(flex_flow="row wrap"))
+        return w.VBox([controls, views], _dom_classes=["adass-panel"])
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle["text/html"] = static_html(self.entry, self.panel_id)
+        bundle["text/plain"] = repr(self)
+        return bundle

@@ -1,0 +1,162 @@
+"""The views catalogue: every block the notebooks show, computed once, stored, and read without pandas.
+
+A notebook's page is fully described by its ``report.<name>(...)`` calls with literal arguments.
+``python -m adass_survey catalogue`` finds those calls in every notebook, computes each once through
+the report facade (suppressed, audited, charts drawn), and writes one JSON file per call into
+``data/catalogue/`` with a manifest keyed by the hash of everything the views depend on: the processed
+data, the codebook, the published figures, the disclosure threshold and the library's code. The folder
+is replaced whole, so a failed build leaves the previous catalogue serving.
+
+A page reads only the files of its own calls (:func:`stored`), and only while the manifest's key is
+the current one; anything else is computed live (a researcher's new call in JupyterLab).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..core.paths import codebook_path, data_dir, processed_dir, project_root
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+THRESHOLD_ENV = "ADASS_DISCLOSURE_THRESHOLD"
+_MANIFESTS: dict[str, tuple[float, dict]] = {}
+_KEY: list[str] = []
+
+
+def catalogue_dir() -> Path:
+    """The folder of the catalogue: ``data/catalogue`` (derived, never edited, not committed).
+
+    Examples
+    --------
+    >>> catalogue_dir().name
+    'catalogue'
+    """
+    return data_dir() / "catalogue"
+
+
+def _hash_files(digest, paths) -> None:
+    for path in sorted(paths):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def inputs_key() -> str:
+    """The hash of everything a stored view depends on (cheap: no respondent file is read).
+
+    Computed once per process: a kernel lives for one reader's page.
+
+    Examples
+    --------
+    >>> len(inputs_key())
+    64
+    """
+    if not _KEY:
+        _KEY.append(_inputs_key())
+    return _KEY[0]
+
+
+def _inputs_key() -> str:
+    digest = hashlib.sha256(f"format {FORMAT}; threshold {os.environ.get(THRESHOLD_ENV, '')}".encode())
+    report = processed_dir() / "build_report.json"
+    if report.is_file():
+        built = json.loads(report.read_text(encoding="utf-8"))
+        digest.update(f"{built.get('raw_sha256')} {built.get('codebook_sha256')}".encode())
+    _hash_files(digest, [codebook_path()])
+    for folder in ("published", "reference", "coding"):
+        _hash_files(digest, (data_dir() / folder).glob("*.*"))
+    _hash_files(digest, Path(__file__).resolve().parents[1].rglob("*.py"))
+    return digest.hexdigest()
+
+
+def call_key(name: str, args: list, kwargs: dict) -> str:
+    """The file name of one call's entry: a hash of the function name and its literal arguments.
+
+    Examples
+    --------
+    >>> call_key("caveats", ["7"], {}) == call_key("caveats", ["7"], {})
+    True
+    >>> call_key("caveats", ["7"], {}) == call_key("caveats", ["8"], {})
+    False
+    """
+    text = json.dumps([name, list(args), dict(sorted(kwargs.items()))], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def notebook_calls(path: str | Path) -> list[tuple[str, list, dict]]:
+    """The ``report.<name>(...)`` calls of a notebook's code cells, with their literal arguments.
+
+    Raises
+    ------
+    ValueError
+        A call whose arguments are not literals (the catalogue could not compute it in advance).
+
+    Examples
+    --------
+    >>> calls = notebook_calls(project_root() / "notebooks" / "07-restrictions.ipynb")
+    >>> calls[1]
+    ('headlines', ['7'], {})
+    """
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    calls = []
+    for number, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "report"):
+                continue
+            try:
+                args = [ast.literal_eval(a) for a in node.args]
+                kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            except ValueError as exc:
+                raise ValueError(f"{Path(path).name}, cell {number}: report.{node.func.attr}(...) takes literal "
+                                 "arguments only, so its view can be computed in advance") from exc
+            calls.append((node.func.attr, [list(a) if isinstance(a, tuple) else a for a in args],
+                          {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()}))
+    return calls
+
+
+def _manifest(folder: Path) -> dict | None:
+    path = folder / MANIFEST
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    cached = _MANIFESTS.get(str(folder))
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, json.loads(path.read_text(encoding="utf-8")))
+        _MANIFESTS[str(folder)] = cached
+    return cached[1]
+
+
+def stored(name: str, args: list, kwargs: dict, folder: Path | None = None) -> dict | None:
+    """The stored entry of one call, or None when the catalogue lacks it or is not current.
+
+    Examples
+    --------
+    >>> stored("caveats", ["no such section"], {}) is None
+    True
+    """
+    folder = folder or catalogue_dir()
+    manifest = _manifest(folder)
+    if manifest is None or manifest.get("key") != inputs_key():
+        return None
+    path = folder / f"{call_key(name, args, kwargs)}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def notebooks_dir() -> Path:
+    """The notebooks whose calls the catalogue holds.
+
+    Examples
+    --------
+    >>> notebooks_dir().name
+    'notebooks'
+    """
+    return project_root() / "notebooks"
