@@ -1,13 +1,10 @@
-"""File-level checks of a raw export, one function per check, and the schema of processed data.
+"""File-level checks of a raw export, one function per check.
 
 Each ``check_*`` function either returns quietly or raises
 :class:`~adass_survey.core.errors.SurveyInputError` naming the file and, where one is at fault, the row
 and column, with a sentence on what to do. A file that fails any of them is refused whole: nothing
 is written. Faults of single rows are not checked here; :mod:`adass_survey.clean` quarantines
-them.
-
-:func:`respondents_schema` builds a pandera schema of the processed respondents from the codebook
-(types, allowed codes, unique ids); the build checks its own output against it."""
+them."""
 
 from __future__ import annotations
 

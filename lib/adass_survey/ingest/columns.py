@@ -1,16 +1,8 @@
-"""Read a survey-tool export (CSV or .xlsx) into a frame of strings, one column per codebook column.
+"""Mapping an export's columns onto the codebook, and its records into a :class:`~adass_survey.ingest.model.RawExport`.
 
-The export has two header rows (question text, then ``Response`` / ``Open-Ended Response`` / the
-option label of a multi-choice column) and one respondent per row from row 3 on (see
-``docs/data-flow.md``). Columns are matched to the codebook by header text, so their order does not
-matter and extra columns are listed, not fatal. Nothing is interpreted here: every cell stays the
-text the survey tool wrote. Row-level structural faults (too many or too few fields, a truncated
-last line, control characters) are recorded for :mod:`adass_survey.clean` to quarantine; faults that
-make the whole file unusable raise :class:`~adass_survey.core.errors.SurveyInputError`.
-
-Large clean CSV files are parsed with pyarrow (fast, multi-threaded); small files, and any file
-whose structure pyarrow and the line count disagree about, are parsed with the ``csv`` module,
-which keeps exact line numbers for every record."""
+Columns are matched to the codebook by header text (white space and case ignored), so their order
+does not matter and extra columns are listed, not fatal. A row of the wrong width is padded or cut
+to the header width and recorded as a row fault; a cell holding a control character too."""
 
 from __future__ import annotations
 
@@ -113,7 +105,23 @@ def from_records(
     notes: list[str],
     truncated: bool,
 ) -> RawExport:
-    """Build a :class:`RawExport` from (line number, cells) records, the first two being headers."""
+    """Build a :class:`RawExport` from (line number, cells) records, the first two being headers.
+
+    Blank rows are dropped with a note; a row of the wrong width is fitted to the header width and
+    recorded as a row fault (``truncated`` says the file ends mid-row, so a short last row is a
+    truncation); a file with a quote mark never closed is refused.
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> records = [(1, ["Respondent ID", "Which region is your council in?"]), (2, ["", "Response"]),
+    ...            (3, ["7", "London"]), (4, ["", ""]), (5, ["8", "North East", "extra"])]
+    >>> raw = from_records("x.csv", records, load_codebook(), "utf-8", ",", [], truncated=False)
+    >>> raw.frame.values.tolist(), raw.notes
+    ([['7', 'London', 3], ['8', 'North East', 5]], ['1 blank row(s) ignored (rows 4)'])
+    >>> [(f.source_row, f.reason) for f in raw.row_faults]
+    [(5, 'surplus fields: 3 fields where the header has 2')]
+    """
     if len(records) < 2:
         first = records[0][1] if records else []
         known = len(map_columns(path, first, [], codebook).keys) if first else 0
@@ -180,7 +188,19 @@ def _check_not_run_on(path: Path, line: int, cells: list[str], width: int, delim
 
 
 def find_control_characters(raw: RawExport, text: str | None) -> None:
-    """Record a fault for each cell holding a control character (checked per column only if needed)."""
+    """Record a fault for each cell holding a control character (checked per column only if needed).
+
+    With ``text`` given (the file's text), nothing is checked unless it holds a control character.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from adass_survey.ingest.model import RawExport
+    >>> raw = RawExport("x.csv", pd.DataFrame({"region": ["London", "Lon\\x07don"], "source_row": [3, 4]}), "utf-8", ",")
+    >>> find_control_characters(raw, None)
+    >>> raw.row_faults
+    [RowFault(source_row=4, column='region', value='Lon?don', reason='control characters: 0x07 in the answer')]
+    """
     if text is not None and not CONTROL_CHARACTERS.search(text):
         return
     pattern = CONTROL_CHARACTERS.pattern

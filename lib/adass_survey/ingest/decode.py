@@ -1,16 +1,9 @@
-"""Read a survey-tool export (CSV or .xlsx) into a frame of strings, one column per codebook column.
+"""Decoding an export's bytes: strict UTF-8 (BOM optional) or Windows-1252, nothing else.
 
-The export has two header rows (question text, then ``Response`` / ``Open-Ended Response`` / the
-option label of a multi-choice column) and one respondent per row from row 3 on (see
-``docs/data-flow.md``). Columns are matched to the codebook by header text, so their order does not
-matter and extra columns are listed, not fatal. Nothing is interpreted here: every cell stays the
-text the survey tool wrote. Row-level structural faults (too many or too few fields, a truncated
-last line, control characters) are recorded for :mod:`adass_survey.clean` to quarantine; faults that
-make the whole file unusable raise :class:`~adass_survey.core.errors.SurveyInputError`.
-
-Large clean CSV files are parsed with pyarrow (fast, multi-threaded); small files, and any file
-whose structure pyarrow and the line count disagree about, are parsed with the ``csv`` module,
-which keeps exact line numbers for every record."""
+A byte that is neither is refused with the row it is on (:func:`undecodable`). For the pyarrow fast
+path a Windows-1252 file is transcoded to UTF-8 block by block (:func:`cp1252_to_utf8`,
+:class:`Utf8Stream`) without a decoded copy of the whole file, and vectorised byte scans count line
+breaks and find control characters (:func:`scan_bytes`, :func:`has_c1_utf8`)."""
 
 from __future__ import annotations
 
@@ -46,6 +39,15 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode strictly as UTF-8 (BOM optional), else cp1252; refuse bytes that are neither.
 
     Returns the text (BOM removed) and the encoding: ``utf-8-sig``, ``utf-8`` or ``cp1252``.
+
+    Examples
+    --------
+    >>> decode("x.csv", b"\\xef\\xbb\\xbfa,b"), decode("x.csv", b"\\xa312")
+    (('a,b', 'utf-8-sig'), ('£12', 'cp1252'))
+    >>> decode("x.csv", b"a\\nb\\x81")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    adass_survey.core.errors.SurveyInputError: x.csv, row 2: byte 0x81 cannot be read as text in either UTF-8 or Windows-1252...
     """
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(BOM) else "utf-8"
@@ -114,6 +116,12 @@ def high_bytes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
 
     Vectorised comparisons over blocks of a zero-copy view; raises ``UnicodeDecodeError`` at the
     first undefined byte, as ``data.decode("cp1252")`` would.
+
+    Examples
+    --------
+    >>> positions, values = high_bytes(b"\\x93yes\\x94 \\xa35")
+    >>> positions.tolist(), values.tolist()
+    ([0, 4, 6], [147, 148, 163])
     """
     view = np.frombuffer(data, dtype=np.uint8)
     found = [np.zeros(0, dtype=np.int64)]
@@ -184,7 +192,13 @@ class Utf8Stream:
 
 
 def undecodable(path: Path, data: bytes, position: int) -> SurveyInputError:
-    """The refusal of a byte that is neither UTF-8 nor Windows-1252, naming its row."""
+    """The refusal of a byte that is neither UTF-8 nor Windows-1252, naming its row.
+
+    Examples
+    --------
+    >>> print(undecodable("x.csv", b"a\\nb\\n\\x8d", 4))  # doctest: +ELLIPSIS
+    x.csv, row 3: byte 0x8d cannot be read as text in either UTF-8 or Windows-1252 ...
+    """
     return SurveyInputError(
         path,
         f"byte 0x{data[position]:02x} cannot be read as text in either UTF-8 or Windows-1252 "
@@ -200,6 +214,12 @@ def scan_bytes(data: bytes, start: int, end: int) -> tuple[int, bool]:
     Tab, CR and LF are allowed; NUL is refused earlier. One pass of vectorised comparisons over
     small blocks of a zero-copy view (no copy of the file, no Python object per byte). A C0
     control byte is the same byte in UTF-8 and in Windows-1252.
+
+    Examples
+    --------
+    >>> newlines, control = scan_bytes(b"a,b\\r\\n1,\\t2\\r\\n", 0, 11)
+    >>> int(newlines), bool(control), bool(scan_bytes(b"a\\x07b\\n", 0, 4)[1])
+    (2, False, True)
     """
     view = np.frombuffer(data, dtype=np.uint8)
     count = np.count_nonzero
@@ -213,12 +233,24 @@ def scan_bytes(data: bytes, start: int, end: int) -> tuple[int, bool]:
 
 
 def has_c1_utf8(data: bytes, start: int, end: int) -> bool:
-    """True when UTF-8 bytes hold a C1 control character (U+0080..U+009F); no copy of ``data``."""
+    """True when UTF-8 bytes hold a C1 control character (U+0080..U+009F); no copy of ``data``.
+
+    Examples
+    --------
+    >>> has_c1_utf8("a\\x85b".encode("utf-8"), 0, 4), has_c1_utf8("café".encode("utf-8"), 0, 5)
+    (True, False)
+    """
     return _CONTROL_C1_UTF8.search(data, start, end) is not None
 
 
 def end_of_content(data: bytes | str) -> int:
-    """Index just past the last character that is not a line break (no copy of ``data``)."""
+    """Index just past the last character that is not a line break (no copy of ``data``).
+
+    Examples
+    --------
+    >>> end_of_content(b"a,b\\r\\n1,2\\r\\n\\r\\n"), end_of_content("x\\n"), end_of_content(b"")
+    (8, 1, 0)
+    """
     end = len(data)
     while end and data[end - 1 : end] in (b"\r", b"\n", "\r", "\n"):
         end -= 1
@@ -232,6 +264,13 @@ def detect_encoding(path: Path, data: bytes, check_cp1252: bool = True) -> str:
     decodes every byte but five, so a file that is not UTF-8 is checked by looking for those five
     (fast byte searches). Refuses bytes that are neither, naming the row of the first one. With
     ``check_cp1252=False`` that search is left to the caller (``high_bytes`` refuses them too).
+
+    Examples
+    --------
+    >>> detect_encoding("x.csv", "café".encode("utf-8")), detect_encoding("x.csv", b"caf\\xe9")
+    ('utf-8', 'cp1252')
+    >>> detect_encoding("x.csv", b"\\x81", check_cp1252=False)
+    'cp1252'
     """
     try:
         decoder = codecs.getincrementaldecoder("utf-8")()

@@ -1,16 +1,9 @@
-"""Read a survey-tool export (CSV or .xlsx) into a frame of strings, one column per codebook column.
-
-The export has two header rows (question text, then ``Response`` / ``Open-Ended Response`` / the
-option label of a multi-choice column) and one respondent per row from row 3 on (see
-``docs/data-flow.md``). Columns are matched to the codebook by header text, so their order does not
-matter and extra columns are listed, not fatal. Nothing is interpreted here: every cell stays the
-text the survey tool wrote. Row-level structural faults (too many or too few fields, a truncated
-last line, control characters) are recorded for :mod:`adass_survey.clean` to quarantine; faults that
-make the whole file unusable raise :class:`~adass_survey.core.errors.SurveyInputError`.
+"""Parsing an export's records: CSV (comma or semicolon) or the first sheet of an ``.xlsx`` workbook.
 
 Large clean CSV files are parsed with pyarrow (fast, multi-threaded); small files, and any file
 whose structure pyarrow and the line count disagree about, are parsed with the ``csv`` module,
-which keeps exact line numbers for every record."""
+which keeps exact line numbers for every record. The records become a
+:class:`~adass_survey.ingest.model.RawExport` through :mod:`adass_survey.ingest.columns`."""
 
 from __future__ import annotations
 
@@ -70,7 +63,26 @@ def _notes(encoding: str, delimiter: str, trailing: int) -> list[str]:
 
 
 def read_csv(path: Path, data: bytes, codebook: Codebook) -> RawExport:
-    """Decode, then parse: pyarrow (multi-threaded, fed UTF-8) for big files, the csv module on text otherwise."""
+    """Decode, then parse: pyarrow (multi-threaded, fed UTF-8) for big files, the csv module on text otherwise.
+
+    Parameters
+    ----------
+    path : the file (for messages)
+    data : its bytes
+    codebook : the questionnaire, to pick the delimiter and map the columns
+
+    Returns
+    -------
+    RawExport
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> data = "Respondent ID;Which region is your council in?\\r\\n;Response\\r\\n7;London\\r\\n".encode("cp1252")
+    >>> raw = read_csv("x.csv", data, load_codebook())
+    >>> raw.frame.values.tolist(), raw.delimiter, raw.notes
+    ([['7', 'London', 3]], ';', ['the file is semicolon-delimited (accepted)', 'the file is encoded as UTF-8 (accepted)'])
+    """
     if len(data) >= FAST_PATH_MIN_BYTES:
         encoding = detect_encoding(path, data, check_cp1252=False)
         high = None
@@ -290,7 +302,23 @@ def _cell_text(value) -> str:
 
 
 def xlsx_records(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], str, str, list[str]]:
-    """Read the first worksheet of a workbook into (row number, cells) records."""
+    """Read the first worksheet of a workbook into (row number, cells) records.
+
+    Returns the records (trailing empty cells and rows dropped), the encoding ``"xlsx"``, no
+    delimiter, and notes for the build log.
+
+    Examples
+    --------
+    >>> import io
+    >>> from openpyxl import Workbook
+    >>> book, out = Workbook(), io.BytesIO()
+    >>> book.active.append(["Respondent ID", "Which region is your council in?"])
+    >>> book.active.append([None, "Response"])
+    >>> book.active.append([7, "London"])
+    >>> book.save(out)
+    >>> xlsx_records("x.xlsx", out.getvalue())
+    ([(1, ['Respondent ID', 'Which region is your council in?']), (2, ['', 'Response']), (3, ['7', 'London'])], 'xlsx', '', ['the file is an Excel workbook (.xlsx); its first sheet was read'])
+    """
     import zipfile
 
     from openpyxl import load_workbook

@@ -1,16 +1,9 @@
-"""Read a survey-tool export (CSV or .xlsx) into a frame of strings, one column per codebook column.
+"""Read a survey-tool export (CSV or .xlsx) into a frame of strings: :func:`read_export`, the stage's entry.
 
 The export has two header rows (question text, then ``Response`` / ``Open-Ended Response`` / the
 option label of a multi-choice column) and one respondent per row from row 3 on (see
-``docs/data-flow.md``). Columns are matched to the codebook by header text, so their order does not
-matter and extra columns are listed, not fatal. Nothing is interpreted here: every cell stays the
-text the survey tool wrote. Row-level structural faults (too many or too few fields, a truncated
-last line, control characters) are recorded for :mod:`adass_survey.clean` to quarantine; faults that
-make the whole file unusable raise :class:`~adass_survey.core.errors.SurveyInputError`.
-
-Large clean CSV files are parsed with pyarrow (fast, multi-threaded); small files, and any file
-whose structure pyarrow and the line count disagree about, are parsed with the ``csv`` module,
-which keeps exact line numbers for every record."""
+``docs/data-flow.md``). Faults that make the whole file unusable raise
+:class:`~adass_survey.core.errors.SurveyInputError`; the file's SHA-256 is taken while it is parsed."""
 
 from __future__ import annotations
 
