@@ -1,13 +1,8 @@
-"""Turn the strings of a raw export into typed, coded respondents; quarantine faulty rows with reasons.
+"""Classifiers of closed, multi-choice and number answers: raw text -> :class:`~adass_survey.clean.values.Verdict`.
 
 Answers are compared after trimming, collapsing inner white space and folding case, against the
-codebook's spellings. A row with any row-level fault (unknown option, a value belonging to another
-column, an impossible value, a missing id or required answer, a structural fault found while
-reading) is quarantined whole: one line of ``quarantine.csv`` per fault, none of it in the
-respondents. Every raw row ends up in exactly one of the two.
-
-Each column is cleaned by mapping its *distinct* values through a dictionary, so a million rows
-cost little more than the number of distinct answers."""
+codebook's spellings. An answer that is another question's option (a region in the council-type
+column) is a fault of its own kind; an unknown answer gets the closest option as a suggestion."""
 
 from __future__ import annotations
 
@@ -46,6 +41,23 @@ def _other_column_map(question: Question, codebook: Codebook) -> dict[str, str]:
 
 
 def closed_classifier(question: Question, codebook: Codebook) -> Callable[[str], Verdict]:
+    """The classifier of a single-choice, yes/no or Likert answer: its option code, or a fault.
+
+    A missing answer is no value (a fault when the question is required); a Likert answer outside
+    1-5 is an impossible value.
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> classify = closed_classifier(cb["council_type"], cb)
+    >>> classify(" Unitary  Authority").value, classify("n/a").fault
+    ('unitary', 'missing required answer')
+    >>> classify("North West")
+    Verdict(value=None, fault='value belongs to another column (region)', suggestion='', note=None)
+    >>> classify("Countty").suggestion
+    'County council'
+    """
     spellings = _spelling_map(question)
     labels = {o.code: o.label for o in question.options}
     other = _other_column_map(question, codebook)
@@ -75,6 +87,21 @@ def closed_classifier(question: Question, codebook: Codebook) -> Callable[[str],
 
 
 def multi_classifier(question: Question, option_code: str, codebook: Codebook) -> Callable[[str], Verdict]:
+    """The classifier of one option column of a multi-choice question: ticked (True), not (False), or a fault.
+
+    The option's label, its code, a tick mark or a "yes" spelling tick it; blank, "no" or a missing
+    value leave it unticked; another option's label is a value belonging to another column.
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> classify = multi_classifier(cb["advisory_user_groups"], "older_people", cb)
+    >>> [classify(s).value for s in ("Older people", "x", "", "no")]
+    [True, True, False, False]
+    >>> classify("Old people").fault, classify("Old people").suggestion
+    ('unknown option', 'Older people')
+    """
     option = next(o for o in question.options if o.code == option_code)
     ticked = {normalise_spelling(option.label), option.code, *TICK_MARKS, *codebook.yes_no_spellings.get("yes", ())}
     unticked = set(codebook.yes_no_spellings.get("no", ())) | set(codebook.missing_values)
@@ -95,6 +122,16 @@ def multi_classifier(question: Question, option_code: str, codebook: Codebook) -
 
 
 def number_classifier(question: Question, codebook: Codebook) -> Callable[[str], Verdict]:
+    """The classifier of a hand-written count (:func:`~adass_survey.clean.values.parse_number` within the question's range).
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> classify = number_classifier(cb["target_group_size"], cb)
+    >>> classify("approx 12,000").value, classify("n/a").value, classify("250000").fault
+    (12000.0, None, 'impossible value: 250000 is above the maximum 100000')
+    """
     missing = codebook.missing_values
 
     def classify(raw: str) -> Verdict:

@@ -1,10 +1,9 @@
 """Turn the strings of a raw export into typed, coded respondents; quarantine faulty rows with reasons.
 
-Answers are compared after trimming, collapsing inner white space and folding case, against the
-codebook's spellings. A row with any row-level fault (unknown option, a value belonging to another
-column, an impossible value, a missing id or required answer, a structural fault found while
-reading) is quarantined whole: one line of ``quarantine.csv`` per fault, none of it in the
-respondents. Every raw row ends up in exactly one of the two.
+A row with any row-level fault (unknown option, a value belonging to another column, an impossible
+value, a missing id or required answer, a structural fault found while reading) is quarantined
+whole: one line of ``quarantine.csv`` per fault, none of it in the respondents. Every raw row ends
+up in exactly one of the two.
 
 Each column is cleaned by mapping its *distinct* values through a dictionary, so a million rows
 cost little more than the number of distinct answers."""

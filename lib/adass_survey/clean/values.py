@@ -1,13 +1,9 @@
-"""Turn the strings of a raw export into typed, coded respondents; quarantine faulty rows with reasons.
+"""Reading one raw answer: the reasons a value is a fault, :class:`Verdict`, and the parsers of hand-written numbers.
 
-Answers are compared after trimming, collapsing inner white space and folding case, against the
-codebook's spellings. A row with any row-level fault (unknown option, a value belonging to another
-column, an impossible value, a missing id or required answer, a structural fault found while
-reading) is quarantined whole: one line of ``quarantine.csv`` per fault, none of it in the
-respondents. Every raw row ends up in exactly one of the two.
-
-Each column is cleaned by mapping its *distinct* values through a dictionary, so a million rows
-cost little more than the number of distinct answers."""
+Respondents write counts and percentages by hand ("approx 12,000", "c.4500", "about 45%");
+:func:`parse_number` and :func:`parse_percent` read them, and :func:`band_of` bands a percentage by
+the codebook's ``bands``. What cleaning makes of one distinct answer is a :class:`Verdict`: a value,
+or a fault (one of the ``REASON_*`` texts of ``quarantine.csv``) with a suggestion, and a note."""
 
 from __future__ import annotations
 
