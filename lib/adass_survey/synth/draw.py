@@ -1,15 +1,9 @@
-"""Write a SYNTHETIC survey-tool export calibrated to reproduce every figure the report publishes.
+"""Draw what each synthetic respondent answers, from the calibration targets (no text written here).
 
-The report gives only aggregates; no respondent-level data were ever published. This module makes a
-respondent-level file in the exact shape a web survey tool exports (see ``docs/data-flow.md``: two
-header rows, one column per option of a multi-choice question, cp1252, CRLF), messy like a real
-export, and calibrated so that the default cohort (``n=58``, ``seed=2011``) reproduces the published
-counts exactly. Targets are data (``data/synth/targets.yaml``), phrasing is data
-(``data/synth/phrases.yaml`` and the coding frames' ``examples`` in ``data/codebook.yaml``).
-
-Generation is vectorised: each joint table of closed answers is expanded to its counts and shuffled
-(``numpy.random.default_rng``); free-text answers are drawn from a few precomputed templates per
-distinct theme set. A million respondents take seconds."""
+Targets are data (``data/synth/targets.yaml``): each joint table of closed answers is expanded to
+its counts by largest-remainder rounding and shuffled (``numpy.random.default_rng``); each
+multi-choice option is ticked for its target count; each free-text question gets a matrix of the
+themes its answers are to carry. Vectorised: a million respondents take seconds."""
 
 from __future__ import annotations
 
@@ -61,6 +55,13 @@ def synth_dir() -> Path:
 
 
 def load_yaml(name: str) -> dict:
+    """Read one YAML file of ``data/synth`` (``targets.yaml`` or ``phrases.yaml``).
+
+    Examples
+    --------
+    >>> load_yaml("targets.yaml")["reference_n"]
+    58
+    """
     with open(synth_dir() / name, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -106,6 +107,7 @@ def export_columns(codebook: Codebook) -> list[tuple[str, str | None, str, str]]
 
     Examples
     --------
+    >>> from adass_survey.core.codebook import load_codebook
     >>> cols = export_columns(load_codebook())
     >>> cols[0]
     ('respondent_id', None, 'Respondent ID', '')
@@ -127,7 +129,27 @@ def export_columns(codebook: Codebook) -> list[tuple[str, str | None, str, str]]
 
 
 def draw_tables(rng: np.random.Generator, tables: list[dict], n: int, reference_n: int) -> dict[str, np.ndarray]:
-    """Expand each joint table to ``n`` rows (largest remainder) and shuffle it."""
+    """Expand each joint table to ``n`` rows (largest remainder) and shuffle it.
+
+    Parameters
+    ----------
+    rng : the generator's random numbers
+    tables : the ``tables`` of ``targets.yaml``: ``columns`` and ``rows`` (codes, then the count)
+    n : number of respondents
+    reference_n : the cohort the counts are for (58); at that n the counts are taken as they are
+
+    Returns
+    -------
+    dict of column -> numpy.ndarray of ``n`` option codes (``__missing__`` for no answer)
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> tables = [{"columns": ["on_target"], "rows": [["yes", 55], ["no", 3]]}]
+    >>> drawn = draw_tables(np.random.default_rng(0), tables, 116, 58)
+    >>> sorted(Counter(drawn["on_target"].tolist()).items())
+    [('no', 6), ('yes', 110)]
+    """
     closed: dict[str, np.ndarray] = {}
     for table in tables:
         rows = table["rows"]
@@ -142,6 +164,17 @@ def draw_tables(rng: np.random.Generator, tables: list[dict], n: int, reference_
 
 
 def draw_multi(rng: np.random.Generator, spec: dict, n: int) -> dict[str, np.ndarray]:
+    """Tick each option of a multi-choice question for its share of ``n`` respondents, at random.
+
+    ``spec`` is one entry of ``multi`` in ``targets.yaml``: ``base`` and the ``ticked`` count per option.
+
+    Examples
+    --------
+    >>> spec = {"base": 58, "ticked": {"carers": 41, "older_people": 58}}
+    >>> ticked = draw_multi(np.random.default_rng(0), spec, 58)
+    >>> {code: int(mask.sum()) for code, mask in ticked.items()}
+    {'carers': 41, 'older_people': 58}
+    """
     ticked = {}
     for code, count in spec["ticked"].items():
         k = int(largest_remainder([count, spec["base"] - count], n)[0])
@@ -158,7 +191,21 @@ def _parse_profile(profile: str) -> tuple[str, ...]:
 def draw_text_themes(
     rng: np.random.Generator, question: Question, spec: dict, closed: dict[str, np.ndarray], n: int, reference_n: int
 ) -> np.ndarray:
-    """Return the intended theme matrix (n x themes) of one text question; all-False rows are blank."""
+    """Return the intended theme matrix (n x themes) of one text question; all-False rows are blank.
+
+    ``spec`` is the question's entry of ``text`` in ``targets.yaml``: either joint ``profiles`` or
+    per-theme counts among the ``answered`` (a row left with no theme gets the ``fallback``), for
+    the respondents ``only_if`` picks out of ``closed`` (the drawn closed answers).
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> spec = {"answered": 58, "themes": {"sla_contract": 58, "internal_team": 20}, "fallback": "sla_contract"}
+    >>> question = load_codebook()["advisory_how"]
+    >>> matrix = draw_text_themes(np.random.default_rng(0), question, spec, {}, 58, 58)
+    >>> matrix.shape, matrix.sum(axis=0).tolist()[:2]
+    ((58, 5), [58, 20])
+    """
     codes = [t.code for t in question.frame]
     matrix = np.zeros((n, len(codes)), dtype=bool)
     eligible = np.ones(n, dtype=bool)

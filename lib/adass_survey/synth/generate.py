@@ -1,15 +1,12 @@
 """Write a SYNTHETIC survey-tool export calibrated to reproduce every figure the report publishes.
 
-The report gives only aggregates; no respondent-level data were ever published. This module makes a
-respondent-level file in the exact shape a web survey tool exports (see ``docs/data-flow.md``: two
-header rows, one column per option of a multi-choice question, cp1252, CRLF), messy like a real
-export, and calibrated so that the default cohort (``n=58``, ``seed=2011``) reproduces the published
-counts exactly. Targets are data (``data/synth/targets.yaml``), phrasing is data
-(``data/synth/phrases.yaml`` and the coding frames' ``examples`` in ``data/codebook.yaml``).
-
-Generation is vectorised: each joint table of closed answers is expanded to its counts and shuffled
-(``numpy.random.default_rng``); free-text answers are drawn from a few precomputed templates per
-distinct theme set. A million respondents take seconds."""
+The report gives only aggregates; no respondent-level data were ever published. :func:`generate`
+makes a respondent-level file in the exact shape a web survey tool exports (see
+``docs/data-flow.md``: two header rows, one column per option of a multi-choice question, cp1252,
+CRLF), messy like a real export, and calibrated so that the default cohort (``n=58``,
+``seed=2011``) reproduces the published counts exactly; :func:`write_export` writes it and
+:func:`run_synth` is the ``synth`` command. What each respondent answers is drawn by
+:mod:`adass_survey.synth.draw`, how it is written by :mod:`adass_survey.synth.render`."""
 
 from __future__ import annotations
 

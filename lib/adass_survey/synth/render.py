@@ -1,15 +1,9 @@
-"""Write a SYNTHETIC survey-tool export calibrated to reproduce every figure the report publishes.
+"""Write each synthetic answer as a survey tool would export it, messy on purpose.
 
-The report gives only aggregates; no respondent-level data were ever published. This module makes a
-respondent-level file in the exact shape a web survey tool exports (see ``docs/data-flow.md``: two
-header rows, one column per option of a multi-choice question, cp1252, CRLF), messy like a real
-export, and calibrated so that the default cohort (``n=58``, ``seed=2011``) reproduces the published
-counts exactly. Targets are data (``data/synth/targets.yaml``), phrasing is data
-(``data/synth/phrases.yaml`` and the coding frames' ``examples`` in ``data/codebook.yaml``).
-
-Generation is vectorised: each joint table of closed answers is expanded to its counts and shuffled
-(``numpy.random.default_rng``); free-text answers are drawn from a few precomputed templates per
-distinct theme set. A million respondents take seconds."""
+Phrasing is data (``data/synth/phrases.yaml`` and the coding frames' ``examples`` in
+``data/codebook.yaml``): closed answers as their label or an accepted spelling, percentages and
+counts in hand-written forms, free text joined from theme examples (a few precomputed templates per
+distinct theme set) plus the respondents' verbatim quotes, and the survey tool's metadata columns."""
 
 from __future__ import annotations
 
@@ -51,6 +45,17 @@ def _option_variants(question: Question, phrases: dict) -> dict[str, list[str]]:
 
 
 def render_closed(rng: np.random.Generator, question: Question, codes: np.ndarray, phrases: dict) -> np.ndarray:
+    """Write closed answers: an option as its label or a spelling, yes/no and Likert as the phrase banks say.
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> from adass_survey.synth.draw import load_yaml
+    >>> codes = np.array(["county", "unitary", "__missing__"], dtype=object)
+    >>> text = render_closed(np.random.default_rng(0), load_codebook()["council_type"], codes, load_yaml("phrases.yaml"))
+    >>> len(text), text[2] in load_yaml("phrases.yaml")["missing"]
+    (3, True)
+    """
     if question.type == "yes_no":
         variants = {"yes": phrases["yes_no"]["yes"], "no": phrases["yes_no"]["no"], MISSING: phrases["missing"]}
         if question.id == "on_target":
@@ -67,6 +72,17 @@ def render_closed(rng: np.random.Generator, question: Question, codes: np.ndarra
 
 
 def render_percent(rng: np.random.Generator, bands: np.ndarray, early: np.ndarray, phrases: dict) -> np.ndarray:
+    """Write take-up percentages by hand within each band (``early``: expects 100% by 2011-12, so 85% or more).
+
+    Examples
+    --------
+    >>> from adass_survey.clean.values import parse_percent
+    >>> from adass_survey.synth.draw import load_yaml
+    >>> bands = np.array(["below_60", "60_or_above"], dtype=object)
+    >>> text = render_percent(np.random.default_rng(0), bands, np.array([False, True]), load_yaml("phrases.yaml"))
+    >>> parse_percent(text[0]) < 60 <= 85 <= parse_percent(text[1])
+    True
+    """
     spec = phrases["percent"]
     formats = spec["formats"]
     table = {v: [f.format(v=v) for f in formats] for v in range(0, 101)}
@@ -85,6 +101,17 @@ def render_percent(rng: np.random.Generator, bands: np.ndarray, early: np.ndarra
 
 
 def render_number(rng: np.random.Generator, council_types: np.ndarray, phrases: dict) -> np.ndarray:
+    """Write target-group sizes by hand, in the range the phrase banks give each council type; a few blank.
+
+    Examples
+    --------
+    >>> from adass_survey.clean.values import parse_number
+    >>> from adass_survey.synth.draw import load_yaml
+    >>> text = render_number(np.random.default_rng(0), np.array(["county"] * 58, dtype=object), load_yaml("phrases.yaml"))
+    >>> sizes = [parse_number(t).value for t in text if t]
+    >>> len(sizes), 13000 <= min(sizes) and max(sizes) <= 26000
+    (56, True)
+    """
     spec = phrases["number"]
     formats = spec["formats"]
     low = min(r[0] for r in spec["ranges"].values())
@@ -112,7 +139,21 @@ def _theme_examples(question: Question) -> dict[str, list[str]]:
 def render_text(
     rng: np.random.Generator, question: Question, matrix: np.ndarray, phrases: dict, implies: dict[str, list[str]]
 ) -> np.ndarray:
-    """Write each row's answer from its theme set: a few templates per distinct set, drawn at random."""
+    """Write each row's answer from its theme set: a few templates per distinct set, drawn at random.
+
+    ``implies`` names themes another theme's examples already carry (they are not written twice).
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> from adass_survey.synth.draw import load_yaml
+    >>> question = load_codebook()["advisory_how"]
+    >>> matrix = np.zeros((2, len(question.frame)), dtype=bool)
+    >>> matrix[0, 0] = True
+    >>> text = render_text(np.random.default_rng(0), question, matrix, load_yaml("phrases.yaml"), {})
+    >>> bool(text[0].strip()), text[1] in load_yaml("phrases.yaml")["missing"]
+    (True, True)
+    """
     codes = [t.code for t in question.frame]
     examples = _theme_examples(question)
     text = phrases["text"]
@@ -140,7 +181,23 @@ def render_text(
 def place_verbatim(
     question: Question, matrix: np.ndarray, texts: np.ndarray, quotes: list[dict], exact: bool
 ) -> None:
-    """Put each verbatim quote (at most once) on a respondent whose intended themes fit it."""
+    """Put each verbatim quote (at most once) on a respondent whose intended themes fit it.
+
+    ``matrix`` and ``texts`` are changed in place; with ``exact`` the respondent's themes must be
+    the quote's exactly (joint profiles), otherwise they must include them.
+
+    Examples
+    --------
+    >>> from adass_survey.core.codebook import load_codebook
+    >>> question = load_codebook()["advisory_how"]
+    >>> matrix = np.zeros((2, len(question.frame)), dtype=bool)
+    >>> matrix[1, [0, 1]] = True
+    >>> texts = np.array(["", "written"], dtype=object)
+    >>> quote = {"themes": [question.frame[0].code], "text": "A quote."}
+    >>> place_verbatim(question, matrix, texts, [quote], exact=False)
+    >>> texts.tolist(), int(matrix[1].sum())
+    (['', 'A quote.'], 1)
+    """
     codes = [t.code for t in question.frame]
     used = np.zeros(len(matrix), dtype=bool)
     for quote in quotes:
@@ -158,6 +215,15 @@ def place_verbatim(
 
 
 def render_meta(rng: np.random.Generator, n: int, phrases: dict) -> dict[str, np.ndarray]:
+    """The survey tool's own columns: ascending respondent ids, collector ids and start/end times in the fieldwork.
+
+    Examples
+    --------
+    >>> from adass_survey.synth.draw import load_yaml
+    >>> meta = render_meta(np.random.default_rng(0), 3, load_yaml("phrases.yaml"))
+    >>> sorted(meta), len(meta["respondent_id"]), meta["start_date"][0][2:]
+    (['collector_id', 'end_date', 'respondent_id', 'start_date'], 3, '/09/2011 ...')
+    """
     ids = ID_BASE + np.cumsum(rng.integers(1, 3000, size=n, dtype=np.int64))
     collectors = phrases["collectors"]
     shares = np.array([c["share"] for c in collectors], dtype=float)
