@@ -38,6 +38,28 @@ else
   echo "setup: done"
 fi
 
+# axe-core for the accessibility browser tests (package.json, pinned in package-lock.json), into node_modules/.
+# Only when the lock file changed since the last install; a failure warns (and stops only in CI).
+if [ -f package-lock.json ]; then
+  npm_stamp=node_modules/.adass-installed
+  npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ -f "$npm_stamp" ] && [ "$(cat "$npm_stamp")" = "$npm_want" ] && [ -f node_modules/axe-core/axe.min.js ]; then
+    :
+  elif ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm not found; the accessibility tests need axe-core (install Node.js and npm, then rerun)." >&2
+    [ "${CI:-}" = "true" ] && exit 1
+  elif npm_log=$(mktemp) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$npm_log" 2>&1; then
+    rm -f "$npm_log"
+    echo "$npm_want" > "$npm_stamp"
+    echo "setup: axe-core installed in node_modules/"
+  else
+    echo "setup: npm ci failed; the accessibility tests need axe-core:" >&2
+    tail -n 5 "$npm_log" >&2
+    rm -f "$npm_log"
+    [ "${CI:-}" = "true" ] && exit 1
+  fi
+fi
+
 if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian's chromium for the browser tests"
