@@ -1,13 +1,14 @@
-"""Charts: statement title, base, direct labels, [c] bars, AF palette, alt text, figure HTML."""
+"""Charts: drawn by seaborn from the tidy frame; statement title, base, direct labels, [c] bars, AF palette, alt text."""
 
 import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
 from afcharts.af_colours import get_af_colours
 
-from adass_survey.present.display import banner, headline, section_header, show_chart
-from adass_survey.present.plot import bar_chart, likert_chart, theme_chart
 from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.present import plot
+from adass_survey.present.display import banner, headline, section_header, show_chart
+from adass_survey.present.plot import bar_chart, chart_frame, likert_chart, theme_chart
 from adass_survey.tables.tabulate import frequency_table, theme_table
 
 AF = {c.lower() for p in ("categorical", "sequential", "duo", "focus") for c in get_af_colours(p)}
@@ -18,7 +19,8 @@ def _texts(chart):
 
 
 def _bar_colours(chart):
-    return {mcolors.to_hex(p.get_facecolor()).lower() for p in chart.figure.axes[0].patches if p.get_alpha() in (None, 1)}
+    patches = chart.figure.axes[0].patches
+    return {mcolors.to_hex(p.get_facecolor()).lower() for p in patches if p.get_alpha() in (None, 1)}
 
 
 @pytest.fixture
@@ -115,3 +117,52 @@ def test_a_long_title_wraps_to_the_figure_width_not_the_axes():
     chart = bar_chart(t, long, n=58)
     lines = chart.figure._suptitle.get_text().split("\n")
     assert len(lines) == 2 and len(lines[0]) > 60  # about 70 characters a line at 8 inches, not a narrow column
+
+
+@pytest.fixture
+def barplot_calls(monkeypatch):
+    """Every frame handed to seaborn.barplot while a chart is drawn."""
+    calls, real = [], plot.sns.barplot
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["data"].copy())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plot.sns, "barplot", spy)
+    return calls
+
+
+def test_seaborn_draws_the_bars_from_the_tidy_frame(restrictions, barplot_calls):
+    chart = bar_chart(restrictions, "Most restrict", n=58)
+    assert len(barplot_calls) == 1
+    drawn = barplot_calls[0]
+    assert drawn["label"].tolist() == ["Yes", "No"] and drawn["value_label"].tolist() == ["52 (90%)", "6 (10%)"]
+    assert [round(p.get_width(), 1) for p in chart.figure.axes[0].patches] == [89.7, 10.3]
+
+
+def test_chart_frame_marks_suppressed_cells_as_full_empty_bars():
+    df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
+    frame = chart_frame(DisclosurePolicy().suppress(frequency_table(df, "on_target")))
+    assert frame["suppressed"].tolist() == [False, True, True]
+    assert frame["bar"].tolist()[1:] == [100.0, 100.0] and frame["value_label"].tolist()[1:] == ["[c]", "[c]"]
+
+
+def test_stacked_likert_is_drawn_by_seaborn_in_scale_order(barplot_calls):
+    df = pd.DataFrame({"market_rating": ["2"] * 4 + ["3"] * 46 + ["4"] * 7 + ["5"]})
+    st = DisclosurePolicy().published(frequency_table(df, "market_rating", include_missing=False))
+    chart = likert_chart(st, "Most councils rate local supply good", n=58, kind="stacked")
+    assert barplot_calls, "the stacked bar is drawn with seaborn"
+    segments = sorted(chart.figure.axes[0].patches, key=lambda p: p.get_width())
+    assert [round(p.get_width()) for p in segments] == [0, 7, 86, 98, 100]  # running totals, scale order
+    labels = [t for t in _texts(chart) if ":" in t]
+    assert [t.split(":")[0] for t in labels] == ["Poor", "Average", "Good", "Very good", "Excellent"]
+
+
+def test_value_labels_clear_the_interval_when_error_bars_are_drawn(restrictions):
+    chart = bar_chart(restrictions, "t", n=58, error_bars=True)
+    label = next(t for t in _texts_objects(chart) if t.get_text() == "6 (10%)")
+    assert label.get_position()[0] > restrictions.values["ci_high"].iloc[1]
+
+
+def _texts_objects(chart):
+    return list(chart.figure.axes[0].texts)

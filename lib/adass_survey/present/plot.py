@@ -1,4 +1,7 @@
-"""Accessible charts in the Analysis Function style (``afcharts``), drawn from suppressed tables only.
+"""Accessible charts drawn with seaborn in the Analysis Function style (``afcharts``), from suppressed tables only.
+
+Each chart is drawn by ``seaborn.barplot`` from a tidy long frame (:func:`chart_frame`: one row per bar,
+made from the suppressed table's ``values``) under the afcharts matplotlib style.
 
 Every chart: a statement title (the finding), the base ("n = 58") on the chart, direct value labels
 ("52 (90%)") so no legend or colour is needed to read it, suppressed bars drawn empty with a
@@ -25,13 +28,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
-from ..disclosure.policy import DisclosurePolicy
-from ..disclosure.table import (
-    SUPPRESSED,
-    SuppressedTable,  # noqa: E402
-)
+from ..disclosure.policy import DisclosurePolicy  # noqa: E402
+from ..disclosure.table import SUPPRESSED, SuppressedTable  # noqa: E402
 from ..tables.tabulate import round_half_up  # noqa: E402
 
 STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
@@ -117,19 +118,53 @@ def _new_axes(n_bars: int, ax=None):
     return fig, ax
 
 
-def _draw_bars(ax, labels, counts, percents, cis, colours, error_bars: bool) -> None:
-    """Horizontal bars of percentages, first category at the top, each labelled directly."""
-    y = list(range(len(labels)))[::-1]
-    for yi, lab, c, p, (lo, hi), colour in zip(y, labels, counts, percents, cis, colours):
-        if pd.isna(c):
-            ax.barh(yi, 100, color="white", edgecolor="#3D3D3D", hatch=EMPTY_HATCH, linewidth=0.8, alpha=0.35)
-            ax.text(2, yi, SUPPRESSED, va="center", ha="left", fontsize=12, color="black", fontweight="bold")
+def chart_frame(table: SuppressedTable) -> pd.DataFrame:
+    """The tidy long frame a chart draws: one row per bar, in the table's order.
+
+    Columns: ``label``, ``count``, ``percent``, ``ci_low``, ``ci_high`` (from the suppressed table's values),
+    ``suppressed`` (the cell is ``[c]``), ``value_label`` (the bar's direct label) and ``bar`` (the bar's
+    length: the percentage, or 100 for a suppressed bar, which is drawn empty and hatched).
+
+    Examples
+    --------
+    >>> from adass_survey.tables.tabulate import frequency_table
+    >>> df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
+    >>> frame = chart_frame(DisclosurePolicy().suppress(frequency_table(df, "on_target")))
+    >>> frame[["label", "value_label", "bar"]].values.tolist()
+    [['Yes', '50 (86%)', 86.20689655172414], ['No', '[c]', 100.0], ['No response', '[c]', 100.0]]
+    """
+    v = table.values.reset_index(drop=True)
+    frame = pd.DataFrame({
+        "label": v["label"].astype(str),
+        "count": v["count"], "percent": v["percent"].astype("Float64"),
+        "ci_low": v["ci_low"].astype("Float64"), "ci_high": v["ci_high"].astype("Float64"),
+    })
+    frame["suppressed"] = frame["count"].isna().astype(bool)
+    frame["value_label"] = [value_label(c, p) for c, p in zip(frame["count"], frame["percent"])]
+    frame["bar"] = frame["percent"].fillna(0.0).where(~frame["suppressed"], 100.0).astype(float)
+    return frame
+
+
+def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
+    """Horizontal seaborn bars of percentages, first category at the top, each labelled directly."""
+    keys = [str(i) for i in range(len(frame))]  # one bar per row, even when two rows share a label
+    data = frame.assign(_bar=keys)
+    sns.barplot(data=data, x="bar", y="_bar", hue="_bar", order=keys, hue_order=keys, palette=dict(zip(keys, colours)),
+                orient="h", errorbar=None, saturation=1, width=0.8, legend=False, ax=ax)
+    bars = {round(p.get_y() + p.get_height() / 2): p for p in ax.patches[-len(frame):]}
+    for y, row in enumerate(frame.itertuples()):
+        if row.suppressed:
+            bars[y].set(facecolor="white", edgecolor="#3D3D3D", hatch=EMPTY_HATCH, linewidth=0.8, alpha=0.35)
+            ax.text(2, y, SUPPRESSED, va="center", ha="left", fontsize=12, color="black", fontweight="bold")
             continue
-        ax.barh(yi, float(p), color=colour, edgecolor=colour)
-        if error_bars and not pd.isna(lo):
-            ax.errorbar(float(p), yi, xerr=[[float(p) - float(lo)], [float(hi) - float(p)]], fmt="none", ecolor="#3D3D3D", capsize=3)
-        ax.text(min(float(p), 100) + 1.5, yi, value_label(c, p), va="center", ha="left", fontsize=12)
-    ax.set_yticks(y, labels)
+        p = float(row.bar)
+        if error_bars and not pd.isna(row.ci_low):
+            ax.errorbar(p, y, xerr=[[p - float(row.ci_low)], [float(row.ci_high) - p]], fmt="none", ecolor="#3D3D3D",
+                        capsize=3)
+        right = max(p, float(row.ci_high)) if error_bars and not pd.isna(row.ci_high) else p  # clear of the interval
+        ax.text(min(right, 100) + 1.5, y, row.value_label, va="center", ha="left", fontsize=12)
+    ax.set_yticks(range(len(frame)), list(frame["label"]))
+    ax.set_ylabel("")
     ax.set_xlim(0, 118)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
     ax.grid(axis="x")
@@ -182,11 +217,10 @@ def bar_chart(table, title: str, *, n: int | None, alt_text: str | None = None, 
     table = _ensure_suppressed(table)
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
-    v = table.values
+    frame = chart_frame(table)
     with plt.style.context(STYLE):
-        fig, ax = _new_axes(len(v), ax)
-        cis = list(zip(v["ci_low"], v["ci_high"]))
-        _draw_bars(ax, list(v["label"]), list(v["count"]), list(v["percent"]), cis, [MAIN_COLOUR] * len(v), error_bars)
+        fig, ax = _new_axes(len(frame), ax)
+        _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), error_bars)
         return _finish(fig, ax, title, n, table, alt_text)
 
 
@@ -205,14 +239,13 @@ def theme_chart(table, title: str, *, n: int | None, alt_text: str | None = None
     table = _ensure_suppressed(table)
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
-    v = table.values.copy()
-    v["_order"] = v["count"].astype("Float64").fillna(-1)
-    v["_uncoded"] = v["category"] == "uncoded"
-    v = v.sort_values(["_uncoded", "_order"], ascending=[True, False], kind="stable")
+    frame = chart_frame(table)
+    frame["_order"] = frame["count"].astype("Float64").fillna(-1)
+    frame["_uncoded"] = (table.values["category"] == "uncoded").to_numpy()
+    frame = frame.sort_values(["_uncoded", "_order"], ascending=[True, False], kind="stable").reset_index(drop=True)
     with plt.style.context(STYLE):
-        fig, ax = _new_axes(len(v), ax)
-        cis = list(zip(v["ci_low"], v["ci_high"]))
-        _draw_bars(ax, list(v["label"]), list(v["count"]), list(v["percent"]), cis, [MAIN_COLOUR] * len(v), False)
+        fig, ax = _new_axes(len(frame), ax)
+        _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), False)
         return _finish(fig, ax, title, n, table, alt_text)
 
 
@@ -234,26 +267,30 @@ def likert_chart(table, title: str, *, n: int | None, alt_text: str | None = Non
     table = _ensure_suppressed(table)
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
-    v = table.values[table.values["category"] != "__missing__"]
+    frame = chart_frame(table)[(table.values["category"] != "__missing__").to_numpy()].reset_index(drop=True)
     shades = get_af_colours("sequential", number_of_colours=5)[::-1]
     with plt.style.context(STYLE):
         if kind == "bars":
-            fig, ax = _new_axes(len(v), ax)
-            cis = list(zip(v["ci_low"], v["ci_high"]))
-            _draw_bars(ax, list(v["label"]), list(v["count"]), list(v["percent"]), cis, shades[: len(v)], False)
+            fig, ax = _new_axes(len(frame), ax)
+            _draw_bars(ax, frame, shades[: len(frame)], False)
             return _finish(fig, ax, title, n, table, alt_text)
         if kind != "stacked":
             raise ValueError("kind must be 'bars' or 'stacked'")
         fig, ax = plt.subplots(figsize=(9, 2.8)) if ax is None else (ax.figure, ax)
-        left = 0.0
-        for i, (lab, c, p) in enumerate(zip(v["label"], v["count"], v["percent"])):
-            width = 0.0 if pd.isna(p) else float(p)
-            hatch = EMPTY_HATCH if pd.isna(c) else None
-            ax.barh(0, max(width, 0.0), left=left, color=shades[i], edgecolor="white", hatch=hatch)
-            ax.text(left + width / 2, -0.55 - 0.28 * (i % 2), f"{lab}: {value_label(c, p)}", ha="center", va="top", fontsize=10)
-            left += width
+        width = frame["percent"].fillna(0.0).astype(float).clip(lower=0.0)
+        frame = frame.assign(_row="all", right=width.cumsum(), left=width.cumsum() - width)
+        # One bar per scale point from 0 to its running total, the longest first: each shows from its left edge on.
+        for i in reversed(range(len(frame))):
+            sns.barplot(data=frame.iloc[[i]], x="right", y="_row", color=shades[i], saturation=1, orient="h",
+                        errorbar=None, ax=ax, edgecolor="white")
+            if frame["suppressed"].iloc[i]:
+                ax.patches[-1].set_hatch(EMPTY_HATCH)
+        for i, row in enumerate(frame.itertuples()):
+            ax.text((row.left + row.right) / 2, 0.55 + 0.28 * (i % 2), f"{row.label}: {row.value_label}",
+                    ha="center", va="top", fontsize=10)
         ax.set_yticks([])
-        ax.set_ylim(-1.3, 0.6)
+        ax.set_ylabel("")
+        ax.set_ylim(1.3, -0.6)
         ax.set_xlim(0, 100)
         ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         return _finish(fig, ax, title, n, table, alt_text)
