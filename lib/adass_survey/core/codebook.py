@@ -15,6 +15,9 @@ import yaml
 
 from .paths import codebook_path
 
+MISSING = "__missing__"
+"""The category of "did not respond" (an empty answer), in ``figures.csv``, tables and the synthetic targets."""
+
 QUESTION_TYPES = {"id", "meta", "single", "yes_no", "multi", "likert5", "number", "percent_text", "text"}
 
 

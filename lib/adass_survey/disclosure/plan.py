@@ -17,6 +17,7 @@ import pandas as pd
 from ..core.errors import DisclosureError
 from ..tables.groups import (
     ALL,
+    DEFAULT_DIMENSIONS,
     dimensions,
     filter_respondents,
     selection_key,
@@ -68,7 +69,7 @@ class ViewPlan:
 
 
 def plan_views(
-    respondents: pd.DataFrame, dimension_ids: tuple[str, ...] = ("council_type", "region_group"),
+    respondents: pd.DataFrame, dimension_ids: tuple[str, ...] = DEFAULT_DIMENSIONS,
     policy: DisclosurePolicy | None = None,
 ) -> ViewPlan:
     """Decide, from group sizes alone, which filter selections can be shown.

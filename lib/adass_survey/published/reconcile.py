@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.codebook import Codebook, load_codebook
+from ..core.codebook import MISSING, Codebook, load_codebook
 from ..tables.tabulate import round_half_up
 from .figures import load_figures, load_frame
 
@@ -41,7 +41,6 @@ RANGES = {
 STRICTLY_ABOVE = {"most", "majority", "more_than_half"}
 COUNT_RANGES = {"handful": (3, 7), "a_couple": (2, 2)}
 
-MISSING = "__missing__"
 ALL = "__all__"
 COHORT_QUESTION = "respondent_id"
 FRAME_QUESTION = "frame_2011"
@@ -240,6 +239,22 @@ def _reconcile_row(figure: dict, survey, frame: pd.DataFrame, codebook: Codebook
         row["status"] = "erratum" if row["erratum_id"] else "mismatch"
     row["note"] = "; ".join(problems)
     return row
+
+
+def printed_text(row) -> str:
+    """What the report printed for a figure, from a row of :func:`reconcile`: ``52 (90%)``, ``6`` or ``vague quantifier (most)``.
+
+    Examples
+    --------
+    >>> printed_text({"published_count": 52, "percent_printed": 90, "check": "exact"})
+    '52 (90%)'
+    >>> printed_text({"published_count": pd.NA, "percent_printed": pd.NA, "check": "nearly_all"})
+    'vague quantifier (nearly all)'
+    """
+    count, pct = row["published_count"], row["percent_printed"]
+    if pd.isna(count):
+        return f"vague quantifier ({row['check'].replace('_', ' ')})"
+    return f"{int(count)}" + ("" if pd.isna(pct) else f" ({int(pct)}%)")
 
 
 def reconcile(survey, figures: pd.DataFrame | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import pandera.pandas as pa
 from ..core.paths import published_dir
 from ..present.rich import Rich
 from ..published.figures import load_errata, load_figures, read_validated
-from ..published.reconcile import reconcile
+from ..published.reconcile import printed_text, reconcile
 from ..tables.tabulate import figure_with_base
 
 RELATIONS = ("supports", "qualifies", "contradicts")
@@ -79,13 +79,6 @@ def load_key_messages(path: str | Path | None = None) -> pd.DataFrame:
     return read_validated(Path(path) if path else published_dir() / "key_messages.csv", KEY_MESSAGES_SCHEMA)
 
 
-def _published_text(row) -> str:
-    count, pct = row["published_count"], row["percent_printed"]
-    if pd.isna(count):
-        return f"vague quantifier ({row['check'].replace('_', ' ')})"
-    return f"{int(count)}" + ("" if pd.isna(pct) else f" ({int(pct)}%)")
-
-
 def message_evidence(survey, message_id: str, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """The figures linked to one key message, each recomputed from the survey.
 
@@ -122,7 +115,7 @@ def message_evidence(survey, message_id: str, links: pd.DataFrame | None = None)
         live = result.loc[link["figure_id"]]
         rows.append({
             "message_id": message_id, "figure_id": link["figure_id"], "relation": link["relation"],
-            "section": live["section"], "quote": quotes[link["figure_id"]], "published": _published_text(live),
+            "section": live["section"], "quote": quotes[link["figure_id"]], "published": printed_text(live),
             "reproduced_count": live["reproduced_count"], "reproduced_base": live["reproduced_base"],
             "percent_reproduced": live["percent_reproduced"], "status": live["status"],
             "erratum_id": live["erratum_id"], "note": link["note"],

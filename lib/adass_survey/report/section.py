@@ -79,10 +79,10 @@ def _status_text(row) -> str:
 
 
 def _published_text(row) -> str:
-    count, pct = row["published_count"], row["percent_printed"]
-    if pd.isna(count):
-        return f"a vague quantifier ({row['check'].replace('_', ' ')})"
-    return f"{int(count)}" + ("" if pd.isna(pct) else f" ({int(pct)}%)")
+    """The printed figure as the headline sentence says it ("published 52 (90%)", "published a vague quantifier (most)")."""
+    from ..published.reconcile import printed_text
+
+    return ("a " if pd.isna(row["published_count"]) else "") + printed_text(row)
 
 
 def headlines(survey, section: str) -> Rich:

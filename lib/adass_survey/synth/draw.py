@@ -17,9 +17,6 @@ import yaml
 from ..core.codebook import Codebook, Question
 from ..core.paths import data_dir
 
-MISSING = "__missing__"
-
-
 TEXT_VARIANTS = 4
 
 

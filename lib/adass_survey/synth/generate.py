@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .. import SYNTHETIC_NOTICE
-from ..core.codebook import Codebook, load_codebook
+from ..core.codebook import MISSING, Codebook, load_codebook
 from ..core.paths import project_root
-from .draw import META_BLANK, MISSING, Synthetic, draw_multi, draw_tables, draw_text_themes, export_columns, load_yaml
+from .draw import META_BLANK, Synthetic, draw_multi, draw_tables, draw_text_themes, export_columns, load_yaml
 from .render import place_verbatim, render_closed, render_meta, render_number, render_percent, render_text
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.codebook import Question
-from .draw import ID_BASE, MISSING, TEXT_VARIANTS, largest_remainder
+from ..core.codebook import MISSING, Question
+from .draw import ID_BASE, TEXT_VARIANTS, largest_remainder
 
 
 def _pick(rng: np.random.Generator, variants: list[str], size: int) -> np.ndarray:

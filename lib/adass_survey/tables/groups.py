@@ -48,7 +48,8 @@ _TYPE_PLURALS = {
 }
 
 
-COUNCIL_DIMENSIONS = ("council_type", "region_group")
+DEFAULT_DIMENSIONS = ("council_type", "region_group")
+"""The filter dimensions a panel offers unless told otherwise: council type and region group."""
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from ..core.codebook import Codebook, Question, load_codebook
+from ..core.codebook import MISSING, Codebook, Question, load_codebook
 
-MISSING = "__missing__"
 MISSING_LABEL = "No response"
 UNCODED = "uncoded"
 UNCODED_LABEL = "Answer not matched to a theme (uncoded)"
