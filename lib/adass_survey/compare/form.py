@@ -40,7 +40,14 @@ class _Guard:
 
 
 class GuardedRadio(_Guard, widgets.RadioButtons):
-    """Radio buttons that accept only an option index in range from the client."""
+    """Radio buttons that accept only an option index in range from the client.
+
+    Examples
+    --------
+    >>> radio = GuardedRadio(options=[("Not answered", ""), ("Yes", "yes")])
+    >>> radio.accepts({"index": 1}), radio.accepts({"index": 2}), radio.accepts({"value": "yes"})
+    (True, False, False)
+    """
 
     def accepts(self, state: dict) -> bool:
         index = state.get("index")
@@ -48,7 +55,14 @@ class GuardedRadio(_Guard, widgets.RadioButtons):
 
 
 class GuardedText(_Guard, widgets.Text):
-    """A text box that accepts only short printable text from the client."""
+    """A text box that accepts only short printable text from the client.
+
+    Examples
+    --------
+    >>> box = GuardedText()
+    >>> box.accepts({"value": "Testshire"}), box.accepts({"value": "x" * 81}), box.accepts({"value": "a\nb"})
+    (True, False, False)
+    """
 
     def accepts(self, state: dict) -> bool:
         value = state.get("value")
