@@ -11,7 +11,8 @@ import pytest
 import export_factory as ef
 from adass_survey.clean import respondents as clean_module
 from adass_survey.clean import values
-from adass_survey.clean.respondents import QUARANTINE_COLUMNS, clean
+from adass_survey.clean.respondents import clean
+from adass_survey.processed.schema import QUARANTINE_COLUMNS
 from adass_survey.clean.values import band_of, parse_number, parse_percent
 from adass_survey.core.codebook import load_codebook, normalise_spelling
 from adass_survey.ingest.model import RawExport, RowFault, column_specs
@@ -129,7 +130,7 @@ def test_processed_columns_and_types():
 def test_row_faults_quarantine_the_whole_row(cells, column, reason, suggestion):
     result = clean(raw_of([{}, cells, {}]), CB)
     q = result.quarantine
-    assert list(q.columns) == QUARANTINE_COLUMNS
+    assert list(q.columns) == list(QUARANTINE_COLUMNS)
     assert q["source_row"].unique().tolist() == [4]
     row = q[q["column"] == column].iloc[0]
     assert row["reason"].startswith(reason)

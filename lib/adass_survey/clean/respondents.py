@@ -27,9 +27,6 @@ THREADED_MIN_ROWS = 50_000
 """Exports with at least this many rows spread their cleaned text over the rows on worker threads."""
 
 
-QUARANTINE_COLUMNS = ["source_row", "respondent_id", "column", "value", "reason", "suggestion"]
-
-
 @dataclass
 class CleanResult:
     """Clean respondents, the quarantine (one row per fault) and notes for the build log."""
@@ -58,14 +55,19 @@ class _Faults:
             )
         )
 
+    @staticmethod
+    def _empty() -> pd.DataFrame:
+        none = pd.Series(dtype="str")
+        return pd.DataFrame({"source_row": pd.Series(dtype="int64"), "column": none, "value": none, "reason": none,
+                             "suggestion": none})
+
     def frame(self, ids: pd.Series, source_rows: pd.Series) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else "str") for c in QUARANTINE_COLUMNS})
-        faults = pd.concat(self.parts, ignore_index=True)
+        """One row per fault, ordered by row and column: ``source_row``, ``respondent_id`` (as written), then
+        ``column, value, reason, suggestion`` (the order of ``quarantine.csv``, :mod:`adass_survey.processed.schema`)."""
+        faults = pd.concat(self.parts, ignore_index=True) if self.parts else self._empty()
         id_of_row = pd.Series(ids.to_numpy(), index=source_rows.to_numpy())
-        faults["respondent_id"] = faults["source_row"].map(id_of_row).fillna("").astype("str")
-        faults = faults.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
-        return faults[QUARANTINE_COLUMNS]
+        faults.insert(1, "respondent_id", faults["source_row"].map(id_of_row).fillna("").astype("str"))
+        return faults.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
 
 
 def _apply(values: pd.Series, classify: Callable[[str], Verdict]) -> tuple[np.ndarray, list[Verdict]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,9 +22,8 @@ from ..core.codebook import load_codebook
 from ..core.errors import SurveyInputError
 from ..core.paths import codebook_path, processed_dir, project_root, raw_export_path
 from ..ingest import checks
-from .schema import validate_respondents
+from .schema import OUTPUT_FILES, validate_respondents, write_files
 
-OUTPUT_FILES = ("respondents.csv", "respondents.parquet", "themes.csv", "quarantine.csv", "build_report.json")
 PROGRESS_MIN_ROWS = 50_000
 """Builds of more rows than this report each stage with its timing."""
 
@@ -204,36 +202,10 @@ def _file_state(path: Path) -> tuple[int, int] | None:
 
 
 def _write(out_dir: Path, respondents, themes, quarantine, report: BuildReport) -> None:
-    """Write the five files into a fresh folder that replaces ``out_dir`` whole.
-
-    ``themes`` is a frame or a pyarrow table (:func:`adass_survey.coding.themes.theme_table`). The files
-    are written on two threads at once (pyarrow's writers release the GIL): the theme rows, the
-    biggest file, on one; the respondents (Parquet, then CSV) and the rest on the other. Any
-    failure leaves the previous folder as it was.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    def arrow(frame) -> pa.Table:
-        return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
-
-    options = pacsv.WriteOptions(quoting_style="needed")
+    """Write the processed files (:func:`adass_survey.processed.schema.write_files`) into a fresh folder
+    that replaces ``out_dir`` whole; any failure leaves the previous folder as it was."""
     with replaced_folder(out_dir) as folder:
-        table = arrow(respondents)
-        theme_rows = arrow(themes)
-
-        def write_respondents() -> None:
-            pq.write_table(table, folder / "respondents.parquet")
-            pacsv.write_csv(table, folder / "respondents.csv", write_options=options)
-            pacsv.write_csv(arrow(quarantine), folder / "quarantine.csv", write_options=options)
-            (folder / "build_report.json").write_text(report.to_json(), encoding="utf-8")
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [pool.submit(write_respondents), pool.submit(pacsv.write_csv, theme_rows, folder / "themes.csv",
-                                                                write_options=options)]
-            for job in jobs:
-                job.result()  # re-raises a writer's error inside the folder swap, which then rolls back
+        write_files(folder, respondents, themes, quarantine, report.to_json())
 
 
 def run_build(args) -> int:

@@ -74,17 +74,9 @@ def read_processed(processed: Path, codebook: Codebook | None = None) -> Survey:
     >>> list(survey.themes.columns)  # doctest: +SKIP
     ['respondent_id', 'question_id', 'theme']
     """
-    respondents = pd.read_parquet(processed / "respondents.parquet")
-    themes = pd.read_csv(
-        processed / "themes.csv", dtype={"respondent_id": "int64", "question_id": "str", "theme": "str"}
-    )
-    quarantine = pd.read_csv(
-        processed / "quarantine.csv",
-        dtype={"source_row": "int64", "respondent_id": "str", "column": "str", "value": "str", "reason": "str",
-               "suggestion": "str"},
-        keep_default_na=False,
-    )
-    report = json.loads((processed / "build_report.json").read_text(encoding="utf-8"))
+    from .schema import read_files
+
+    respondents, themes, quarantine, report = read_files(processed)
     return Survey(respondents, themes, quarantine, report, codebook or load_codebook())
 
 
