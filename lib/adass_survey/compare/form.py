@@ -60,7 +60,7 @@ class GuardedText(_Guard, widgets.Text):
     Examples
     --------
     >>> box = GuardedText()
-    >>> box.accepts({"value": "Testshire"}), box.accepts({"value": "x" * 81}), box.accepts({"value": "a\nb"})
+    >>> box.accepts({"value": "Testshire"}), box.accepts({"value": "x" * 81}), box.accepts({"value": "a" + chr(10)})
     (True, False, False)
     """
 
