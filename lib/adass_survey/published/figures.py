@@ -26,8 +26,26 @@ from ..core.paths import data_dir, project_root, published_dir, reference_dir
 REPORT_FILE = "adass-personalisation-survey-2011-report.txt"
 """File name of the report text among the shared seeds."""
 
-CHECKS = ("exact", "all", "nearly_all", "most", "majority", "more_than_half", "two_thirds", "half", "handful", "a_couple")
-"""Values of ``figures.csv`` column ``check`` (see ``docs/data-flow.md``)."""
+
+
+def load_quantifiers(path: str | Path | None = None) -> dict:
+    """The vague quantifiers and their ranges (``data/published/quantifiers.yaml``): ``all``, ``percent``, ``count``.
+
+    Examples
+    --------
+    >>> q = load_quantifiers()
+    >>> q["all"], q["percent"]["two_thirds"], q["count"]["handful"]
+    (['all'], {'min': 60, 'max': 73}, {'min': 3, 'max': 7})
+    """
+    import yaml
+
+    with open(Path(path) if path else published_dir() / "quantifiers.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+_QUANTIFIERS = load_quantifiers()
+CHECKS = ("exact", *_QUANTIFIERS["all"], *_QUANTIFIERS["percent"], *_QUANTIFIERS["count"])
+"""Values of ``figures.csv`` column ``check``: ``exact`` or a vague quantifier of ``quantifiers.yaml``."""
 
 ERRATUM_KINDS = ("count_sum", "count", "percentage", "base", "numbering", "key_message", "claim")
 """Values of ``errata.csv`` column ``kind``."""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..core.codebook import MISSING, Codebook, load_codebook
 from ..tables.tabulate import round_half_up
-from .figures import load_figures, load_frame
+from .figures import load_figures, load_frame, load_quantifiers
 
 STATUSES = ("reproduced", "erratum", "mismatch")
 COLUMNS = [
@@ -28,18 +28,13 @@ COLUMNS = [
     "percent_printed", "percent_reproduced", "status", "erratum_id", "note",
 ]
 
-RANGES = {
-    "nearly_all": (90.0, 100.0),
-    "most": (50.0, 100.0),
-    "majority": (50.0, 100.0),
-    "more_than_half": (50.0, 100.0),
-    "two_thirds": (60.0, 73.0),
-    "half": (45.0, 55.0),
-}
-"""Percentage ranges of vague quantifiers (lower bound exclusive for the '> 50%' group)."""
+_QUANTIFIERS = load_quantifiers()
+RANGES = {name: (float(r.get("min", r.get("above"))), float(r["max"])) for name, r in _QUANTIFIERS["percent"].items()}
+"""Percentage ranges of vague quantifiers (``data/published/quantifiers.yaml``; lower bound exclusive for
+those in :data:`STRICTLY_ABOVE`)."""
 
-STRICTLY_ABOVE = {"most", "majority", "more_than_half"}
-COUNT_RANGES = {"handful": (3, 7), "a_couple": (2, 2)}
+STRICTLY_ABOVE = {name for name, r in _QUANTIFIERS["percent"].items() if "above" in r}
+COUNT_RANGES = {name: (int(r["min"]), int(r["max"])) for name, r in _QUANTIFIERS["count"].items()}
 
 ALL = "__all__"
 COHORT_QUESTION = "respondent_id"
@@ -185,7 +180,7 @@ def within_check(check: str, count: int, base: int) -> bool:
     >>> within_check("handful", 5, 58), within_check("a_couple", 3, 13)
     (True, False)
     """
-    if check == "all":
+    if check in _QUANTIFIERS["all"]:
         return count == base
     if check in COUNT_RANGES:
         low, high = COUNT_RANGES[check]

@@ -18,14 +18,12 @@ from ..present.display import table_view
 from ..present.rich import Rich
 from ..published.figures import load_errata, load_figures, load_frame
 from ..tables.tabulate import round_half_up, wilson_interval
+from .section import caveat_notes
 
 BY = ("region", "council_type")
 ENGLAND = "__england__"
-BASIS = {
-    "region": "As published: the report's counts by region (real).",
-    "council_type": "As read: the report's council types sum to 68, not 58 (erratum E01); "
-                    "'34 borough/unitary' is read as the 10 London boroughs plus 24 unitary councils.",
-}
+BASIS = caveat_notes()["cohort_basis"]
+"""The basis of the tables by region (as published) and by council type (as read, erratum E01): ``data/caveats.yaml``."""
 
 
 def _check_by(by: str) -> None:

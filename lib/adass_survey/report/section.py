@@ -1,13 +1,11 @@
-"""The building blocks of one report-section notebook, so notebooks stay thin.
+"""The blocks of a report section drawn from the published figures: headlines, example answers, caveats.
 
-A section notebook reads like a short report section: the question, the figures the report
-published (each reproduced from the data with its base and a Wilson interval), a table and chart,
-filters, what the free text says, caveats. Each function here returns something a notebook cell
-displays; each has a plain-text form that nbval compares.
-
-Every dashboard view is computed from tables that have already been through the disclosure policy
-(:func:`adass_survey.disclosure.plan.suppress_views`), so a reader's kernel holds no unsuppressed cell of a
-filtered group."""
+:func:`headlines` sets each figure the report printed for a section beside the same figure recomputed
+from the data, with its base and a Wilson interval; :func:`example_answers` picks screened synthetic
+free-text answers per theme; :func:`caveats` states the section's caveats and errata, its sentences
+read from ``data/caveats.yaml`` with their numbers taken from the frame, the figures and the
+disclosure policy. Each returns a block with a plain-text form that nbval compares; notebooks reach
+them through :mod:`adass_survey.report`."""
 
 from __future__ import annotations
 
@@ -148,6 +146,54 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
     return Rich(html, "\n".join(lines))
 
 
+def caveat_notes() -> dict:
+    """The sentences of ``data/caveats.yaml``: the ``caveats`` templates, ``printed_note`` and ``cohort_basis``.
+
+    Examples
+    --------
+    >>> sorted(caveat_notes())
+    ['caveats', 'cohort_basis', 'printed_note']
+    """
+    import yaml
+
+    from ..core.paths import data_dir
+
+    with open(data_dir() / "caveats.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def caveat_sentences(policy=None) -> list[str]:
+    """The general caveats of every section, their numbers taken from the frame, the response-rate figure and the policy.
+
+    Examples
+    --------
+    >>> from adass_survey.disclosure.policy import DisclosurePolicy
+    >>> caveat_sentences()[0][:60]
+    'Self-selected sample: 58 of 152 councils chose to answer (38'
+    >>> caveat_sentences(DisclosurePolicy(10))[-1][-50:]
+    'Counts below 10 in any breakdown are shown as [c].'
+    """
+    from math import ceil
+
+    from ..disclosure.policy import DisclosurePolicy
+    from ..published.figures import load_frame
+    from ..published.reconcile import COHORT_QUESTION
+    from ..tables.tabulate import round_half_up
+
+    notes = caveat_notes()
+    policy = policy or DisclosurePolicy.from_env()
+    figures = load_figures()
+    rate = figures[(figures["question"] == COHORT_QUESTION) & (figures["base_rule"] == "frame")].iloc[0]
+    responded, invited = int(rate["count"]), int(load_frame()["councils"].sum())
+    recomputed = round_half_up(100 * responded / invited)
+    printed = rate["percent_printed"]
+    printed_note = "" if pd.isna(printed) or int(printed) == recomputed else notes["printed_note"].format(
+        printed_rate=int(printed), erratum=rate["erratum_id"])
+    values = {"responded": responded, "invited": invited, "rate": recomputed, "printed_note": printed_note,
+              "one_council": ceil(100 / responded), "threshold": policy.threshold, "synthetic": SYNTHETIC_NOTICE}
+    return [template.format(**values) for template in notes["caveats"]]
+
+
 def caveats(section: str, extra: list[str] | None = None) -> Rich:
     """The caveats of a section: self-selection, synthetic data, small bases, and its errata.
 
@@ -156,13 +202,7 @@ def caveats(section: str, extra: list[str] | None = None) -> Rich:
     >>> print(repr(caveats("1.6")).splitlines()[-1][:26])
     - Erratum E02 (1.6): 58 of
     """
-    items = [
-        "Self-selected sample: 58 of 152 councils chose to answer (38%; the report prints 33%, erratum E02). "
-        "Councils that answered may be further ahead than those that did not.",
-        SYNTHETIC_NOTICE,
-        "Small bases: with 58 councils, one council is almost 2 percentage points; intervals are wide. "
-        "Counts below 5 in any breakdown are shown as [c].",
-    ] + list(extra or [])
+    items = caveat_sentences() + list(extra or [])
     errata = load_errata()
     touching = errata[_in_section(errata["section"].astype(str), section)]
     for _, row in touching.iterrows():

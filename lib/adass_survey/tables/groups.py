@@ -2,16 +2,8 @@
 
 Two dimensions: ``council_type`` (the four codebook types) and ``region_group``, the nine
 regions merged into four groups coarse enough that every group, and every group's complement, holds
-at least five councils (tested against the published cohort profile):
-
-========================  =========================================================
-region_group              regions
-========================  =========================================================
-``north``                 North East, North West, Yorkshire and the Humber
-``midlands``              East Midlands, West Midlands
-``south_and_east``        East of England, South East, South West
-``london``                London
-========================  =========================================================
+at least five councils (tested against the published cohort profile). The groups are data:
+``data/reference/region_groups.yaml``, read into :data:`REGION_GROUPS`.
 
 Besides these, the codebook's ``answer_filters`` name closed questions whose answer a reader may
 filter another question by (e.g. ``take_up_band``, the take-up band of section 2.1). An answer
@@ -28,17 +20,41 @@ from dataclasses import dataclass
 from itertools import product
 
 import pandas as pd
+import yaml
 
 from ..core.codebook import Codebook, load_codebook
+from ..core.paths import reference_dir
 
 ALL = "all"
 
-REGION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "north": ("North", ("north_east", "north_west", "yorkshire_humber")),
-    "midlands": ("Midlands", ("east_midlands", "west_midlands")),
-    "south_and_east": ("South and East", ("east_of_england", "south_east", "south_west")),
-    "london": ("London", ("london",)),
-}
+
+def load_region_groups(path=None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Read the region groups (``data/reference/region_groups.yaml``): code -> (label, region codes).
+
+    Raises
+    ------
+    ValueError
+        When a region of the codebook is in no group or in two, or a group names an unknown region.
+
+    Examples
+    --------
+    >>> groups = load_region_groups()
+    >>> list(groups), groups["midlands"]
+    (['north', 'midlands', 'south_and_east', 'london'], ('Midlands', ('east_midlands', 'west_midlands')))
+    """
+    with open(path or reference_dir() / "region_groups.yaml", encoding="utf-8") as handle:
+        entries = yaml.safe_load(handle)["region_groups"]
+    groups = {str(g["code"]): (str(g["label"]), tuple(str(r) for r in g["regions"])) for g in entries}
+    listed = [r for _, regions in groups.values() for r in regions]
+    regions = load_codebook()["region"].option_codes()
+    if sorted(listed) != sorted(regions):
+        raise ValueError(f"the region groups must hold each region of the codebook once: {sorted(listed)} "
+                         f"against {sorted(regions)}")
+    return groups
+
+
+REGION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = load_region_groups()
+"""Region group code -> (label, region codes), in display order (from ``data/reference/region_groups.yaml``)."""
 
 _TYPE_PLURALS = {
     "london_borough": "London boroughs",
