@@ -254,9 +254,33 @@ class GraceKernelManager(AsyncMappingKernelManager):
         self._reserved.add(kernel_id)  # no await between the check above and this line: the check-and-take is atomic
         self.peak_kernels = max(self.peak_kernels, self.live_kernel_count())
         try:
-            return await super().start_kernel(*args, **kwargs)
+            started = await super().start_kernel(*args, **kwargs)
         finally:
             self._reserved.discard(kernel_id)
+        if refill:
+            asyncio.ensure_future(self._announce_when_ready(started))
+        return started
+
+    async def _announce_when_ready(self, kernel_id: str) -> None:
+        # Voilà logs "pool is filled" once the kernel has started; a reader is given it only once it has run the
+        # notebook (ready_pool_kernel). Log that moment too: operators and the browser tests wait for it.
+        for _ in range(3000):
+            for name, pool in list(getattr(self, "_pools", {}).items()):
+                for entry in list(pool):
+                    if not entry.done() or entry.cancelled() or entry.exception() is not None:
+                        continue
+                    content = entry.result()
+                    if content.get("kernel_id") != kernel_id:
+                        continue
+                    try:
+                        await content["task"]
+                    except Exception:  # noqa: BLE001 - Voilà reports a failing notebook to the reader's page
+                        pass
+                    self.log.info("Preheated kernel %s has run %s: ready for a reader", kernel_id, name)
+                    return
+            if kernel_id not in self._kernels:
+                return
+            await asyncio.sleep(0.1)
 
     async def shutdown_all(self, *args, **kwargs):
         """Shut every kernel down; pool refills waiting under the cap give up instead of starting one."""
