@@ -1,7 +1,7 @@
 """Every view every notebook offers, checked for disclosure: alone, by differencing, and all at once.
 
-The views are found in the notebooks themselves: each ``section.explore(survey, "<question>", ...)``
-and ``section.national_view(survey, "<question>", ...)`` call of a code cell, so a new notebook is
+The views are those the views catalogue holds: every ``report.explore("<question>", ...)`` call of a
+notebook's code cells (:func:`adass_survey.report.catalogue_build.planned_calls`), so a new notebook is
 covered without editing this file. For each question: the heuristic audit
 (:func:`adass_survey.disclosure.audit.audit_views`), the exact integer-programming audit over all views and
 the filter panel's group sizes (:func:`adass_survey.disclosure.exact_audit.audit_exact`), the downloads of
@@ -11,7 +11,6 @@ same checks catch a leak.
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 from functools import lru_cache
@@ -33,44 +32,16 @@ from adass_survey.disclosure.audit import View, audit_views
 from adass_survey.disclosure.plan import views_of
 from adass_survey.tables.groups import selection_key
 from adass_survey.tables.tabulate import frequency_table, theme_table
-from adass_survey.present.widgets import FilterPanel
+from adass_survey.present.views import panel_entry
+from adass_survey.report.catalogue_build import planned_calls
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-VIEW_FUNCTIONS = {"explore": DIMENSIONS, "national_view": ("council_type",)}
-
-
-def offered_views(source: str) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(function, question id, dimensions) of every view call in a code cell's source."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:  # a cell with IPython magics: fall back to the lines that parse
-        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
-    found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in VIEW_FUNCTIONS and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
-            dims = VIEW_FUNCTIONS[name]
-            for kw in node.keywords:
-                if kw.arg == "dimensions":
-                    dims = tuple(ast.literal_eval(kw.value))
-            if len(node.args) >= 4:
-                dims = tuple(ast.literal_eval(node.args[3]))
-            found.append((name, node.args[1].value, dims))
-    return found
 
 
 def notebook_views() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(notebook, question id, dimensions) for every view offered by any notebook."""
-    out = []
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        for cell in cells:
-            if cell["cell_type"] == "code":
-                for _, question, dims in offered_views("".join(cell["source"])):
-                    out.append((path.name, question, dims))
-    return sorted(set(out))
+    """(notebook, question id, dimensions) of every filter panel any notebook offers: the catalogue's own plan."""
+    return sorted({(notebook, args[0], tuple(args[2]))
+                   for name, args, notebook in planned_calls(NOTEBOOKS).values() if name == "explore"})
 
 
 OFFERED = notebook_views()
@@ -87,11 +58,13 @@ def question_views(question: str, dims: tuple[str, ...]) -> QuestionViews:
     return QuestionViews(survey(), question, "Title", dims)
 
 
-def test_the_parser_finds_views_in_cells():
-    source = 'x = 1\nsection.explore(survey, "dp_restrictions", "T")\nsection.national_view(survey, "strategy", "T")'
-    assert offered_views(source) == [("explore", "dp_restrictions", DIMENSIONS), ("national_view", "strategy", ("council_type",))]
-    assert offered_views('%matplotlib inline\nexplore(s, "market_rating", "T", ("region_group",))') == [
-        ("explore", "market_rating", ("region_group",))]
+def test_the_parser_finds_views_in_cells(tmp_path):
+    notebook = tmp_path / "01-x.ipynb"
+    cells = [{"cell_type": "code", "source": ['x = 1\nreport.explore("dp_restrictions", "T")\n']},
+             {"cell_type": "code", "source": ['report.explore("market_rating", "T", ("region_group",))']}]
+    notebook.write_text(json.dumps({"cells": cells}))
+    found = sorted((args[0], tuple(args[2])) for name, args, _ in planned_calls(tmp_path).values() if name == "explore")
+    assert found == [("dp_restrictions", DIMENSIONS), ("market_rating", ("region_group",))]
 
 
 def test_the_notebooks_offer_views():
@@ -128,18 +101,19 @@ def test_downloads_hold_only_what_the_page_shows(question, dims):
             assert counts == page, key
 
 
-@pytest.mark.parametrize("dims", sorted({d for _, d in QUESTIONS}))
-def test_filter_panel_never_states_the_size_of_a_withheld_group(dims):
-    panel = FilterPanel(survey(), dims)
+@pytest.mark.parametrize(("question", "dims"), QUESTIONS, ids=[f"{q}-{'+'.join(d)}" for q, d in QUESTIONS])
+def test_filter_panel_never_states_the_size_of_a_withheld_group(question, dims):
+    views = question_views(question, dims)
+    entry = panel_entry(views, dims)
+    assert len(entry["views"]) == len(all_selections(dims))  # every view a page can switch to is in the entry
     for selection in all_selections(dims):
-        panel.select(**{d: selection.get(d, ALL) for d in dims})
-        label = panel.base_label.value
-        withheld = bool(panel.plan.withheld[panel.plan.index(selection)])
+        view = entry["views"]["|".join(selection.get(d, ALL) for d in dims)]
+        withheld = bool(views.plan.withheld[views.plan.index(selection)])
         if withheld:
-            assert not any(ch.isdigit() for ch in label), (selection, label)
-            assert str(panel.plan.base(selection)) not in (panel.message or "").replace("fewer than 5", "")
+            assert not any(ch.isdigit() for ch in view["base"]), (selection, view["base"])
+            assert str(views.plan.base(selection)) not in view["text"].replace("fewer than 5", "")
         else:
-            assert f"n = {panel.plan.base(selection)})" in label, (selection, label)
+            assert f"n = {views.plan.base(selection)})" in view["base"], (selection, view["base"])
 
 
 # ------------------------------------------------------------------------------------------

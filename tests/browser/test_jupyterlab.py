@@ -33,7 +33,7 @@ def _notebook_with_widgets() -> str:
     """Return the first served section (not the landing page) whose source builds a widget."""
     for name in served_notebooks():
         text = (notebook_dir() / name).read_text(encoding="utf-8")
-        builds_widget = any(marker in text for marker in ("section.explore(", "ipywidgets", "adass_survey.widgets"))
+        builds_widget = any(marker in text for marker in ("report.explore(", "ipywidgets"))
         if not name.startswith("00-") and builds_widget:
             return name
     pytest.skip("no notebook with widgets yet")

@@ -1,0 +1,90 @@
+"""Filters switch precomputed views in the browser: with the page's kernel stopped, and on a static page offline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import threading
+
+import pytest
+
+from adass_survey.serve.static_export import export_site
+
+from .conftest import (Traffic, free_port, kernel_id_of, notebook_dir, open_page, render_url, save_screenshot,
+                       wait_for_dashboard)
+
+NOTEBOOK = "07-restrictions.ipynb"
+CHOICE = "County"  # an option of the council-type filter; 17 county councils responded
+SNAPSHOT = """el => ({
+  base: [...el.querySelectorAll('.adass-base')].filter(e => e.offsetParent !== null).map(e => e.innerText),
+  charts: [...el.querySelectorAll('img')].filter(e => e.offsetParent !== null).map(i => i.src.slice(-48)),
+})"""
+
+
+def _first_panel(page):
+    select = page.locator("select", has=page.locator("option", has_text=CHOICE)).first
+    select.wait_for(state="attached", timeout=60_000)
+    select.scroll_into_view_if_needed()
+    return select, select.locator("xpath=ancestor::div[contains(@class, 'adass-panel') or "
+                                  "contains(@class, 'adass-static-panel')][1]")
+
+
+def _choose(page, select, panel) -> tuple[dict, dict]:
+    before = panel.evaluate(SNAPSHOT)
+    select.select_option(label=CHOICE)
+    after = before
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        after = panel.evaluate(SNAPSHOT)
+        if after != before:
+            break
+    return before, after
+
+
+def test_filter_switches_with_the_kernel_stopped(voila_server, browser) -> None:
+    page = open_page(browser)
+    try:
+        page.goto(render_url(voila_server, NOTEBOOK))
+        wait_for_dashboard(page)
+        kernel = kernel_id_of(page)
+        stopped = subprocess.run(["pkill", "-f", f"kernel-{kernel}"], check=False).returncode
+        page.wait_for_timeout(1500)
+        select, panel = _first_panel(page)
+        before, after = _choose(page, select, panel)
+        save_screenshot(page, "filter-with-kernel-stopped")
+    finally:
+        page.context.close()
+    assert stopped == 0, "the page's kernel process was not found to stop"
+    assert before["base"] == ["Showing all 58 councils (n = 58)"], before
+    assert after["base"] == ["Showing 17 county councils (n = 17)"], after
+    assert after["charts"] and after["charts"] != before["charts"]
+
+
+@pytest.fixture(scope="module")
+def static_page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("static") / "site"
+    export_site(notebook_dir(), out, only=[NOTEBOOK])
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{NOTEBOOK.replace('.ipynb', '.html')}"
+    server.shutdown()
+
+
+def test_static_page_filters_work_offline(static_page, browser) -> None:
+    traffic = Traffic()
+    page = open_page(browser, traffic)
+    try:
+        page.goto(static_page)
+        page.wait_for_load_state("load")
+        select, panel = _first_panel(page)
+        before, after = _choose(page, select, panel)
+        scripts = page.evaluate("() => document.scripts.length")
+        save_screenshot(page, "static-filter-county")
+    finally:
+        page.context.close()
+    assert traffic.external == [] and scripts == 0
+    assert before["base"] == ["Showing all 58 councils (n = 58)"], before
+    assert after["base"] == ["Showing 17 county councils (n = 17)"], after
+    assert after["charts"] and after["charts"] != before["charts"]
