@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create or reuse .venv and install the pinned environment (constraints.txt) plus this project.
 # Usage: bash scripts/setup.sh [--with-browser]
-#   --with-browser  also make sure Debian's chromium is installed (for the browser tests).
+#   --with-browser  also make sure Debian's chromium (and nginx, for the deploy/ recipe's test) is installed (for the browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,4 +71,8 @@ if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     echo "       Install it once with: sudo apt-get update && sudo apt-get install -y chromium" >&2
     [ "${CI:-}" = "true" ] && exit 1
   fi
+fi
+
+if [ "$with_browser" = 1 ]; then
+  bash deploy/install-nginx.sh  # Debian's nginx for tests/browser/test_nginx.py (apt as root, else how to)
 fi

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The dashboards past one process: Debian's nginx in front of N standalone Voilà processes on loopback ports.
+# Usage: bash deploy/run.sh [N] [extra Voilà options]     (N defaults to the number of cores; Ctrl-C stops everything)
+# Environment:
+#   ADASS_HOST          address nginx listens on (default 127.0.0.1; 0.0.0.0 to listen beyond this machine)
+#   ADASS_PORT          port nginx listens on (default 8866)
+#   ADASS_BACKEND_PORT  port of the first Voilà process; the others follow (default ADASS_PORT + 1)
+#   ADASS_NOTEBOOKS     folder of notebooks to serve (default notebooks)
+#   ADASS_KERNEL_CAP    kernel cap of each Voilà process (default: the machine's memory-sized cap divided by N)
+#   ADASS_RUN_DIR       folder for nginx's configuration, logs and temporary files, and the Voilà logs (default deploy/run)
+#   ADASS_SKIP_SETUP    set to 1 to skip scripts/setup.sh and the first build of the static pages (the test does)
+# How to size N and the pools: docs/deploy.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+n=${1:-$(nproc 2>/dev/null || echo 2)}
+shift || true
+case "$n" in ''|*[!0-9]*|0) echo "deploy: N must be a whole number of Voilà processes (1 or more), not '$n'" >&2; exit 2 ;; esac
+
+if [ "${ADASS_SKIP_SETUP:-0}" != 1 ]; then
+  bash scripts/setup.sh
+fi
+bash deploy/install-nginx.sh
+if [ ! -x /usr/sbin/nginx ]; then
+  exit 1
+fi
+
+host=${ADASS_HOST:-127.0.0.1}
+port=${ADASS_PORT:-8866}
+first=${ADASS_BACKEND_PORT:-$((port + 1))}
+notebooks=${ADASS_NOTEBOOKS:-notebooks}
+run=${ADASS_RUN_DIR:-deploy/run}
+mkdir -p "$run"
+run=$(cd "$run" && pwd)
+
+# The processed data and, the first time, the static pages (nginx serves them from disk).
+prepare=(--prepare-only --notebooks "$notebooks")
+[ "${ADASS_SKIP_SETUP:-0}" = 1 ] && prepare+=(--no-static)
+.venv/bin/python -m adass_survey serve "${prepare[@]}"
+site=$(cd "$notebooks" && pwd)/site
+
+cap=${ADASS_KERNEL_CAP:-$(.venv/bin/python -m adass_survey.serve.deploy cap "$n" --notebooks "$notebooks")}
+
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+backends=()
+for ((i = 0; i < n; i++)); do
+  p=$((first + i))
+  backends+=("$p")
+  # Every kernel id of this process ends with its port, so that nginx can route a kernel's websocket to it.
+  ADASS_KERNEL_CAP=$cap ADASS_KERNEL_ROUTE=$(printf '%05d' "$p") \
+    .venv/bin/python -m adass_survey serve --no-prepare --host 127.0.0.1 --port "$p" --notebooks "$notebooks" -- "$@" \
+    >"$run/voila-$p.log" 2>&1 &
+  pids+=($!)
+done
+
+for p in "${backends[@]}"; do
+  .venv/bin/python - "$p" <<'PY' || { echo "deploy: Voilà on port $p did not start (see $run/voila-$p.log)" >&2; exit 1; }
+import sys, time, urllib.request
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.3)
+sys.exit(1)
+PY
+done
+
+user=()
+if [ "$(id -u)" = 0 ]; then
+  # nginx's workers read the static pages as the user who owns them (never leave this as root on a real server:
+  # run deploy/run.sh as a service user instead).
+  user=(--user "$(stat -c %U "$notebooks")")
+fi
+.venv/bin/python -m adass_survey.serve.deploy nginx-conf --listen "$host:$port" \
+  --backends "$(IFS=,; echo "${backends[*]}")" --site "$site" --run "$run" --out "$run/nginx.conf" "${user[@]}"
+/usr/sbin/nginx -t -q -p "$run" -c "$run/nginx.conf" -e "$run/error.log"
+/usr/sbin/nginx -p "$run" -c "$run/nginx.conf" -e "$run/error.log" &
+pids+=($!)
+
+echo "deploy: dashboards at http://$host:$port/ (nginx), $n Voilà processes on ports ${backends[*]}, kernel cap $cap each"
+echo "deploy: static pages at http://$host:$port/voila/files/site/index.html; logs in $run (Ctrl-C to stop)"
+# Stop everything as soon as any process stops.
+wait -n
+echo "deploy: a process stopped; stopping the others" >&2
+exit 1

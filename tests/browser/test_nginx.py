@@ -1,0 +1,144 @@
+"""The deploy/ recipe: nginx in front of two Voilà processes serves working pages, filters included.
+
+``bash deploy/run.sh 2`` is started on loopback ports with a copy of the fixture notebook and its static page.
+Debian's nginx is installed with apt when the tests run as root and it is missing (as scripts/setup.sh does for
+chromium); without it the test is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import (
+    REPO,
+    Server,
+    free_port,
+    kernel_id_of,
+    open_page,
+    require_chromium,
+    stop_process_group,
+    wait_for_dashboard,
+    wait_for_http,
+)
+
+NGINX = Path("/usr/sbin/nginx")
+FIXTURE = Path(__file__).parent / "fixtures" / "01-fixture.ipynb"
+NOTEBOOK = "01-fixture.ipynb"
+
+
+def require_nginx() -> None:
+    """Install Debian's nginx when root and missing; otherwise skip (locally) or fail (CI=true) without it."""
+    if not NGINX.exists() and os.geteuid() == 0:
+        subprocess.run(["bash", "deploy/install-nginx.sh"], cwd=REPO, check=False, timeout=900)
+    if NGINX.exists():
+        return
+    message = f"Debian's nginx is not installed at {NGINX} (install: sudo apt-get install -y nginx)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_ports(count: int) -> int:
+    """Return the first of ``count`` consecutive ports free on 127.0.0.1 now."""
+    for _ in range(50):
+        first = free_port()
+        if first + count >= 65536:
+            continue
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError("no run of free ports")
+
+
+def get(url: str) -> tuple[int, dict[str, str], str]:
+    """GET a URL: status, headers and body."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), ""
+
+
+def ready_count(run: Path, port: int) -> int:
+    """Return how many preheated kernels of one Voilà process have run the notebook so far."""
+    log = run / f"voila-{port}.log"
+    return log.read_text().count("ready for a reader") if log.exists() else 0
+
+
+def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tmp_path) -> None:
+    require_chromium()
+    require_nginx()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(FIXTURE, folder / NOTEBOOK)
+    export = subprocess.run([sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder),
+                             "--out", str(folder / "site")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert export.returncode == 0, export.stdout[-2000:] + export.stderr[-2000:]
+
+    port, first = free_port(), free_ports(2)
+    backends = [first, first + 1]
+    run = tmp_path / "run"
+    log = tmp_path / "deploy.log"
+    env = {**os.environ, "ADASS_SKIP_SETUP": "1", "ADASS_HOST": "127.0.0.1", "ADASS_PORT": str(port),
+           "ADASS_BACKEND_PORT": str(first), "ADASS_NOTEBOOKS": str(folder), "ADASS_RUN_DIR": str(run)}
+    with log.open("w") as handle:
+        process = subprocess.Popen(["bash", "deploy/run.sh", "2"], cwd=REPO, env=env, stdout=handle,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(url, process, log, timeout=240)
+        server = Server(url=url, folder=folder, log=log, process=process)
+
+        # nginx serves the static pages itself, and nothing else from their folder.
+        status, headers, body = get(f"{url}voila/files/site/01-fixture.html")
+        assert status == 200 and headers.get("X-Adass-Static") == "nginx" and "Bar chart" in body
+        assert get(f"{url}voila/files/site/nothing.css")[0] == 404
+        # A kernel id that names no process is refused, not proxied.
+        assert get(f"{url}api/kernels/00000000-0000-0000-0000-000000000001")[0] == 404
+
+        # Pages through nginx, until both processes have made one: each page's websocket must reach the process
+        # that owns its kernel, or the filter would not redraw.
+        seen: set[int] = set()
+        taken: list[int] = []
+        for _ in range(8):
+            if seen == set(backends):
+                break
+            deadline = time.monotonic() + 180  # every process holds a preheated kernel that has run the notebook
+            while not all(ready_count(run, p) > taken.count(p) for p in backends):
+                assert time.monotonic() < deadline, "the preheated pools were never ready"
+                time.sleep(0.3)
+            page = open_page(browser)
+            try:
+                page.goto(f"{url}voila/render/{NOTEBOOK}")
+                wait_for_dashboard(page)
+                kernel_id = kernel_id_of(page)
+                owner = int(kernel_id[-5:])
+                assert owner in backends, f"kernel {kernel_id} does not name a Voilà process of the recipe"
+                taken.append(owner)
+                assert "Base: 58 councils (All councils)" in page.inner_text("body")
+                page.locator(".widget-dropdown select").first.select_option(label="Unitary")
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.adass-base')].some(e => e.textContent.includes('Unitary'))",
+                    timeout=30_000)
+                assert page.locator("img[alt*='Bar chart for Unitary']").count() >= 1, "the chart did not change"
+                seen.add(owner)
+            finally:
+                page.context.close()
+        assert seen == set(backends), f"pages came from {sorted(seen)} only, of {backends}"
+        assert server.process.poll() is None, "deploy/run.sh stopped"
+    finally:
+        stop_process_group(process)
