@@ -17,6 +17,10 @@ from .published import load_extras, load_figures
 from .spec import NOT_ANSWERED, Item, form_items
 from .summary import caveat, comparison_html, download_link, summary_document
 
+# Question texts wrap instead of being cut off (ipywidgets labels are one line by default); scoped to this form.
+STYLE = ("<style>.adass-compare .widget-radio > .widget-label, .adass-compare .widget-text > .widget-label"
+         "{white-space: normal; overflow: visible; height: auto; line-height: 1.35; font-weight: 600;}"
+         ".adass-compare .widget-radio-box label{line-height: 1.6;}</style>")
 PLAIN_TEXT = "Compare my council: a form of {n} questions, each not answered until you choose (live page only)."
 
 
@@ -51,7 +55,7 @@ class CompareForm:
         self.results = GuardedHTML(value=f"<p>{escape(EMPTY)}</p>")
         self.summary = GuardedHTML(value="")
         self.clear_button = GuardedButton(description="Clear all answers", tooltip="Set every question to not answered")
-        header = GuardedHTML(value=f'<p class="adass-cmp-privacy"><strong>{escape(PRIVACY_LINE)}</strong></p>'
+        header = GuardedHTML(value=f'{STYLE}<p class="adass-cmp-privacy"><strong>{escape(PRIVACY_LINE)}</strong></p>'
                                    f"<p>{escape(caveat())}</p>")
         for widget in (self.name, *self.choices.values(), self.message, self.results, self.summary,
                        self.clear_button, header):
