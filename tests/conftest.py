@@ -26,3 +26,18 @@ def _close_figures():
     """Close every matplotlib figure a test opened, so figures never pile up across tests."""
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The views catalogue in ``data/catalogue/``, built first when it is missing or not current.
+
+    ``scripts/test.sh`` builds it before pytest starts, so the notebooks (nbval) and the dashboards of the
+    browser tests read it; a plain ``pytest`` builds it here.
+    """
+    from adass_survey.report.catalogue import catalogue_dir, stored
+    from adass_survey.report.catalogue_build import build_catalogue
+
+    if stored("banner", [], {}) is None:
+        build_catalogue()
+    return catalogue_dir()

@@ -1,0 +1,71 @@
+"""The views catalogue: complete, current, swapped in whole, and read by a page without pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from adass_survey.report import catalogue as catalogue_module
+from adass_survey.report.catalogue import MANIFEST, inputs_key, stored
+from adass_survey.report.catalogue_build import build_catalogue, planned_calls
+
+PAGE = """
+import sys, time
+started = time.perf_counter()
+from adass_survey import report
+shown = [report.banner(), report.headlines("7"), report.caveats("7"),
+         report.explore("dp_restrictions", "Nine in ten responding councils restrict how direct payments are used")]
+shown[-1]._repr_mimebundle_()
+heavy = sorted(m for m in ("pandas", "matplotlib", "scipy", "pyarrow") if m in sys.modules)
+print(json.dumps({"heavy": heavy, "seconds": time.perf_counter() - started}))
+"""
+
+
+def test_every_call_of_every_notebook_is_in_the_catalogue(catalogue):
+    manifest = json.loads((catalogue / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["key"] == inputs_key()
+    planned = planned_calls(catalogue_module.notebooks_dir())
+    assert set(planned) <= {call["key"] for call in manifest["calls"]}
+    assert all((catalogue / f"{key}.json").is_file() for key in planned)
+
+
+def test_a_page_reads_the_catalogue_without_pandas_or_matplotlib(catalogue):
+    run = subprocess.run([sys.executable, "-c", "import json\n" + PAGE], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["heavy"] == [], result
+
+
+def test_a_stale_catalogue_is_not_read(catalogue, monkeypatch):
+    assert stored("caveats", ["7", None], {}) is not None
+    monkeypatch.setattr(catalogue_module, "_KEY", ["another key"])
+    assert stored("caveats", ["7", None], {}) is None
+
+
+def test_a_failed_build_leaves_the_previous_catalogue(tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cells = [{"cell_type": "code", "source": ['report.caveats("7")\n', 'report.caveats("9")']}]
+    (notebooks / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
+    out = tmp_path / "catalogue"
+    build_catalogue(notebooks, out)
+    before = sorted(p.name for p in out.iterdir())
+    import adass_survey.report as facade
+
+    real = facade.compute
+    monkeypatch.setattr(facade, "compute", lambda name, args, kwargs: real(name, args, kwargs) if args[0] == "7"
+                        else (_ for _ in ()).throw(RuntimeError("drawing failed")))
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        build_catalogue(notebooks, out)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert len(before) == 3  # two calls and the manifest
+
+
+def test_a_call_with_computed_arguments_is_refused_with_its_cell(tmp_path):
+    cells = [{"cell_type": "code", "source": ['report.caveats(section)']}]
+    (tmp_path / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
+    with pytest.raises(ValueError, match="01-x.ipynb, cell 0: report.caveats"):
+        planned_calls(tmp_path)
