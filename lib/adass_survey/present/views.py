@@ -293,7 +293,7 @@ def panel_entry(views: QuestionViews, dimension_ids: tuple[str, ...]) -> dict:
     >>> views = QuestionViews(load_survey(), "dp_restrictions", "Nine in ten", ("council_type",))
     >>> entry = panel_entry(views, ("council_type",))
     >>> [label for label, _ in entry["dimensions"][0]["options"]][:2]
-    ['All council types', 'County']
+    ['All council types', 'London borough']
     >>> entry["views"]["county"]["base"]
     'Showing 17 county councils (n = 17)'
     """
