@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--out", type=Path, default=None, help="output folder (default data/catalogue)")
     catalogue.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
     catalogue.add_argument("--quiet", action="store_true", help="no progress output")
+    catalogue.add_argument("--force", action="store_true", help="rebuild even when the catalogue is current")
     questionnaire = sub.add_parser("questionnaire", help="write the printable questionnaire (HTML) from the codebook")
     questionnaire.add_argument("--out", type=Path, default=data_dir() / "templates" / "questionnaire.html",
                                help="output file (default data/templates/questionnaire.html)")

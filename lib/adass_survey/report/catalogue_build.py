@@ -34,6 +34,26 @@ def planned_calls(notebooks: Path) -> dict[str, tuple[str, list, str]]:
     return calls
 
 
+def is_current(notebooks: Path | None = None, folder: Path | None = None) -> bool:
+    """True when the catalogue holds every call of the notebooks and its key is the current one.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> is_current(notebooks_dir(), pathlib.Path(tempfile.mkdtemp()))
+    False
+    """
+    folder = Path(folder) if folder else catalogue_dir()
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if manifest.get("key") != inputs_key():
+        return False
+    have = {call["key"] for call in manifest.get("calls", [])}
+    return set(planned_calls(notebooks or notebooks_dir())) <= have
+
+
 def build_catalogue(notebooks: Path | None = None, out: Path | None = None, progress=None) -> dict:
     """Compute and store every view the notebooks show; returns the manifest written.
 
@@ -76,8 +96,12 @@ def build_catalogue(notebooks: Path | None = None, out: Path | None = None, prog
 
 
 def run_catalogue(args) -> int:
-    """``python -m adass_survey catalogue``: build the views catalogue, printing progress."""
-    manifest = build_catalogue(args.notebooks, args.out, progress=None if args.quiet else print)
-    size = sum(p.stat().st_size for p in (Path(args.out) if args.out else catalogue_dir()).iterdir())
+    """``python -m adass_survey catalogue``: build the views catalogue unless it is current, printing progress."""
+    folder = Path(args.out) if args.out else catalogue_dir()
+    if not args.force and is_current(args.notebooks, folder):
+        print("catalogue: current, nothing to do (--force rebuilds it)")
+        return 0
+    manifest = build_catalogue(args.notebooks, folder, progress=None if args.quiet else print)
+    size = sum(p.stat().st_size for p in folder.iterdir())
     print(f"catalogue: {len(manifest['calls'])} views in {manifest['seconds']} s, {size / 1e6:.1f} MB")
     return 0
