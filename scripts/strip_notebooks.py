@@ -7,11 +7,12 @@ Run after executing notebooks (pre-commit does the same on each commit; tests/te
 
 The same as nbstripout's command line with the options of .pre-commit-config.yaml:
 
-    .venv/bin/nbstripout --keep-output --keep-id --extra-keys "metadata.language_info.version" notebooks/*.ipynb
+    .venv/bin/nbstripout --keep-output --keep-count --keep-id --extra-keys "metadata.language_info.version" notebooks/*.ipynb
 
-Dropped: widget state (``metadata.widgets``), execution timings (``cell.metadata.execution``), execution counts, the
-Python patch version, and nbstripout's other defaults (signature, collapsed, scrolled, ...). Kept: every output,
-cell ids (stable, not volatile), ``kernelspec`` and ``title`` (Voilà and the page template use them).
+Dropped: widget state (``metadata.widgets``), execution timings (``cell.metadata.execution``), the Python patch
+version, and nbstripout's other defaults (signature, collapsed, scrolled, ...). Kept: every output, execution counts
+(nbval refuses a cell with outputs and no count: "Unrun reference cell has outputs"), cell ids (stable, not volatile),
+``kernelspec`` and ``title`` (Voilà and the page template use them).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ EXTRA_KEYS = NBSTRIPOUT_DEFAULT_KEYS + OUR_KEYS
 
 
 def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A stripped copy of a notebook: outputs and cell ids kept, volatile metadata and execution counts dropped."""
-    return strip_output(copy.deepcopy(nb), keep_output=True, keep_count=False, keep_id=True,
+    """A stripped copy of a notebook: outputs, execution counts and cell ids kept, volatile metadata dropped."""
+    return strip_output(copy.deepcopy(nb), keep_output=True, keep_count=True, keep_id=True,
                         extra_keys=list(EXTRA_KEYS))
 
 
