@@ -18,7 +18,7 @@ requests that never connect holds its places for one timeout at most.
 
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
-owns it (``deploy/nginx.conf.in``).
+owns it (:mod:`adass_survey.serve.deploy`, ``deploy/run.sh``).
 
 ``voila.py`` selects this class through ``VoilaConfiguration.multi_kernel_manager_class``; Voilà adds its pooling
 on top of it (the pooling class is a subclass of this one, so ``start_kernel`` here sees pool refills too).
