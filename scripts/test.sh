@@ -13,6 +13,10 @@ export MPLBACKEND=Agg
 # Lint first (configured in pyproject.toml's [tool.ruff]): a finding fails the run before the slow tests start.
 .venv/bin/ruff check lib tests benchmarks
 
+# The views catalogue (data/catalogue/): the notebooks under nbval and the dashboards under the browser tests read
+# it, as they do when served. Skipped when it is current; a failure to build it fails the run.
+.venv/bin/python -m adass_survey catalogue --quiet
+
 set +e
 # nbval's options (this environment's kernel, tests/nbval_sanitize.cfg) come from pyproject.toml's addopts.
 .venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider "$@"
