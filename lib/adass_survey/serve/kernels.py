@@ -172,6 +172,7 @@ class GraceKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._first_seen_unpooled: dict[str, float] = {}
         self._handed_out: dict[str, datetime] = {}
+        self._connected_once: set[str] = set()
         self._reserved: set[str] = set()
         self._closing = False
         self.peak_kernels = 0
@@ -297,15 +298,22 @@ class GraceKernelManager(AsyncMappingKernelManager):
             loop = asyncio.get_running_loop()
             loop.call_later(self.cull_idle_timeout, lambda: asyncio.ensure_future(self._cull_if_never_connected(kernel_id)))
 
+    def notify_connect(self, kernel_id: str) -> None:
+        """Count a new websocket connection to a kernel, and remember that its page connected."""
+        self._connected_once.add(kernel_id)
+        super().notify_connect(kernel_id)
+
     async def _cull_if_never_connected(self, kernel_id: str) -> None:
         handed_out = self._handed_out.get(kernel_id)
         if handed_out is None or kernel_id not in self._kernels:
             return
         kernel = self._kernels[kernel_id]
-        connected = self._kernel_connections.get(kernel_id, 0) > 0
+        connected = kernel_id in self._connected_once or self._kernel_connections.get(kernel_id, 0) > 0
         active_since = getattr(kernel, "last_activity", handed_out) > handed_out
         if connected or active_since or getattr(kernel, "execution_state", None) == "busy":
             return  # the page connected: the usual rule applies from now on
+        if self._in_pool(kernel_id):
+            return  # still pooled after all (Voilà did not take it): pooled kernels are never culled
         self.log.warning("Culling kernel %s: its page never connected within %s s", kernel_id, self.cull_idle_timeout)
         try:
             await self.shutdown_kernel(kernel_id)
@@ -316,6 +324,7 @@ class GraceKernelManager(AsyncMappingKernelManager):
         """Shut the kernel down and forget when it was first seen or handed out."""
         self._first_seen_unpooled.pop(kernel_id, None)
         self._handed_out.pop(kernel_id, None)
+        self._connected_once.discard(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
@@ -326,6 +335,14 @@ class GraceKernelManager(AsyncMappingKernelManager):
         await super().cull_kernel_if_idle(kernel_id)
 
     # -- the preheated pools, as the page handler sees them -----------------------------------------------------
+
+    def _in_pool(self, kernel_id: str) -> bool:
+        for pool in getattr(self, "_pools", {}).values():
+            for entry in pool:
+                if entry.done() and not entry.cancelled() and entry.exception() is None \
+                        and entry.result().get("kernel_id") == kernel_id:
+                    return True
+        return False
 
     def pooled(self, notebook: str) -> bool:
         """Tell whether Voilà keeps a preheated pool for this notebook."""
