@@ -233,13 +233,13 @@ def main() -> int:
     parser.add_argument("--startup-timeout", type=float, default=900)
     parser.add_argument("--settle", type=float, default=0, help="seconds to wait after the section is ready")
     parser.add_argument("--watch-after", type=float, default=10)
-    parser.add_argument("--no-readme", action="store_true", help="print the results only")
+    parser.add_argument("--no-readme", action="store_true", help="print the results only (write neither results/flood.json nor the README)")
     args = parser.parse_args()
     result = run(args)
     print(json.dumps(result, indent=2))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if not args.no_readme:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         write_readme(result)
     return 0 if result["errors"] == 0 else 1
 
