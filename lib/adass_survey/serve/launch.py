@@ -93,7 +93,10 @@ def run_serve(args) -> int:
     if not notebooks.is_dir():
         print(f"serve: no folder '{args.notebooks}' to serve.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    notebooks = Path(os.path.relpath(notebooks, root)) if notebooks.drive == root.drive else notebooks
+    try:
+        notebooks = notebooks.resolve().relative_to(root)  # short paths in messages; Voilà starts at the root
+    except ValueError:
+        notebooks = notebooks.resolve()  # a folder elsewhere (or on another drive)
     os.chdir(root)  # Voilà reads voila.json and voila.py from the folder it starts in
     os.environ.update(serve_environment(root, dict(os.environ)))
     if not args.no_prepare:
