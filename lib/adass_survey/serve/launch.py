@@ -1,6 +1,7 @@
 """``python -m adass_survey serve``: the dashboards, on any system (``scripts/serve.sh`` without bash).
 
-Builds the processed data (when missing or out of date) and, the first time, the static pages, then starts
+Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale),
+then starts
 standalone Voilà (:class:`~adass_survey.serve.app.AdassVoila`) in this process, at the repository root so that it
 reads the repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page
 template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
@@ -66,12 +67,34 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
               "them", file=sys.stderr, flush=True)
 
 
+def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
+    """True when the static pages are missing or older than the views catalogue they show.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
+    True
+    """
+    index, manifest = notebooks / "site" / "index.html", catalogue / "manifest.json"
+    return not index.exists() or (manifest.exists() and manifest.stat().st_mtime > index.stat().st_mtime)
+
+
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
-    """Build the processed data, and the static pages if asked and missing; return 0, or 2 if the build failed."""
+    """Build the processed data, the views catalogue, and the static pages if asked and stale; 0, or 2 on bad data."""
     build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
     if build.returncode != 0:
         return EXIT_BAD_INPUT
-    if static_pages and not (notebooks / "site" / "index.html").exists() and any(notebooks.glob("*.ipynb")):
+    print("serve: views catalogue (data/catalogue/; built only when the data, codebook or notebooks changed)",
+          flush=True)
+    catalogue = subprocess.run([sys.executable, "-m", "adass_survey", "catalogue", "--quiet",
+                                "--notebooks", str(notebooks)], cwd=root)
+    if catalogue.returncode != 0:
+        print("serve: the views catalogue could not be built; pages will compute their views live (slowly)",
+              file=sys.stderr, flush=True)
+    from ..report.catalogue import catalogue_dir
+
+    if static_pages and any(notebooks.glob("*.ipynb")) and static_pages_stale(notebooks, catalogue_dir()):
         _build_static_pages(root, notebooks)
     return EXIT_OK
 
