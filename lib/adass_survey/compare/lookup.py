@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.codebook import MISSING
 from .spec import Item
-
-MISSING = "__missing__"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
+from ..core.codebook import MISSING  # noqa: E402
 from ..disclosure.policy import DisclosurePolicy  # noqa: E402
 from ..disclosure.table import SUPPRESSED, SuppressedTable  # noqa: E402
 from ..tables.tabulate import round_half_up  # noqa: E402
@@ -267,7 +268,7 @@ def likert_chart(table, title: str, *, n: int | None, alt_text: str | None = Non
     table = _ensure_suppressed(table)
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
-    frame = chart_frame(table)[(table.values["category"] != "__missing__").to_numpy()].reset_index(drop=True)
+    frame = chart_frame(table)[(table.values["category"] != MISSING).to_numpy()].reset_index(drop=True)
     shades = get_af_colours("sequential", number_of_colours=5)[::-1]
     with plt.style.context(STYLE):
         if kind == "bars":

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.codebook import load_codebook
+from ..core.codebook import MISSING, load_codebook
 from ..disclosure.policy import DisclosurePolicy
 from ..published.figures import load_figures
-from ..tables.tabulate import table_from_rows as _finish
+from ..tables.tabulate import table_from_rows
 from .display import show_chart
 from .plot import bar_chart
 from .rich import Rich
@@ -23,7 +23,7 @@ MISSING_LABEL = "No response"
 
 
 def _label(question_id: str, category: str) -> str:
-    if category == "__missing__":
+    if category == MISSING:
         return MISSING_LABEL
     question = load_codebook()[question_id]
     labels = {**question.option_labels(), **question.theme_labels()}
@@ -57,7 +57,7 @@ def published_table(figure_ids: list[str]) -> pd.DataFrame:
     question_id = figures["question"].iloc[0]
     rows = [{"category": row["category"], "label": _label(question_id, row["category"]),
              "count": int(row["count"]), "base": int(row["base"])} for _, row in figures.iterrows()]
-    return _finish(rows, question_id, "binary")
+    return table_from_rows(rows, question_id, "binary")
 
 
 def published_view(figure_ids: list[str], title: str) -> Rich:

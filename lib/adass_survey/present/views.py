@@ -1,9 +1,5 @@
-"""The building blocks of one report-section notebook, so notebooks stay thin.
-
-A section notebook reads like a short report section: the question, the figures the report
-published (each reproduced from the data with its base and a Wilson interval), a table and chart,
-filters, what the free text says, caveats. Each function here returns something a notebook cell
-displays; each has a plain-text form that nbval compares.
+"""Filter views of one question: the national view, every selection a panel offers (planned and suppressed
+together), and each view's table, chart and downloads, drawn once into a panel entry of the views catalogue.
 
 Every dashboard view is computed from tables that have already been through the disclosure policy
 (:func:`adass_survey.disclosure.plan.suppress_views`), so a reader's kernel holds no unsuppressed cell of a
@@ -20,7 +16,7 @@ from ..core.codebook import load_codebook
 from ..disclosure.plan import plan_views, suppress_views
 from ..disclosure.policy import DisclosurePolicy
 from ..published.figures import load_figures
-from ..tables.groups import ALL, all_selections, check_panel, selection_key, selection_label
+from ..tables.groups import ALL, DEFAULT_DIMENSIONS, all_selections, check_panel, selection_key, selection_label
 from ..tables.groups import dimensions as filter_dimensions
 from ..tables.tabulate import (
     COLUMNS,
@@ -43,7 +39,7 @@ OTHER_LABEL = "Any other answer or no response"
 ILLUSTRATIVE = "Illustrative (synthetic data): the report never printed this breakdown."
 
 
-DIMENSIONS = ("council_type", "region_group")
+DIMENSIONS = DEFAULT_DIMENSIONS
 
 
 def _table_for(respondents: pd.DataFrame, themes: pd.DataFrame, question_id: str) -> pd.DataFrame:

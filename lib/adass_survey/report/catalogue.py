@@ -65,7 +65,7 @@ def _inputs_key() -> str:
     if report.is_file():
         built = json.loads(report.read_text(encoding="utf-8"))
         digest.update(f"{built.get('raw_sha256')} {built.get('codebook_sha256')}".encode())
-    _hash_files(digest, [codebook_path()])
+    _hash_files(digest, [codebook_path(), *data_dir().glob("*.yaml")])
     for folder in ("published", "reference", "coding"):
         _hash_files(digest, (data_dir() / folder).glob("*.*"))
     _hash_files(digest, Path(__file__).resolve().parents[1].rglob("*.py"))
