@@ -15,7 +15,7 @@ MODULES = sorted(m.name.removeprefix("adass_survey.") for m in pkgutil.walk_pack
                  if not m.ispkg and not m.name.rsplit(".", 1)[-1].startswith("_"))
 
 # Commands that run a whole pipeline stage or a notebook: documented by `python -m adass_survey <command> --help`
-# and exercised by tests/test_cli.py, tests/test_build.py and the browser tests rather than by a docstring example.
+# and exercised by tests/test_cli.py, tests/processed/test_build.py and the browser tests rather than by a docstring example.
 ENTRY_POINTS = {"run_synth", "run_build", "run_reconcile", "run_export", "run_catalogue", "execute_notebook", "render_page",
                 "export_site"}
 

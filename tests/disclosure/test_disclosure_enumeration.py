@@ -35,7 +35,7 @@ from adass_survey.tables.tabulate import frequency_table, theme_table
 from adass_survey.present.views import panel_entry
 from adass_survey.report.catalogue_build import planned_calls
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def notebook_views() -> list[tuple[str, str, tuple[str, ...]]]:

@@ -18,7 +18,7 @@ import pytest
 
 from adass_survey.disclosure.redact import COUNCIL_NAMES, REDACTED, redact
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(COUNCIL_NAMES, key=len, reverse=True)) + r")(?![\w-])")
 # "Reading used: ..." is the caveats' label for how an erratum is read, not the town of Reading
 NOT_A_NAME = re.compile(r"Reading used:")

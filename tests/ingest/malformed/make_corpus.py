@@ -1,6 +1,6 @@
 """Write the corpus of damaged exports and the table of expected outcomes.
 
-Run from the repository root:  .venv/bin/python tests/malformed/make_corpus.py
+Run from the repository root:  .venv/bin/python tests/ingest/malformed/make_corpus.py
 
 Every file is derived from one valid export built from the codebook (tests/export_factory.py,
 12 respondents, seed 2011), damaged in one way. ``expected.csv`` says what ``python -m adass_survey
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parents[1]))  # tests/, where export_factory is
 
 import export_factory as ef  # noqa: E402
 from adass_survey.core.codebook import load_codebook  # noqa: E402

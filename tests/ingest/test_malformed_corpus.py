@@ -1,7 +1,7 @@
-"""Run ``python -m adass_survey build`` on every damaged export of tests/malformed/ and check the outcome.
+"""Run ``python -m adass_survey build`` on every damaged export of tests/ingest/malformed/ and check the outcome.
 
-The expected outcome of each file is in tests/malformed/expected.csv (written with the files by
-tests/malformed/make_corpus.py): refused (exit 2, a message naming the fault, no traceback, nothing
+The expected outcome of each file is in tests/ingest/malformed/expected.csv (written with the files by
+tests/ingest/malformed/make_corpus.py): refused (exit 2, a message naming the fault, no traceback, nothing
 written), quarantined (exit 0, the rows and reasons in quarantine.csv) or accepted (exit 0, a note).
 """
 
