@@ -69,3 +69,13 @@ def test_a_call_with_computed_arguments_is_refused_with_its_cell(tmp_path):
     (tmp_path / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
     with pytest.raises(ValueError, match="01-x.ipynb, cell 0: report.caveats"):
         planned_calls(tmp_path)
+
+
+def test_no_facade_function_shares_its_name_with_a_submodule():
+    """Importing ``report.<name>`` as a module would replace the facade function ``report.<name>`` on first use."""
+    import pkgutil
+
+    import adass_survey.report as facade
+
+    submodules = {m.name for m in pkgutil.iter_modules(facade.__path__)}
+    assert not submodules & set(facade.LIVE), submodules & set(facade.LIVE)

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from adass_survey.report.context import CONTEXT_NOTE, MARCH_SAMPLE, SEPTEMBER_SAMPLE, comparison_view, context_figures, context_view, march_2011_context, take_up_comparison, target_group_bands, target_group_by_type
+from adass_survey.report.context_figures import CONTEXT_NOTE, MARCH_SAMPLE, SEPTEMBER_SAMPLE, comparison_view, context_figures, context_view, march_2011_context, take_up_comparison, target_group_bands, target_group_by_type
 from adass_survey.processed.survey import load_survey
 from adass_survey.published.figures import load_context, load_figures
 from adass_survey.disclosure.policy import DisclosurePolicy
@@ -88,7 +88,7 @@ def test_median_by_type_withholds_small_groups():
 
 
 def test_illustrative_crosstab_is_suppressed_and_labelled():
-    from adass_survey.report.context import illustrative_crosstab
+    from adass_survey.report.context_figures import illustrative_crosstab
 
     respondents = pd.DataFrame({"take_up_band": ["below_60"] * 8 + ["60_or_above"] * 7,
                                 "on_target": ["yes"] * 6 + ["no"] * 2 + ["yes"] * 7})
@@ -102,7 +102,7 @@ def test_illustrative_crosstab_is_suppressed_and_labelled():
 def test_printed_figures_chart_in_report_order(survey):
     import matplotlib.pyplot as plt
 
-    from adass_survey.report.context import printed_figures_chart
+    from adass_survey.report.context_figures import printed_figures_chart
 
     chart = printed_figures_chart(survey, "4.5", "cost_effectiveness", "Evidence is thin")
     try:

@@ -32,6 +32,14 @@ def test_rendering_views_leaves_no_figure_open(survey):
     assert len(plt.get_fignums()) == before
 
 
+def test_a_panel_with_withheld_views_leaves_no_figure_open(survey):
+    views = present_views.QuestionViews(survey, "streamlining", "Streamlining")  # free text: many views withheld
+    before = len(plt.get_fignums())
+    entry = present_views.panel_entry(views, present_views.DIMENSIONS)
+    assert any("adass-withheld" in view["html"] for view in entry["views"].values())
+    assert len(plt.get_fignums()) == before
+
+
 def test_filtered_views_are_titled_neutrally_and_labelled_illustrative(survey):
     views = present_views.QuestionViews(survey, "individual_accounting", "Three in four account to the individual")
     national, county = views.render({}), views.render({"council_type": "county"})

@@ -148,6 +148,7 @@ def view_html(table, chart, selection: dict) -> Rich:
     Nine in ten councils restrict direct payments | all responding councils (n = 58) | As published in the report (real national figures).
     """
     if not table.shown:
+        plt.close(chart.figure)  # a withheld view shows its message only: its chart must not stay open either
         return Rich(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
     who = "all responding councils" if not selection else selection_label(selection)
     status = ("As published in the report (real national figures)." if table.is_published

@@ -330,27 +330,27 @@ def _live_caveats(section: str, extra: list[str] | None = None):
 
 
 def _live_context(section: str, caption: str):
-    from .context import context_view
+    from .context_figures import context_view
 
     return context_view(section, caption)
 
 
 def _live_printed_chart(section: str, question_id: str, title: str):
     from ..present.display import show_chart
-    from .context import printed_figures_chart
+    from .context_figures import printed_figures_chart
 
     return show_chart(printed_figures_chart(survey(), section, question_id, title))
 
 
 def _live_crosstab(row_question: str, column_question: str, title: str):
-    from .context import illustrative_crosstab
+    from .context_figures import illustrative_crosstab
 
     return illustrative_crosstab(survey(), row_question, column_question, title)
 
 
 def _live_take_up_comparison():
-    from .context import comparison_view
-    from .context import take_up_comparison as compare
+    from .context_figures import comparison_view
+    from .context_figures import take_up_comparison as compare
 
     return comparison_view(compare(survey()))
 
@@ -359,7 +359,7 @@ def _live_target_group_bands(title: str):
     from ..disclosure.policy import DisclosurePolicy
     from ..present.display import show_chart
     from ..present.plot import bar_chart
-    from .context import target_group_bands as bands_of
+    from .context_figures import target_group_bands as bands_of
 
     bands = DisclosurePolicy.from_env().suppress(bands_of(survey()), title="Target group size")
     return show_chart(bar_chart(bands, title, n=bands.base))
@@ -367,7 +367,7 @@ def _live_target_group_bands(title: str):
 
 def _live_target_group_by_type(caption: str, notes: list[str] | None = None):
     from ..present.display import table_view
-    from .context import target_group_by_type as medians
+    from .context_figures import target_group_by_type as medians
 
     return table_view(medians(survey()), caption, notes or [])
 
