@@ -28,12 +28,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from conftest import render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
 from dashboards import wait_for_pools  # noqa: E402
 from readers import _children, _rss_mb  # noqa: E402
 
 from adass_survey.report.catalogue import catalogue_dir  # noqa: E402
 from adass_survey.report.catalogue_build import build_catalogue  # noqa: E402
+from conftest import render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -51,9 +51,13 @@ def crowd(url: str, readers: int) -> dict:
     with ThreadPoolExecutor(readers) as pool:
         results = list(pool.map(fetch_seconds, [url] * readers))
     seconds = sorted(r[0] for r in results)
-    return {"p50_s": statistics.median(seconds), "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
-            "max_s": seconds[-1], "statuses": sorted({r[1] for r in results}),
-            "static_copies": sum("/voila/files/site/" in r[2] for r in results)}
+    return {
+        "p50_s": statistics.median(seconds),
+        "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
+        "max_s": seconds[-1],
+        "statuses": sorted({r[1] for r in results}),
+        "static_copies": sum("/voila/files/site/" in r[2] for r in results),
+    }
 
 
 def main() -> int:
@@ -64,16 +68,26 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     manifest = build_catalogue()
-    row = {"catalogue_build_s": time.perf_counter() - started, "catalogue_views": len(manifest["calls"]),
-           "catalogue_mb": sum(p.stat().st_size for p in catalogue_dir().iterdir()) / 1e6}
+    row = {
+        "catalogue_build_s": time.perf_counter() - started,
+        "catalogue_views": len(manifest["calls"]),
+        "catalogue_mb": sum(p.stat().st_size for p in catalogue_dir().iterdir()) / 1e6,
+    }
     server = start_voila(Path(tempfile.mkdtemp(prefix="adass-crowd-")))
     try:
         wait_for_pools(server, served_notebooks())
-        kernels = [pid for pid in _children(server.process.pid) if "ipykernel" in Path(f"/proc/{pid}/cmdline").read_text()]
+        kernels = [
+            pid for pid in _children(server.process.pid) if "ipykernel" in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
         rss = sorted(_rss_mb(pid) for pid in kernels)
-        row.update({"kernels_pooled": len(rss), "kernel_rss_mb_median": statistics.median(rss) if rss else None,
-                    "kernel_rss_mb_max": max(rss) if rss else None,
-                    "server_rss_mb": _rss_mb(server.process.pid) + sum(_rss_mb(p) for p in _children(server.process.pid))})
+        row.update(
+            {
+                "kernels_pooled": len(rss),
+                "kernel_rss_mb_median": statistics.median(rss) if rss else None,
+                "kernel_rss_mb_max": max(rss) if rss else None,
+                "server_rss_mb": _rss_mb(server.process.pid) + sum(_rss_mb(p) for p in _children(server.process.pid)),
+            }
+        )
         static = f"{server.url}voila/files/site/{args.notebook.removesuffix('.ipynb')}.html"
         row["static"] = crowd(static, args.readers)
         row["live"] = crowd(render_url(server, args.notebook), args.readers)
@@ -92,7 +106,8 @@ def main() -> int:
         f"Ratio of p95s: {row['ratio_p95']:.1f}×. Pooled kernels: {row['kernels_pooled']}, RSS median "
         f"{row['kernel_rss_mb_median']:.0f} MB, max {row['kernel_rss_mb_max']:.0f} MB; whole server with every pool "
         f"filled {row['server_rss_mb'] / 1024:.2f} GiB. Catalogue: {row['catalogue_views']} views, "
-        f"{row['catalogue_mb']:.1f} MB, built in {row['catalogue_build_s']:.0f} s ({os.cpu_count()} cores).\n")
+        f"{row['catalogue_mb']:.1f} MB, built in {row['catalogue_build_s']:.0f} s ({os.cpu_count()} cores).\n"
+    )
     print((RESULTS / "crowd.md").read_text())
     return 0
 

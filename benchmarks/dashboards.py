@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
+from adass_survey.serve.static_export import execute_notebook, export_site  # noqa: E402
 from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà exactly as serve.sh does
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -32,8 +33,6 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     start_voila,
     stop_process_group,
 )
-
-from adass_survey.serve.static_export import execute_notebook, export_site  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 FIRST_CHART = "#rendered_cells img"
@@ -197,8 +196,13 @@ def write_results(rows: list[dict]) -> None:
     """Write the markdown table and the JSON of one run."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()}
-    columns = ["first_chart_cold_s", "first_chart_preheated_s", "filter_update_s", "static_load_s",
-               "nbconvert_execute_s"]
+    columns = [
+        "first_chart_cold_s",
+        "first_chart_preheated_s",
+        "filter_update_s",
+        "static_load_s",
+        "nbconvert_execute_s",
+    ]
     lines = [
         "# Dashboard timings",
         "",
@@ -213,8 +217,9 @@ def write_results(rows: list[dict]) -> None:
     for row in rows:
         lines.append("| " + " | ".join([row["notebook"], *(_fmt(row.get(c)) for c in columns)]) + " |")
     (RESULTS / "dashboards.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (RESULTS / "dashboards.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n",
-                                             encoding="utf-8")
+    (RESULTS / "dashboards.json").write_text(
+        json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n", encoding="utf-8"
+    )
     print("\n".join(lines))
 
 

@@ -79,8 +79,12 @@ def get(url: str, timeout: float) -> dict:
         body, status, fallback = "", error.code, error.headers.get("X-Adass-Fallback")
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         return {"status": None, "error": type(error).__name__, "seconds": time.monotonic() - start}
-    return {"status": status, "fallback": fallback, "live": bool(CONFIG_DATA.search(body)),
-            "seconds": time.monotonic() - start}
+    return {
+        "status": status,
+        "fallback": fallback,
+        "live": bool(CONFIG_DATA.search(body)),
+        "seconds": time.monotonic() - start,
+    }
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
@@ -103,14 +107,25 @@ def run(args: argparse.Namespace) -> dict:
     export_site(folder, folder / "site", only=[args.section])
     port = free_port()
     log = tmp / "voila.log"
-    env = {**os.environ, "ADASS_SKIP_SETUP": "1", "ADASS_HOST": "127.0.0.1", "ADASS_PORT": str(port),
-           "ADASS_NOTEBOOKS": str(folder)}
+    env = {
+        **os.environ,
+        "ADASS_SKIP_SETUP": "1",
+        "ADASS_HOST": "127.0.0.1",
+        "ADASS_PORT": str(port),
+        "ADASS_NOTEBOOKS": str(folder),
+    }
     if args.cap:
         env["ADASS_KERNEL_CAP"] = str(args.cap)
     memory_before = psutil.virtual_memory().used
     with log.open("w") as handle:
-        server = subprocess.Popen(["bash", "scripts/serve.sh"], cwd=REPO, env=env, stdout=handle,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            ["bash", "scripts/serve.sh"],
+            cwd=REPO,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/voila/render/{args.section}"
     samples: list[tuple[float, int, float, float]] = []
     stop = threading.Event()
@@ -121,8 +136,11 @@ def run(args: argparse.Namespace) -> dict:
             time.sleep(0.1)
 
     try:
-        wait_for(lambda: "Kernel cap:" in log.read_text() and f"has run {args.section}" in log.read_text(),
-                 args.startup_timeout, f"the preheated kernel of {args.section}")
+        wait_for(
+            lambda: "Kernel cap:" in log.read_text() and f"has run {args.section}" in log.read_text(),
+            args.startup_timeout,
+            f"the preheated kernel of {args.section}",
+        )
         if args.settle:
             time.sleep(args.settle)
         cap = int(re.search(r"Kernel cap: at most (\d+)", log.read_text()).group(1))
@@ -151,13 +169,23 @@ def run(args: argparse.Namespace) -> dict:
     peak = max(samples, key=lambda s: s[2] + s[3])
     seconds = sorted(r["seconds"] for r in results)
     return {
-        "machine": {"cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-                    "memory_gib": round(psutil.virtual_memory().total / 1024**3, 1),
-                    "python": platform.python_version(), "load_average": [round(x, 1) for x in os.getloadavg()]},
-        "section": args.section, "requests": args.requests, "concurrency": args.concurrency, "cap": cap,
+        "machine": {
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 1024**3, 1),
+            "python": platform.python_version(),
+            "load_average": [round(x, 1) for x in os.getloadavg()],
+        },
+        "section": args.section,
+        "requests": args.requests,
+        "concurrency": args.concurrency,
+        "cap": cap,
         "cap_from": "ADASS_KERNEL_CAP" if args.cap else "voila.json (sized to memory)",
-        "idle": {"kernels": idle_kernels, "server_mib": round(idle_server), "kernels_mib": round(idle_kernel_rss),
-                 "kernel_mib_mean": round(idle_kernel_rss / idle_kernels) if idle_kernels else None},
+        "idle": {
+            "kernels": idle_kernels,
+            "server_mib": round(idle_server),
+            "kernels_mib": round(idle_kernel_rss),
+            "kernel_mib_mean": round(idle_kernel_rss / idle_kernels) if idle_kernels else None,
+        },
         "kernels_alive_max": max(s[1] for s in samples),
         "memory_peak_mib": round(peak[2] + peak[3]),
         "memory_added_by_flood_mib": round(max(s[2] + s[3] for s in samples) - (idle_server + idle_kernel_rss)),
@@ -168,8 +196,11 @@ def run(args: argparse.Namespace) -> dict:
         "static_copies": sum(1 for r in results if r.get("fallback")),
         "errors": sum(1 for r in results if r["status"] != 200),
         "flood_seconds": round(flood_seconds, 2),
-        "request_seconds": {"p50": round(seconds[len(seconds) // 2], 3),
-                            "p95": round(seconds[int(len(seconds) * 0.95) - 1], 3), "max": round(seconds[-1], 3)},
+        "request_seconds": {
+            "p50": round(seconds[len(seconds) // 2], 3),
+            "p95": round(seconds[int(len(seconds) * 0.95) - 1], 3),
+            "max": round(seconds[-1], 3),
+        },
         "next_reader_seconds": round(next_reader["seconds"], 3),
         "next_reader_got": "live page" if next_reader.get("live") else (next_reader.get("fallback") or "?"),
     }
@@ -180,28 +211,28 @@ def markdown(result: dict) -> str:
     idle = result["idle"]
     return f"""{SECTION_START}
 
-`.venv/bin/python benchmarks/flood.py` ({result['requests']} page requests of `{result['section']}`,
-{result['concurrency']} at a time, no browser and no websocket, against `scripts/serve.sh` with the repository's
-settings; kernel cap {result['cap']}, {result['cap_from']}). Machine: {m['cores']} cores, {m['memory_gib']} GiB,
-Python {m['python']}, load average {m['load_average'][0]} at the end (shared machine). Raw numbers:
+`.venv/bin/python benchmarks/flood.py` ({result["requests"]} page requests of `{result["section"]}`,
+{result["concurrency"]} at a time, no browser and no websocket, against `scripts/serve.sh` with the repository's
+settings; kernel cap {result["cap"]}, {result["cap_from"]}). Machine: {m["cores"]} cores, {m["memory_gib"]} GiB,
+Python {m["python"]}, load average {m["load_average"][0]} at the end (shared machine). Raw numbers:
 `results/flood.json`.
 
 | what | measured | target (issue 12) |
 | --- | ---: | --- |
-| kernels alive, most at any time (0.1 s samples) | {result['kernels_alive_max']} (cap {result['cap']}) | never above the cap |
-| memory of the server and its kernels at the peak | {result['memory_peak_mib']:,} MiB | ≤ 2 GiB |
-| of which added by the flood (over the idle server) | {result['memory_added_by_flood_mib']:,} MiB | |
-| idle server before the flood: kernels / their memory / mean per kernel | {idle['kernels']} / {idle['kernels_mib']:,} MiB / {idle['kernel_mib_mean']} MiB | ≤ 3 GiB / ≤ 120 MB |
-| requests answered 200 / errors | {result['statuses'].get('200', 0)} / {result['errors']} | nothing hangs |
-| live pages / static copies (with the note) | {result['live_pages']} / {result['static_copies']} | |
-| request time p50 / p95 / max | {result['request_seconds']['p50']} / {result['request_seconds']['p95']} / {result['request_seconds']['max']} s | |
-| whole flood | {result['flood_seconds']} s | |
-| the next reader, after the flood | {result['next_reader_seconds']} s ({result['next_reader_got']}) | ≤ 2 s |
+| kernels alive, most at any time (0.1 s samples) | {result["kernels_alive_max"]} (cap {result["cap"]}) | never above the cap |
+| memory of the server and its kernels at the peak | {result["memory_peak_mib"]:,} MiB | ≤ 2 GiB |
+| of which added by the flood (over the idle server) | {result["memory_added_by_flood_mib"]:,} MiB | |
+| idle server before the flood: kernels / their memory / mean per kernel | {idle["kernels"]} / {idle["kernels_mib"]:,} MiB / {idle["kernel_mib_mean"]} MiB | ≤ 3 GiB / ≤ 120 MB |
+| requests answered 200 / errors | {result["statuses"].get("200", 0)} / {result["errors"]} | nothing hangs |
+| live pages / static copies (with the note) | {result["live_pages"]} / {result["static_copies"]} | |
+| request time p50 / p95 / max | {result["request_seconds"]["p50"]} / {result["request_seconds"]["p95"]} / {result["request_seconds"]["max"]} s | |
+| whole flood | {result["flood_seconds"]} s | |
+| the next reader, after the flood | {result["next_reader_seconds"]} s ({result["next_reader_got"]}) | ≤ 2 s |
 
-Memory: an idle server's memory is its preheated pools, {idle['kernels']} kernels × {idle['kernel_mib_mean']} MiB here; the
-flood itself added {result['memory_added_by_flood_mib']:,} MiB (the refills that ran while it lasted). The ≤ 2 GiB target
-therefore needs the light kernels of the views catalogue (≤ 120 MB: {idle['kernels']} × 120 MB ≈
-{idle['kernels'] * 120 / 1024:.1f} GiB), not a smaller cap; the cap bounds what readers add on top of the pools.
+Memory: an idle server's memory is its preheated pools, {idle["kernels"]} kernels × {idle["kernel_mib_mean"]} MiB here; the
+flood itself added {result["memory_added_by_flood_mib"]:,} MiB (the refills that ran while it lasted). The ≤ 2 GiB target
+therefore needs the light kernels of the views catalogue (≤ 120 MB: {idle["kernels"]} × 120 MB ≈
+{idle["kernels"] * 120 / 1024:.1f} GiB), not a smaller cap; the cap bounds what readers add on top of the pools.
 
 Before the cap and the static fallback, 60 such requests started kernels until 49 were alive and took 4.4 GiB
 for about six minutes (issue 12). Now a request either takes a preheated kernel that has already run the notebook,
@@ -216,7 +247,7 @@ def write_readme(result: dict) -> None:
     if SECTION_START in text:
         start = text.index(SECTION_START)
         following = text.find("\n## ", start + len(SECTION_START))
-        rest = text[following + 1:] if following != -1 else ""
+        rest = text[following + 1 :] if following != -1 else ""
         text = text[:start] + section + ("\n" + rest if rest else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
@@ -233,7 +264,11 @@ def main() -> int:
     parser.add_argument("--startup-timeout", type=float, default=900)
     parser.add_argument("--settle", type=float, default=0, help="seconds to wait after the section is ready")
     parser.add_argument("--watch-after", type=float, default=10)
-    parser.add_argument("--no-readme", action="store_true", help="print the results only (write neither results/flood.json nor the README)")
+    parser.add_argument(
+        "--no-readme",
+        action="store_true",
+        help="print the results only (write neither results/flood.json nor the README)",
+    )
     args = parser.parse_args()
     result = run(args)
     print(json.dumps(result, indent=2))

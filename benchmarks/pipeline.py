@@ -36,8 +36,16 @@ RESULTS = REPO / "benchmarks" / "results"
 SIZES = (58, 10_000, 100_000, 1_000_000)
 CODE_ANSWERS = 1_000_000
 NBVAL = [
-    "-m", "pytest", "-q", "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-    "--nbval-current-env", "notebooks", "-p", "no:cacheprovider",
+    "-m",
+    "pytest",
+    "-q",
+    "--nbval",
+    "--nbval-sanitize-with",
+    "tests/nbval_sanitize.cfg",
+    "--nbval-current-env",
+    "notebooks",
+    "-p",
+    "no:cacheprovider",
 ]
 
 
@@ -88,8 +96,8 @@ def _step_code(n: int, distinct: bool) -> dict:
     import numpy as np
     import pandas as pd
 
-    from adass_survey.core.codebook import load_codebook
     from adass_survey.coding.themes import code_text
+    from adass_survey.core.codebook import load_codebook
     from adass_survey.synth.generate import answers_by_question, synthesize
 
     codebook = load_codebook()
@@ -150,7 +158,7 @@ def run_step(*args: str) -> dict:
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"step {args} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = json.loads(lines[-1][len("RESULT ") :])
     result.update(process_wall_s=wall, load_before=load_before, load_after=os.getloadavg()[0])
     return result
 
@@ -163,8 +171,11 @@ def machine() -> dict:
 
     meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
     model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     return {
@@ -293,19 +304,34 @@ def render(content: dict) -> str:
             f"| {rd['data_mb']:.1f} | {b['peak_rss_mb']:.0f} | {b['peak_rss_mb'] / rd['data_mb']:.2f} "
             f"| {rd['peak_rss_mb']:.0f} |"
         )
-    out += ["", "Build stages (seconds):", "", "| n | " + " | ".join(rows[0]["build"]["stages"]) + " |",
-            "|---:|" + "---:|" * len(rows[0]["build"]["stages"])]
+    out += [
+        "",
+        "Build stages (seconds):",
+        "",
+        "| n | " + " | ".join(rows[0]["build"]["stages"]) + " |",
+        "|---:|" + "---:|" * len(rows[0]["build"]["stages"]),
+    ]
     for r in rows:
         out.append(f"| {r['n']:,} | " + " | ".join(f"{v:.2f}" for v in r["build"]["stages"].values()) + " |")
-    out += ["", "Free-text coder (all text questions with a coding frame):", "",
-            "| answers | kind | seconds | answers per second | peak MB |", "|---:|---|---:|---:|---:|"]
+    out += [
+        "",
+        "Free-text coder (all text questions with a coding frame):",
+        "",
+        "| answers | kind | seconds | answers per second | peak MB |",
+        "|---:|---|---:|---:|---:|",
+    ]
     for kind, c in code.items():
-        out.append(f"| {c['answers']:,} | {kind.replace('_', ' ')} | {c['seconds']:.2f} "
-                   f"| {c['answers_per_second']:,.0f} | {c['peak_rss_mb']:.0f} |")
+        out.append(
+            f"| {c['answers']:,} | {kind.replace('_', ' ')} | {c['seconds']:.2f} "
+            f"| {c['answers_per_second']:,.0f} | {c['peak_rss_mb']:.0f} |"
+        )
     if ci is not None:
-        out += ["", f"CI cost: nbval over `notebooks/` took {ci['seconds']:.1f} s (exit {ci['exit_code']}: "
-                f"{ci['summary']}; load average before {ci['load_before']:.1f}). Target < 60 s: "
-                f"{'met' if ci['seconds'] < 60 else 'NOT met'}."]
+        out += [
+            "",
+            f"CI cost: nbval over `notebooks/` took {ci['seconds']:.1f} s (exit {ci['exit_code']}: "
+            f"{ci['summary']}; load average before {ci['load_before']:.1f}). Target < 60 s: "
+            f"{'met' if ci['seconds'] < 60 else 'NOT met'}.",
+        ]
     out += ["", "Targets:", "", "| target | measured | |", "|---|---:|---|"]
     out += [f"| {t} | {m} | {ok} |" for t, m, ok in _targets(rows)]
     return "\n".join(out) + "\n"

@@ -35,7 +35,6 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
-    render_url,
     served_notebooks,
     start_voila,
     stop_process_group,
@@ -100,8 +99,14 @@ class MemorySampler(threading.Thread):
                         continue
                 for pid, rss in kernels.items():
                     self.kernel_peak[pid] = max(rss, self.kernel_peak.get(pid, 0.0))
-                self.samples.append({"t": time.monotonic(), "server_mb": server, "kernels": len(kernels),
-                                     "kernels_mb": sum(kernels.values())})
+                self.samples.append(
+                    {
+                        "t": time.monotonic(),
+                        "server_mb": server,
+                        "kernels": len(kernels),
+                        "kernels_mb": sum(kernels.values()),
+                    }
+                )
             except (OSError, ProcessLookupError, Exception):  # noqa: BLE001 - the server is stopping
                 pass
             self._halt.wait(self.every)
@@ -145,8 +150,14 @@ async def one_page(browser, url: str, errors: list[dict], plain: list[float]) ->
     await context.route("**/*", route)
     page = await context.new_page()
     page.on("pageerror", lambda error: errors.append({"url": url, "kind": "script error", "detail": str(error)[:200]}))
-    page.on("response", lambda response: errors.append(
-        {"url": url, "kind": f"HTTP {response.status}", "detail": response.url[:200]}) if response.status >= 400 else None)
+    page.on(
+        "response",
+        lambda response: (
+            errors.append({"url": url, "kind": f"HTTP {response.status}", "detail": response.url[:200]})
+            if response.status >= 400
+            else None
+        ),
+    )
     try:
         start = time.perf_counter()
         await page.goto(url, timeout=PAGE_TIMEOUT_S * 1000)
@@ -156,7 +167,7 @@ async def one_page(browser, url: str, errors: list[dict], plain: list[float]) ->
         await rendered_task
         try:  # widget views draw their charts just after the cells
             await asyncio.wait_for(asyncio.shield(chart_task), timeout=NO_CHART_GRACE_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             chart_task.cancel()
             plain.append(time.perf_counter() - start - NO_CHART_GRACE_S)
             return None
@@ -189,8 +200,10 @@ async def run_readers(server_url: str, sections: list[str], readers: int, pages:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            plans = [[render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
-                     for r in range(readers)]
+            plans = [
+                [render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
+                for r in range(readers)
+            ]
             start = time.perf_counter()
             tasks = [asyncio.create_task(reader(browser, plan, times, errors, plain)) for plan in plans]
             done, pending = await asyncio.wait(tasks, timeout=deadline)
@@ -200,10 +213,20 @@ async def run_readers(server_url: str, sections: list[str], readers: int, pages:
             wall = time.perf_counter() - start
         finally:
             await browser.close()
-    unfinished = readers * pages - len(times) - len(plain) - len(
-        [e for e in errors if not e["kind"].startswith(("HTTP", "script"))])
-    return {"times": times, "plain": plain, "errors": errors, "wall_s": wall, "cancelled_readers": len(pending),
-            "unfinished_pages": max(unfinished, 0)}
+    unfinished = (
+        readers * pages
+        - len(times)
+        - len(plain)
+        - len([e for e in errors if not e["kind"].startswith(("HTTP", "script"))])
+    )
+    return {
+        "times": times,
+        "plain": plain,
+        "errors": errors,
+        "wall_s": wall,
+        "cancelled_readers": len(pending),
+        "unfinished_pages": max(unfinished, 0),
+    }
 
 
 def render_url_of(server_url: str, notebook: str) -> str:

@@ -12,6 +12,7 @@ export MPLBACKEND=Agg
 
 # Lint first (configured in pyproject.toml's [tool.ruff]): a finding fails the run before the slow tests start.
 .venv/bin/ruff check lib tests benchmarks
+.venv/bin/ruff format --check lib tests benchmarks
 
 # The views catalogue (data/catalogue/): the notebooks under nbval and the dashboards under the browser tests read
 # it, as they do when served. Skipped when it is current; a failure to build it fails the run.

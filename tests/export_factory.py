@@ -37,7 +37,13 @@ def header_rows(codebook: Codebook) -> list[list[str]]:
             sub.append(q.option_labels()[spec.option_code])
         else:
             top.append(q.header)
-            sub.append("" if q.type in ("id", "meta") else "Open-Ended Response" if q.type in ("text", "number", "percent_text") else "Response")
+            sub.append(
+                ""
+                if q.type in ("id", "meta")
+                else "Open-Ended Response"
+                if q.type in ("text", "number", "percent_text")
+                else "Response"
+            )
     return [top, sub]
 
 

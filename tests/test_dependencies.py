@@ -91,6 +91,9 @@ def test_every_dependency_has_a_lower_bound_that_constraints_satisfy():
     requirements += [Requirement(r) for extra in project["optional-dependencies"].values() for r in extra]
     unbounded = [str(r) for r in requirements if not any(s.operator in (">=", "==", "~=", ">") for s in r.specifier)]
     assert not unbounded, f"dependencies without a lower bound: {unbounded}"
-    outside = {str(r): pins.get(_normalise(r.name)) for r in requirements
-               if not r.specifier.contains(pins.get(_normalise(r.name), "0"), prereleases=True)}
+    outside = {
+        str(r): pins.get(_normalise(r.name))
+        for r in requirements
+        if not r.specifier.contains(pins.get(_normalise(r.name), "0"), prereleases=True)
+    }
     assert not outside, f"the version constraints.txt pins does not satisfy pyproject.toml: {outside}"

@@ -86,8 +86,10 @@ def test_every_name_in_the_doc_exists(doc):
 
 
 def test_the_checker_finds_what_does_not_exist():
-    text = ("`lib/adass_survey/nowhere.py` `adass_survey.report.section.no_such_function` `F99-99` "
-            "`/voila/render/99-none.ipynb` `notebooks/07-restrictions.ipynb` `report.headlines(\"99\")`")
+    text = (
+        "`lib/adass_survey/nowhere.py` `adass_survey.report.section.no_such_function` `F99-99` "
+        '`/voila/render/99-none.ipynb` `notebooks/07-restrictions.ipynb` `report.headlines("99")`'
+    )
     assert len(problems(text)) == 5
 
 
@@ -98,7 +100,7 @@ def test_the_trace_follows_one_figure():
     assert ids, "the trace names no figure id"
     row = load_figures().set_index("id").loc[ids[0]]
     assert f'"{row["quote"]}"' in " ".join(text.split())
-    assert f'`{row["question"]}`' in text and row["question"] in load_codebook()
+    assert f"`{row['question']}`" in text and row["question"] in load_codebook()
     assert f'`report.headlines("{str(row["section"]).split(".")[0]}")`' in text
 
 
@@ -106,7 +108,10 @@ def test_data_flow_lists_the_processed_schema():
     from adass_survey.processed.schema import OUTPUT_FILES, QUARANTINE_COLUMNS, THEME_COLUMNS
 
     text = (ROOT / "docs/data-flow.md").read_text(encoding="utf-8")
-    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(themes\.csv|quarantine\.csv)` \|[^|]*\| `([^`]*)`", text, re.M)}
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^\| `(themes\.csv|quarantine\.csv)` \|[^|]*\| `([^`]*)`", text, re.M)
+    }
     assert [c.strip() for c in rows["themes.csv"].split(",")] == list(THEME_COLUMNS)
     assert [c.strip() for c in rows["quarantine.csv"].split(",")] == list(QUARANTINE_COLUMNS)
     for name in OUTPUT_FILES:

@@ -11,13 +11,24 @@ import pytest
 
 import adass_survey
 
-MODULES = sorted(m.name.removeprefix("adass_survey.") for m in pkgutil.walk_packages(adass_survey.__path__, "adass_survey.")
-                 if not m.ispkg and not m.name.rsplit(".", 1)[-1].startswith("_"))
+MODULES = sorted(
+    m.name.removeprefix("adass_survey.")
+    for m in pkgutil.walk_packages(adass_survey.__path__, "adass_survey.")
+    if not m.ispkg and not m.name.rsplit(".", 1)[-1].startswith("_")
+)
 
 # Commands that run a whole pipeline stage or a notebook: documented by `python -m adass_survey <command> --help`
 # and exercised by tests/test_cli.py, tests/processed/test_build.py and the browser tests rather than by a docstring example.
-ENTRY_POINTS = {"run_synth", "run_build", "run_reconcile", "run_export", "run_catalogue", "execute_notebook", "render_page",
-                "export_site"}
+ENTRY_POINTS = {
+    "run_synth",
+    "run_build",
+    "run_reconcile",
+    "run_export",
+    "run_catalogue",
+    "execute_notebook",
+    "render_page",
+    "export_site",
+}
 
 
 def _public_functions(module):
@@ -30,8 +41,11 @@ def _public_functions(module):
 @pytest.mark.parametrize("module_name", MODULES)
 def test_public_functions_have_an_example(module_name):
     module = importlib.import_module(f"adass_survey.{module_name}")
-    missing = [name for name, fn in _public_functions(module)
-               if name not in ENTRY_POINTS and ">>>" not in (inspect.getdoc(fn) or "")]
+    missing = [
+        name
+        for name, fn in _public_functions(module)
+        if name not in ENTRY_POINTS and ">>>" not in (inspect.getdoc(fn) or "")
+    ]
     assert not missing, f"public functions without an example in adass_survey.{module_name}: {missing}"
 
 

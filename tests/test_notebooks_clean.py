@@ -30,8 +30,11 @@ def _volatile(nb) -> list[str]:
     if "version" in nb.metadata.get("language_info", {}):
         found.append("metadata.language_info.version")
     for i, cell in enumerate(nb.cells):
-        found += [f"cell {i}: metadata.{k}" for k in cell.get("metadata", {})
-                  if f"cell.metadata.{k}" in strip_notebooks.EXTRA_KEYS]
+        found += [
+            f"cell {i}: metadata.{k}"
+            for k in cell.get("metadata", {})
+            if f"cell.metadata.{k}" in strip_notebooks.EXTRA_KEYS
+        ]
     return found
 
 
@@ -43,15 +46,20 @@ def test_there_are_notebooks():
 def test_notebook_has_no_volatile_metadata(path):
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     assert strip_notebooks.strip(nb) == nb, (
-        f"{path.name} carries volatile metadata {_volatile(nb)[:6]}: run `.venv/bin/python scripts/strip_notebooks.py`")
+        f"{path.name} carries volatile metadata {_volatile(nb)[:6]}: run `.venv/bin/python scripts/strip_notebooks.py`"
+    )
 
 
 def _messy_notebook():
     nb = nbformat.v4.new_notebook()
-    nb.metadata.update({"title": "Messy",
-                        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                        "language_info": {"name": "python", "version": "3.11.7"},
-                        "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}})
+    nb.metadata.update(
+        {
+            "title": "Messy",
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python", "version": "3.11.7"},
+            "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+        }
+    )
     cell = nbformat.v4.new_code_cell("1 + 1", execution_count=3)
     cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z"}
     cell.metadata["scrolled"] = True
@@ -88,8 +96,11 @@ def test_the_precommit_nbstripout_command_strips_exactly_what_the_check_checks(t
 
 
 def test_precommit_tool_versions_are_the_pinned_ones():
-    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
-                if "==" in line and not line.startswith("#"))
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
     for hook_id in ("ruff", "ruff-format", "nbstripout"):
         for requirement in _precommit_hook(hook_id)["additional_dependencies"]:
             name, version = requirement.split("==")

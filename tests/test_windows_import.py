@@ -51,8 +51,12 @@ def test_every_module_imports_and_the_survey_builds_without_posix_only_modules(t
     raw = tmp_path / "export.csv"
     shutil.copy(raw_export_path(), raw)
     processed = tmp_path / "processed"
-    run = subprocess.run([sys.executable, "-c", SCRIPT, str(raw), str(processed), ",".join(POSIX_ONLY)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(raw), str(processed), ",".join(POSIX_ONLY)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     modules, respondents, leaked = run.stdout.split(maxsplit=2)
     assert int(modules) > 40, "walk_packages found too few modules: is the package importable?"

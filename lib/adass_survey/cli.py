@@ -48,7 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = _Parser(prog="python -m adass_survey", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_pipeline_commands(sub)
+    _add_page_commands(sub)
+    _add_serve_command(sub)
+    _add_instrument_commands(sub)
+    return parser
 
+
+def _add_pipeline_commands(sub) -> None:
     synth = sub.add_parser("synth", help="write a SYNTHETIC respondent-level export calibrated to the report")
     synth.add_argument("--n", type=int, default=58, help="number of respondents (default 58: reproduces the report)")
     synth.add_argument("--seed", type=int, default=2011, help="random seed (default 2011)")
@@ -64,36 +71,66 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--raw", type=Path, default=raw_export_path(), help="raw export to build from")
     reconcile.add_argument("--all", action="store_true", help="print every row, not only errata and mismatches")
 
-    export = sub.add_parser("export", help="write the static (no-kernel) HTML pages of every section")
-    export.add_argument("--out", type=Path, default=project_root() / "notebooks" / "site",
-                        help="output folder (default notebooks/site/, which the Voilà server serves read-only)")
-    export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
 
-    serve = sub.add_parser("serve", help="serve the dashboards read-only with standalone Voilà (what scripts/serve.sh runs)")
-    serve.add_argument("--host", default=None, help="address to bind (default $ADASS_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default $ADASS_PORT or 8866)")
-    serve.add_argument("--notebooks", type=Path, default=None, help="folder to serve (default $ADASS_NOTEBOOKS or notebooks)")
-    serve.add_argument("--no-static", action="store_true", help="do not build the static pages when they are missing")
-    serve.add_argument("--no-prepare", action="store_true", help="build neither the processed data nor the static pages")
-    serve.add_argument("--prepare-only", action="store_true", help="build what is missing, then exit without serving")
-    serve.add_argument("voila_args", nargs="*", help="Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=300")
+def _add_page_commands(sub) -> None:
+    export = sub.add_parser("export", help="write the static (no-kernel) HTML pages of every section")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=project_root() / "notebooks" / "site",
+        help="output folder (default notebooks/site/, which the Voilà server serves read-only)",
+    )
+    export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
 
     catalogue = sub.add_parser("catalogue", help="compute every view the notebooks show, once (the dashboards read it)")
     catalogue.add_argument("--out", type=Path, default=None, help="output folder (default data/catalogue)")
     catalogue.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")
     catalogue.add_argument("--quiet", action="store_true", help="no progress output")
     catalogue.add_argument("--force", action="store_true", help="rebuild even when the catalogue is current")
+
+
+def _add_serve_command(sub) -> None:
+    serve = sub.add_parser(
+        "serve", help="serve the dashboards read-only with standalone Voilà (what scripts/serve.sh runs)"
+    )
+    serve.add_argument("--host", default=None, help="address to bind (default $ADASS_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default $ADASS_PORT or 8866)")
+    serve.add_argument(
+        "--notebooks", type=Path, default=None, help="folder to serve (default $ADASS_NOTEBOOKS or notebooks)"
+    )
+    serve.add_argument("--no-static", action="store_true", help="do not build the static pages when they are missing")
+    serve.add_argument(
+        "--no-prepare", action="store_true", help="build neither the processed data nor the static pages"
+    )
+    serve.add_argument("--prepare-only", action="store_true", help="build what is missing, then exit without serving")
+    serve.add_argument(
+        "voila_args", nargs="*", help="Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=300"
+    )
+
+
+def _add_instrument_commands(sub) -> None:
     questionnaire = sub.add_parser("questionnaire", help="write the printable questionnaire (HTML) from the codebook")
-    questionnaire.add_argument("--out", type=Path, default=data_dir() / "templates" / "questionnaire.html",
-                               help="output file (default data/templates/questionnaire.html)")
+    questionnaire.add_argument(
+        "--out",
+        type=Path,
+        default=data_dir() / "templates" / "questionnaire.html",
+        help="output file (default data/templates/questionnaire.html)",
+    )
     dictionary = sub.add_parser("dictionary", help="write the data dictionary (column, question, type, codes, labels)")
-    dictionary.add_argument("--out", type=Path, default=data_dir() / "templates" / "data-dictionary.csv",
-                            help="output file; .csv and/or .html (default data/templates/data-dictionary.csv)")
+    dictionary.add_argument(
+        "--out",
+        type=Path,
+        default=data_dir() / "templates" / "data-dictionary.csv",
+        help="output file; .csv and/or .html (default data/templates/data-dictionary.csv)",
+    )
     dictionary.add_argument("--format", choices=["csv", "html", "both"], default="both", help="default both")
     template = sub.add_parser("template", help="write the blank export template (two header rows) that build reads")
-    template.add_argument("--out", type=Path, default=data_dir() / "templates" / "export-template.csv",
-                          help="output file (default data/templates/export-template.csv)")
-    return parser
+    template.add_argument(
+        "--out",
+        type=Path,
+        default=data_dir() / "templates" / "export-template.csv",
+        help="output file (default data/templates/export-template.csv)",
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:

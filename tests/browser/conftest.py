@@ -120,8 +120,9 @@ class Server:
     process: subprocess.Popen
 
 
-def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
-                folder: Path | None = None) -> Server:
+def start_voila(
+    tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None, folder: Path | None = None
+) -> Server:
     """Start standalone Voilà through ``bash scripts/serve.sh`` (set-up skipped) on a free port.
 
     ``extra_args`` are Voilà options that serve.sh passes on (the tests use them to shorten kernel culling).
@@ -139,8 +140,9 @@ def start_voila(tmp: Path, extra_env: dict[str, str] | None = None, extra_args: 
     }
     command = ["bash", "scripts/serve.sh", *(extra_args or [])]
     with log.open("w") as handle:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_http(url, process, log)

@@ -19,7 +19,6 @@ import http.server
 import io
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -134,7 +133,8 @@ FOCUS_STYLE = """el => {
           s.backgroundColor, s.textDecorationLine + s.textDecorationThickness, s.color].join('|');
 }"""
 
-MARK_CONTROLS = """selector => {
+MARK_CONTROLS = (
+    """selector => {
   const visible = el => {
     if (el.closest('[inert], [aria-hidden=true]')) return false;
     const s = getComputedStyle(el);
@@ -150,7 +150,9 @@ MARK_CONTROLS = """selector => {
     return {id: String(i), group, label: el.tagName.toLowerCase() + (text ? ' "' + text + '"' : ''),
             style: (%s)(el)};
   });
-}""" % FOCUS_STYLE
+}"""
+    % FOCUS_STYLE
+)
 
 
 def tab_through(page) -> dict:
@@ -189,11 +191,15 @@ def keyboard_problems(tabbing: dict) -> tuple[list[str], list[str]]:
     """Return the controls Tab never reached and those that look the same focused and unfocused."""
     reached = set(tabbing["order"])
     groups_reached = {c["group"] for c in tabbing["controls"] if c["group"] and c["id"] in reached}
-    unreached = [c["label"] for c in tabbing["controls"]
-                 if c["id"] not in reached and not (c["group"] and c["group"] in groups_reached)]
+    unreached = [
+        c["label"]
+        for c in tabbing["controls"]
+        if c["id"] not in reached and not (c["group"] and c["group"] in groups_reached)
+    ]
     by_id = {c["id"]: c for c in tabbing["controls"]}
-    invisible = [by_id[i]["label"] for i in tabbing["order"]
-                 if i in by_id and tabbing["focused"][i] == by_id[i]["style"]]
+    invisible = [
+        by_id[i]["label"] for i in tabbing["order"] if i in by_id and tabbing["focused"][i] == by_id[i]["style"]
+    ]
     return unreached, invisible
 
 
@@ -226,7 +232,8 @@ def check(result: dict) -> None:
     for key in ("reflow_390", "reflow_640"):
         view = result[key]
         assert view["scrollWidth"] <= view["width"] + 1 and not view["culprits"], (
-            f"at {view['width']} px the page is {view['scrollWidth']} px wide or cuts off content: {view['culprits']}")
+            f"at {view['width']} px the page is {view['scrollWidth']} px wide or cuts off content: {view['culprits']}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -268,9 +275,14 @@ def test_dashboard_meets_wcag_22_aa(dashboard_audit) -> None:
 
 def keyboard_dashboard() -> str | None:
     """Return a served dashboard with a dropdown filter and a CSV download (07-restrictions when served)."""
-    candidates = [n for n in NOTEBOOKS
-                  if any(call in (notebook_dir() / n).read_text(encoding="utf-8")
-                         for call in ("report.explore(", "FilterPanel(", "filter_panel("))]
+    candidates = [
+        n
+        for n in NOTEBOOKS
+        if any(
+            call in (notebook_dir() / n).read_text(encoding="utf-8")
+            for call in ("report.explore(", "FilterPanel(", "filter_panel(")
+        )
+    ]
     if "07-restrictions.ipynb" in candidates:
         return "07-restrictions.ipynb"
     return candidates[0] if candidates else None
@@ -300,7 +312,8 @@ def focus_ring_pixels(page) -> int:
     box = page.evaluate(
         """() => { const r = document.activeElement.getBoundingClientRect();
                    return {x: Math.max(r.left - 6, 0), y: Math.max(r.top - 6, 0),
-                           width: r.width + 12, height: r.height + 12}; }""")
+                           width: r.width + 12, height: r.height + 12}; }"""
+    )
     focused = page.screenshot(clip=box)
     page.evaluate("() => document.activeElement.blur()")
     unfocused = page.screenshot(clip=box)
@@ -320,14 +333,18 @@ def test_a_filter_and_a_download_work_by_keyboard_alone_with_a_visible_focus(voi
         assert focus_by_tab(page, ".adass-nav a"), "Tab never reaches the section navigation"
         rings["navigation link"] = focus_ring_pixels(page)
         assert focus_by_tab(page, ".widget-dropdown select"), "Tab never reaches a dropdown filter"
-        before = page.evaluate("() => [document.activeElement.value, document.body.innerText.length,"
-                               " [...document.images].map(i => i.src.length).join()]")
+        before = page.evaluate(
+            "() => [document.activeElement.value, document.body.innerText.length,"
+            " [...document.images].map(i => i.src.length).join()]"
+        )
         page.keyboard.press("ArrowDown")
         after = before
         for _ in range(100):
             page.wait_for_timeout(200)
-            after = page.evaluate("() => [document.activeElement.value, document.body.innerText.length,"
-                                  " [...document.images].map(i => i.src.length).join()]")
+            after = page.evaluate(
+                "() => [document.activeElement.value, document.body.innerText.length,"
+                " [...document.images].map(i => i.src.length).join()]"
+            )
             if after[0] != before[0] and after[2] != before[2]:
                 break
         save_screenshot(page, f"a11y-keyboard-filter-{notebook.removesuffix('.ipynb')}")

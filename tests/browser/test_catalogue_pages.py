@@ -11,8 +11,16 @@ import pytest
 
 from adass_survey.serve.static_export import export_site
 
-from .conftest import (Traffic, free_port, kernel_id_of, notebook_dir, open_page, render_url, save_screenshot,
-                       wait_for_dashboard)
+from .conftest import (
+    Traffic,
+    free_port,
+    kernel_id_of,
+    notebook_dir,
+    open_page,
+    render_url,
+    save_screenshot,
+    wait_for_dashboard,
+)
 
 NOTEBOOK = "07-restrictions.ipynb"
 CHOICE = "County"  # an option of the council-type filter; 17 county councils responded
@@ -26,8 +34,9 @@ def _first_panel(page):
     select = page.locator("select", has=page.locator("option", has_text=CHOICE)).first
     select.wait_for(state="attached", timeout=60_000)
     select.scroll_into_view_if_needed()
-    return select, select.locator("xpath=ancestor::div[contains(@class, 'adass-panel') or "
-                                  "contains(@class, 'adass-static-panel')][1]")
+    return select, select.locator(
+        "xpath=ancestor::div[contains(@class, 'adass-panel') or contains(@class, 'adass-static-panel')][1]"
+    )
 
 
 def _choose(page, select, panel) -> tuple[dict, dict]:

@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (REPO, kernel_id_of, open_page, render_url, save_screenshot, start_voila, stop_process_group,
-                       wait_for_dashboard)
+from .conftest import (
+    REPO,
+    kernel_id_of,
+    open_page,
+    render_url,
+    save_screenshot,
+    start_voila,
+    stop_process_group,
+    wait_for_dashboard,
+)
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
 
 NOTEBOOK = "14-compare-my-council.ipynb"
@@ -102,7 +110,9 @@ def test_answers_show_published_figures_and_summary_downloads_and_nothing_is_kep
         _answer(page, RESTRICTIONS, "No")
         _answer(page, RATING, "Very good")
         text = _wait_for_text(page, "7 of 58 responding councils (12%)")
-        assert "You answered 'Less than 60%'. 29 of 58 responding councils (50%) said the same in September 2011" in text
+        assert (
+            "You answered 'Less than 60%'. 29 of 58 responding councils (50%) said the same in September 2011" in text
+        )
         assert "6 of 58 responding councils (10%) said the same" in text and "section 7.2" in text
         assert "what happens to your answers" in text.lower()
         assert TRACEBACK_PATTERN.search(text) is None and PATH_PATTERN.search(text) is None
@@ -120,8 +130,16 @@ def test_answers_show_published_figures_and_summary_downloads_and_nothing_is_kep
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
         save_screenshot(page, "compare-my-council-390")
         needle = NAME.encode()
-        roots = [server.log.parent, REPO / "data", REPO / "notebooks", REPO / "logs", Path(tempfile.gettempdir()),
-                 Path(jupyter_runtime_dir()), Path.home() / ".ipython", Path.home() / ".local" / "share" / "jupyter"]
+        roots = [
+            server.log.parent,
+            REPO / "data",
+            REPO / "notebooks",
+            REPO / "logs",
+            Path(tempfile.gettempdir()),
+            Path(jupyter_runtime_dir()),
+            Path.home() / ".ipython",
+            Path.home() / ".local" / "share" / "jupyter",
+        ]
         kept = _files_holding(needle, [r for r in roots if r.exists()])
     finally:
         page.context.close()
@@ -143,7 +161,8 @@ def test_hostile_widget_values_are_refused_and_the_form_cleared(server, browser,
         sent = page.evaluate(SEND_HOSTILE_STATE, [channels, state])
         text = _wait_for_text(page, "so the form has been cleared")
         checked = page.locator(".widget-radio input:checked").evaluate_all(
-            "inputs => inputs.map(i => i.closest('label').innerText.trim())")
+            "inputs => inputs.map(i => i.closest('label').innerText.trim())"
+        )
     finally:
         page.context.close()
     assert sent > 10, "the probe reached no widget"

@@ -9,9 +9,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from .conftest import (
     Traffic,
@@ -28,8 +28,10 @@ NOTEBOOKS = served_notebooks()
 PATH_PATTERN = re.compile(
     r"(/(home|root|tmp|work|usr|opt|var|Users)/[\w.-]+|[A-Za-z]:\\\\?[\w.-]+\\|site-packages|File \"[^\"]+\.py\"|\.py:\d+)"
 )
-TRACEBACK_PATTERN = re.compile(r"(Traceback \(most recent call last\)|There was an error when executing cell|"
-                               r"\b\w+Error: |\bException: )")
+TRACEBACK_PATTERN = re.compile(
+    r"(Traceback \(most recent call last\)|There was an error when executing cell|"
+    r"\b\w+Error: |\bException: )"
+)
 
 
 @dataclass
@@ -121,8 +123,7 @@ def _download_first_csv(page) -> dict | None:
         link.click()
     download = info.value
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    return {"filename": download.suggested_filename, "rows": list(csv.DictReader(io.StringIO(text))),
-            "table": shown}
+    return {"filename": download.suggested_filename, "rows": list(csv.DictReader(io.StringIO(text))), "table": shown}
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS)
@@ -138,7 +139,9 @@ def rendered(request, voila_server, browser) -> Rendered:
         result = Rendered(
             notebook=notebook,
             text=page.inner_text("body"),
-            code_blocks=page.locator(".jp-CodeCell .jp-InputArea:visible, .jp-CodeMirrorEditor:visible, .cm-editor:visible").count(),
+            code_blocks=page.locator(
+                ".jp-CodeCell .jp-InputArea:visible, .jp-CodeMirrorEditor:visible, .cm-editor:visible"
+            ).count(),
             stderr_outputs=page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count(),
             error_outputs=page.locator(".jp-OutputArea-output.jp-RenderedText[data-mime-type*=error]").count(),
             images=page.evaluate(
@@ -172,7 +175,9 @@ def test_no_source_code(rendered: Rendered) -> None:
 
 def test_no_traceback(rendered: Rendered) -> None:
     match = TRACEBACK_PATTERN.search(rendered.text)
-    assert match is None, f"{rendered.notebook} shows an error: …{rendered.text[max(0, match.start() - 80):match.end() + 80]}…"
+    assert match is None, (
+        f"{rendered.notebook} shows an error: …{rendered.text[max(0, match.start() - 80) : match.end() + 80]}…"
+    )
     assert rendered.stderr_outputs == 0, f"{rendered.notebook} shows {rendered.stderr_outputs} stderr outputs"
 
 
@@ -223,7 +228,8 @@ def test_entry_page_lists_every_section_in_order(voila_server, browser) -> None:
         page.goto(voila_server.url)
         links = page.locator(".adass-tree a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
         summaries = page.locator(".adass-tree li").evaluate_all(
-            "els => els.map(li => (li.querySelector('.adass-tree-summary') || {}).textContent || '')")
+            "els => els.map(li => (li.querySelector('.adass-tree-summary') || {}).textContent || '')"
+        )
         banner = page.inner_text(".adass-banner")
         save_screenshot(page, "entry")
     finally:
@@ -258,7 +264,8 @@ def test_download_link_gives_the_rows_shown(rendered: Rendered) -> None:
     for row in rows:
         assert row["count"] in shown_text.split() or row["count"] in shown_text, f"count {row['count']} not shown"
     assert "synthetic" in " ".join(r.get("status", "") for r in rows) or "published" in " ".join(
-        r.get("status", "") for r in rows)
+        r.get("status", "") for r in rows
+    )
 
 
 ANSWER_OPTION = "Less than 60%"  # an option of the take-up band filter (the codebook's answer_filters)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-import re
 import urllib.request
 
 import pytest
@@ -48,17 +48,31 @@ def jupyterlab(tmp_path_factory):
     shutil.copytree(notebook_dir(), folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "site"))
     port = free_port()
     log = tmp / "lab.log"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
-           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    command = [str(REPO / ".venv" / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
-               f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    command = [
+        str(REPO / ".venv" / "bin" / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={folder}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     with log.open("w") as handle:
-        process = subprocess.Popen(command, cwd=tmp, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=tmp, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_http(f"{url}api/status?token={TOKEN}", process, log)
@@ -126,8 +140,11 @@ def test_run_all_of_the_index_gives_outputs_and_no_error(jupyterlab, browser) ->
         cells: list[dict] = []
         for _ in range(100):  # the saved file shows every cell run
             page.wait_for_timeout(200)
-            cells = [c for c in json.loads((folder / notebook).read_text(encoding="utf-8"))["cells"]
-                     if c["cell_type"] == "code"]
+            cells = [
+                c
+                for c in json.loads((folder / notebook).read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "code"
+            ]
             if cells and all(c["execution_count"] for c in cells):
                 break
     finally:
@@ -136,8 +153,12 @@ def test_run_all_of_the_index_gives_outputs_and_no_error(jupyterlab, browser) ->
     assert all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts), f"not every cell ran: {prompts}"
     assert cells and all(c["execution_count"] for c in cells), "the saved index does not show every cell run"
     assert all(c["outputs"] for c in cells), "a code cell of the index showed nothing"
-    bad = [o for c in cells for o in c["outputs"]
-           if o["output_type"] == "error" or (o["output_type"] == "stream" and o["name"] == "stderr")]
+    bad = [
+        o
+        for c in cells
+        for o in c["outputs"]
+        if o["output_type"] == "error" or (o["output_type"] == "stream" and o["name"] == "stderr")
+    ]
     assert not bad and errors_on_page == 0, f"the index shows error output: {bad}"
 
 

@@ -45,8 +45,13 @@ def site_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("capped") / "notebooks"
     folder.mkdir()
     shutil.copy(FIXTURE, folder / NOTEBOOK)
-    run = subprocess.run([sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder),
-                          "--out", str(folder / "site")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert (folder / "site" / "01-fixture.html").exists()
     return folder
@@ -139,8 +144,12 @@ def test_empty_pool_sends_the_reader_to_the_static_copy_at_once(site_folder, bro
 
 def test_kernel_cap_sends_the_reader_to_the_static_copy(site_folder, browser, tmp_path) -> None:
     # Without preheating every reader starts a kernel: the cap of one lets the first in and no one else.
-    server = start_voila(tmp_path, folder=site_folder, extra_env={"ADASS_KERNEL_CAP": "1"},
-                         extra_args=["--VoilaConfiguration.preheat_kernel=False"])
+    server = start_voila(
+        tmp_path,
+        folder=site_folder,
+        extra_env={"ADASS_KERNEL_CAP": "1"},
+        extra_args=["--VoilaConfiguration.preheat_kernel=False"],
+    )
     try:
         first = open_page(browser)
         first.goto(render_url(server, NOTEBOOK))
@@ -212,8 +221,11 @@ def test_cap_holds_under_a_flood_and_the_next_reader_gets_a_page(site_folder, br
 def test_kernel_handed_out_whose_page_never_connects_is_culled_within_one_timeout(site_folder, tmp_path) -> None:
     # The culling pass runs only every 60 s here: the kernel must go at its own timeout (6 s), not at a pass.
     require_chromium()
-    server = start_voila(tmp_path, folder=site_folder, extra_args=["--MappingKernelManager.cull_idle_timeout=6",
-                                                                   "--MappingKernelManager.cull_interval=60"])
+    server = start_voila(
+        tmp_path,
+        folder=site_folder,
+        extra_args=["--MappingKernelManager.cull_idle_timeout=6", "--MappingKernelManager.cull_interval=60"],
+    )
     try:
         wait_for_log(server, "ready for a reader")
         time.sleep(8)  # the pooled kernel has been idle for longer than the timeout

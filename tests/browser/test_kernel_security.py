@@ -52,7 +52,9 @@ def test_execute_request_over_the_kernel_websocket_runs_nothing(voila_server, br
     try:
         page.goto(render_url(voila_server, served_notebooks()[0]))
         wait_for_dashboard(page)
-        channels = f"ws://127.0.0.1:{voila_server.url.rsplit(':', 1)[1].strip('/')}/api/kernels/{kernel_id_of(page)}/channels"
+        channels = (
+            f"ws://127.0.0.1:{voila_server.url.rsplit(':', 1)[1].strip('/')}/api/kernels/{kernel_id_of(page)}/channels"
+        )
         seen = page.evaluate(SEND_OVER_KERNEL_WEBSOCKET, [channels, code])
     finally:
         page.context.close()
@@ -74,9 +76,15 @@ def _kernel_status(server_url: str, kernel_id: str) -> int:
 def test_kernel_of_a_closed_tab_is_culled_when_idle(browser, tmp_path) -> None:
     # The repository config culls after 10 idle minutes; the same mechanism with seconds here.
     fixtures = Path(__file__).parent / "fixtures"  # a small notebook: the culling, not the notebook, is tested
-    server = start_voila(tmp_path, folder=fixtures, extra_args=["--VoilaConfiguration.preheat_kernel=False",
-                                               "--MappingKernelManager.cull_idle_timeout=3",
-                                               "--MappingKernelManager.cull_interval=1"])
+    server = start_voila(
+        tmp_path,
+        folder=fixtures,
+        extra_args=[
+            "--VoilaConfiguration.preheat_kernel=False",
+            "--MappingKernelManager.cull_idle_timeout=3",
+            "--MappingKernelManager.cull_interval=1",
+        ],
+    )
     try:
         page = open_page(browser)
         page.goto(render_url(server, "01-fixture.ipynb"))
@@ -97,9 +105,15 @@ def test_preheated_kernel_handed_to_a_reader_is_not_culled_before_the_page_conne
     # A pooled kernel that has sat idle for longer than the cull timeout is taken by a reader. Without the grace
     # period of adass_survey.voila_kernels, the next culling pass stopped it before the page connected.
     fixtures = Path(__file__).parent / "fixtures"
-    server = start_voila(tmp_path, folder=fixtures, extra_args=["--VoilaConfiguration.preheat_kernel=True",
-                                               "--MappingKernelManager.cull_idle_timeout=4",
-                                               "--MappingKernelManager.cull_interval=1"])
+    server = start_voila(
+        tmp_path,
+        folder=fixtures,
+        extra_args=[
+            "--VoilaConfiguration.preheat_kernel=True",
+            "--MappingKernelManager.cull_idle_timeout=4",
+            "--MappingKernelManager.cull_interval=1",
+        ],
+    )
     try:
         deadline = time.monotonic() + 120
         while "Kernel pool of 01-fixture.ipynb is filled" not in server.log.read_text():

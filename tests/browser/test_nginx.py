@@ -85,19 +85,37 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
     folder = tmp_path / "notebooks"
     folder.mkdir()
     shutil.copy(FIXTURE, folder / NOTEBOOK)
-    export = subprocess.run([sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder),
-                             "--out", str(folder / "site")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    export = subprocess.run(
+        [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert export.returncode == 0, export.stdout[-2000:] + export.stderr[-2000:]
 
     port, first = free_port(), free_ports(2)
     backends = [first, first + 1]
     run = tmp_path / "run"
     log = tmp_path / "deploy.log"
-    env = {**os.environ, "ADASS_SKIP_SETUP": "1", "ADASS_HOST": "127.0.0.1", "ADASS_PORT": str(port),
-           "ADASS_BACKEND_PORT": str(first), "ADASS_NOTEBOOKS": str(folder), "ADASS_RUN_DIR": str(run)}
+    env = {
+        **os.environ,
+        "ADASS_SKIP_SETUP": "1",
+        "ADASS_HOST": "127.0.0.1",
+        "ADASS_PORT": str(port),
+        "ADASS_BACKEND_PORT": str(first),
+        "ADASS_NOTEBOOKS": str(folder),
+        "ADASS_RUN_DIR": str(run),
+    }
     with log.open("w") as handle:
-        process = subprocess.Popen(["bash", "deploy/run.sh", "2"], cwd=REPO, env=env, stdout=handle,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["bash", "deploy/run.sh", "2"],
+            cwd=REPO,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_http(url, process, log, timeout=240)
@@ -133,7 +151,8 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
                 page.locator(".widget-dropdown select").first.select_option(label="Unitary")
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('.adass-base')].some(e => e.textContent.includes('Unitary'))",
-                    timeout=30_000)
+                    timeout=30_000,
+                )
                 assert page.locator("img[alt*='Bar chart for Unitary']").count() >= 1, "the chart did not change"
                 seen.add(owner)
             finally:

@@ -17,7 +17,8 @@ from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
 # Executing every notebook belongs to the export itself (and the benchmark); here the first section, and the
 # landing page when there is one, keep the test short.
 EXPORTED = [n for n in served_notebooks() if n.startswith("00-")][:1] + [
-    n for n in served_notebooks() if not n.startswith("00-")][:1]
+    n for n in served_notebooks() if not n.startswith("00-")
+][:1]
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import export_factory as ef
 from adass_survey.clean import respondents as clean_module
 from adass_survey.clean import values
 from adass_survey.clean.respondents import clean
-from adass_survey.processed.schema import QUARANTINE_COLUMNS
 from adass_survey.clean.values import band_of, parse_number, parse_percent
 from adass_survey.core.codebook import load_codebook, normalise_spelling
 from adass_survey.ingest.model import RawExport, RowFault, column_specs
 from adass_survey.ingest.read import read_export
+from adass_survey.processed.schema import QUARANTINE_COLUMNS
 
 CB = load_codebook()
 
@@ -37,8 +37,17 @@ def raw_of(rows: list[dict], faults=()) -> RawExport:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("approx 12,000", 12000), ("c.4500", 4500), ("15000+", 15000), ("12k", 12000), ("about 1.5k", 1500),
-     ("10,000 - 12,000", 11000), ("between 4,000 and 5,000", 4500), ("3 200", 3200), ("0", 0)],
+    [
+        ("approx 12,000", 12000),
+        ("c.4500", 4500),
+        ("15000+", 15000),
+        ("12k", 12000),
+        ("about 1.5k", 1500),
+        ("10,000 - 12,000", 11000),
+        ("between 4,000 and 5,000", 4500),
+        ("3 200", 3200),
+        ("0", 0),
+    ],
 )
 def test_parse_number_reads_hand_written_counts(text, value):
     assert parse_number(text, 0, 100000).value == value
@@ -57,8 +66,16 @@ def test_parse_number_without_digits_is_missing_with_a_note():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("45%", 45), ("approximately 62.5 per cent", 62.5), ("70", 70), ("Of 1,200 people, 30% have one", 30),
-     ("150%", None), ("not known", None), ("", None), ("-5%", None)],
+    [
+        ("45%", 45),
+        ("approximately 62.5 per cent", 62.5),
+        ("70", 70),
+        ("Of 1,200 people, 30% have one", 30),
+        ("150%", None),
+        ("not known", None),
+        ("", None),
+        ("-5%", None),
+    ],
 )
 def test_parse_percent(text, value):
     assert parse_percent(text) == value
@@ -74,7 +91,10 @@ def test_bands_follow_the_codebook():
 
 def test_spellings_map_to_codes_and_missing_values_to_na():
     region = CB["region"].options[2]
-    rows = [{"region": f"  {s.upper()}  ", "strategy": yes} for s, yes in zip(region.spellings, ["Y", "yes.", "n/a", "No", "-"])]
+    rows = [
+        {"region": f"  {s.upper()}  ", "strategy": yes}
+        for s, yes in zip(region.spellings, ["Y", "yes.", "n/a", "No", "-"])
+    ]
     result = clean(raw_of(rows), CB)
     assert result.quarantine.empty
     assert (result.respondents["region"] == region.code).all()
@@ -96,11 +116,25 @@ def test_every_option_label_and_spelling_is_accepted():
 
 
 def test_processed_columns_and_types():
-    result = clean(raw_of([{"advisory_user_groups__carers": "Carers", "target_group_size": "c.4500",
-                            "take_up": "about 45%", "market_shaping": "  text\r\nmore  ", "market_rating": "4 - very good"}]), CB)
+    result = clean(
+        raw_of(
+            [
+                {
+                    "advisory_user_groups__carers": "Carers",
+                    "target_group_size": "c.4500",
+                    "take_up": "about 45%",
+                    "market_shaping": "  text\r\nmore  ",
+                    "market_rating": "4 - very good",
+                }
+            ]
+        ),
+        CB,
+    )
     r = result.respondents
     assert r["advisory_user_groups__carers"].tolist() == [True]
-    assert r["advisory_user_groups__carers"].dtype == bool and r["advisory_user_groups__older_people"].tolist() == [False]
+    assert r["advisory_user_groups__carers"].dtype == bool and r["advisory_user_groups__older_people"].tolist() == [
+        False
+    ]
     assert r.loc[0, "target_group_size"] == 4500.0 and r["target_group_size"].dtype == np.float64
     assert (r.loc[0, "take_up"], r.loc[0, "take_up_band"]) == (45.0, "below_60")
     assert r.loc[0, "market_shaping"] == "text\nmore"
@@ -122,8 +156,12 @@ def test_processed_columns_and_types():
         ({"respondent_id": "12a"}, "respondent_id", "respondent id is not a whole number", ""),
         ({"region": "N/A"}, "region", "missing required answer", ""),
         ({"council_type": ""}, "council_type", "missing required answer", ""),
-        ({"communication_channels__website": "Leaflets in accessible formats"}, "communication_channels__website",
-         "value belongs to another column (communication_channels__leaflets)", "Website"),
+        (
+            {"communication_channels__website": "Leaflets in accessible formats"},
+            "communication_channels__website",
+            "value belongs to another column (communication_channels__leaflets)",
+            "Website",
+        ),
         ({"communication_channels__website": "Websit"}, "communication_channels__website", "unknown option", "Website"),
     ],
 )

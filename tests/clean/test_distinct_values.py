@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from adass_survey.clean.classify import Verdict
 from adass_survey.clean.respondents import _take_text
-from adass_survey.core.codebook import load_codebook
 from adass_survey.coding.themes import code_answers, code_text
+from adass_survey.core.codebook import load_codebook
 
 CB = load_codebook()
 QUESTION = CB["risk_management"]
@@ -24,7 +24,9 @@ VARIANTS = [
     lambda t: t.replace(" ", "\u00a0"),
 ]
 answer = st.one_of(
-    st.builds(lambda i, v: VARIANTS[v](EXAMPLES[i]), st.integers(0, len(EXAMPLES) - 1), st.integers(0, len(VARIANTS) - 1)),
+    st.builds(
+        lambda i, v: VARIANTS[v](EXAMPLES[i]), st.integers(0, len(EXAMPLES) - 1), st.integers(0, len(VARIANTS) - 1)
+    ),
     st.sampled_from(["", "   ", "n/a", "zzz"]),
     st.none(),
     st.text(max_size=30),
@@ -48,8 +50,13 @@ def test_spellings_of_one_answer_are_coded_alike():
 
 
 def test_theme_rows_are_text_columns_in_question_order():
-    frame = pd.DataFrame({"respondent_id": [5, 6], "risk_management": ["We use a risk matrix", "zzz"],
-                          "accounting_transition": ["", "nothing planned"]})
+    frame = pd.DataFrame(
+        {
+            "respondent_id": [5, 6],
+            "risk_management": ["We use a risk matrix", "zzz"],
+            "accounting_transition": ["", "nothing planned"],
+        }
+    )
     themes = code_answers(frame, CB)
     assert str(themes["question_id"].dtype) == "str" and str(themes["theme"].dtype) == "str"
     assert themes["question_id"].tolist()[0] == "risk_management"
@@ -61,5 +68,11 @@ def test_take_text_spreads_distinct_values_and_keeps_missing():
     codes = np.array([2, 0, 1, -1, 2])
     column = _take_text(verdicts, codes, np.nan, pd.RangeIndex(5))
     assert str(column.dtype) == "str"
-    assert column.tolist()[:3] == ["b", "a", column.tolist()[2]] and column.isna().tolist() == [False, False, True, True, False]
+    assert column.tolist()[:3] == ["b", "a", column.tolist()[2]] and column.isna().tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
     assert _take_text(verdicts, codes, "", pd.RangeIndex(5)).tolist() == ["b", "a", "", "", "b"]

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adass_survey.core.codebook import load_codebook
 from adass_survey.coding.themes import UNCODED, code_answers, code_text, theme_counts
+from adass_survey.core.codebook import load_codebook
 
 CB = load_codebook()
 # a sub-theme's examples also carry its parent theme
@@ -46,14 +46,44 @@ def test_each_example_is_coded_to_exactly_its_theme(question):
 @pytest.mark.parametrize(
     ("question_id", "text", "absent", "present"),
     [
-        ("cost_effectiveness", "We have no systematic evidence of this.", {"anecdotal", "cost_benefit_analysis"}, {"no_systematic_evidence"}),
+        (
+            "cost_effectiveness",
+            "We have no systematic evidence of this.",
+            {"anecdotal", "cost_benefit_analysis"},
+            {"no_systematic_evidence"},
+        ),
         ("cost_effectiveness", "There is no anecdotal evidence either.", {"anecdotal"}, set()),
-        ("cost_effectiveness", "people\u2019s overall experience rather than a cost-benefit analysis", {"cost_benefit_analysis"}, {"customer_satisfaction"}),
-        ("cost_effectiveness", "Market testing found the external provider good value.", {"brokerage_external"}, {"market_testing"}),
-        ("accounting_transition", "We have no plans to change; the finance system will not hold it.", {"plan_described"}, {"no_plans"}),
-        ("accounting_transition", "We will integrate the two data sets next year.", {"no_plans"}, {"plan_described", "integrate_data_sets"}),
+        (
+            "cost_effectiveness",
+            "people\u2019s overall experience rather than a cost-benefit analysis",
+            {"cost_benefit_analysis"},
+            {"customer_satisfaction"},
+        ),
+        (
+            "cost_effectiveness",
+            "Market testing found the external provider good value.",
+            {"brokerage_external"},
+            {"market_testing"},
+        ),
+        (
+            "accounting_transition",
+            "We have no plans to change; the finance system will not hold it.",
+            {"plan_described"},
+            {"no_plans"},
+        ),
+        (
+            "accounting_transition",
+            "We will integrate the two data sets next year.",
+            {"no_plans"},
+            {"plan_described", "integrate_data_sets"},
+        ),
         ("streamlining", "Processes have not yet been streamlined.", {"streamlined"}, set()),
-        ("risk_management", "We have no specific risk approach for personal budgets.", {"risk_matrix", "positive_risk_taking"}, {"no_risk_approach"}),
+        (
+            "risk_management",
+            "We have no specific risk approach for personal budgets.",
+            {"risk_matrix", "positive_risk_taking"},
+            {"no_risk_approach"},
+        ),
         ("outcomes_methods", "it is hard to say", {"it_databases"}, set()),
         ("outcomes_methods", "Reports from IT systems", set(), {"it_databases"}),
     ],
@@ -70,7 +100,9 @@ def test_case_and_typography_are_folded():
 
 
 def test_code_text_marks_unmatched_as_uncoded_and_blank_as_nothing():
-    texts = pd.Series(["Safeguarding procedures apply.", "zzz nothing relevant", "", None, "  ", "n/a"], index=list("abcdef"))
+    texts = pd.Series(
+        ["Safeguarding procedures apply.", "zzz nothing relevant", "", None, "  ", "n/a"], index=list("abcdef")
+    )
     matrix = code_text(texts, CB["risk_management"], CB.missing_values)
     assert list(matrix.index) == list("abcdef")
     assert list(matrix.columns) == [t.code for t in CB["risk_management"].frame] + [UNCODED]
@@ -101,8 +133,11 @@ def test_code_answers_is_tidy_multilabel_with_no_rows_for_blanks():
 
 def test_theme_counts_counts_respondents_and_lists_zero_themes_with_codebook():
     themes = pd.DataFrame(
-        {"respondent_id": [1, 1, 2, 3], "question_id": ["risk_management"] * 3 + ["market_shaping"],
-         "theme": ["risk_matrix", "risk_matrix", "safeguarding", "jsna"]}
+        {
+            "respondent_id": [1, 1, 2, 3],
+            "question_id": ["risk_management"] * 3 + ["market_shaping"],
+            "theme": ["risk_matrix", "risk_matrix", "safeguarding", "jsna"],
+        }
     )
     plain = theme_counts(themes, "risk_management")
     assert dict(zip(plain.theme, plain["count"])) == {"risk_matrix": 1, "safeguarding": 1}
@@ -137,7 +172,9 @@ def test_theme_table_writes_the_same_csv_as_code_answers():
         respondents[question.id] = frame[question.id].to_numpy()
     options = pacsv.WriteOptions(quoting_style="needed")
     expected, got = pa.BufferOutputStream(), pa.BufferOutputStream()
-    pacsv.write_csv(pa.Table.from_pandas(code_answers(respondents, CB), preserve_index=False), expected, write_options=options)
+    pacsv.write_csv(
+        pa.Table.from_pandas(code_answers(respondents, CB), preserve_index=False), expected, write_options=options
+    )
     table = theme_table(respondents, CB)
     pacsv.write_csv(table, got, write_options=options)
     assert table.num_rows > 300

@@ -24,9 +24,20 @@ REFUSED_TEXT = "the form has been cleared"
 
 
 def test_form_covers_every_closed_question_with_a_published_figure():
-    expected = {"strategy", "on_target", "take_up", "confident_target_group", "advisory_self_funders",
-                "dp_restrictions", "outcomes_monitored", "individual_accounting", "market_rating", "dp_mainstreamed",
-                "risk_management.no_risk_approach", "risk_management.positive_risk_taking"}
+    expected = {
+        "strategy",
+        "on_target",
+        "take_up",
+        "confident_target_group",
+        "advisory_self_funders",
+        "dp_restrictions",
+        "outcomes_monitored",
+        "individual_accounting",
+        "market_rating",
+        "dp_mainstreamed",
+        "risk_management.no_risk_approach",
+        "risk_management.positive_risk_taking",
+    }
     assert expected <= set(ITEMS)
     assert "region" not in ITEMS and "council_type" not in ITEMS
     assert all(item.options for item in ITEMS.values())
@@ -34,13 +45,33 @@ def test_form_covers_every_closed_question_with_a_published_figure():
 
 def test_a_new_wave_codebook_gives_a_new_form_without_code_change(tmp_path):
     raw = yaml.safe_load(Path(load_codebook.__globals__["codebook_path"]()).read_text(encoding="utf-8"))
-    raw["questions"].append({"id": "pb_review", "short": "Reviews of personal budgets", "section": "15.1",
-                             "type": "yes_no", "header": "Do you review every personal budget each year?"})
+    raw["questions"].append(
+        {
+            "id": "pb_review",
+            "short": "Reviews of personal budgets",
+            "section": "15.1",
+            "type": "yes_no",
+            "header": "Do you review every personal budget each year?",
+        }
+    )
     path = tmp_path / "codebook.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    figures = load_figures() + ({"id": "F15-01", "section": "15.1", "question": "pb_review", "category": "yes",
-                                 "count": 40, "base": 60, "base_rule": "cohort", "percent_printed": 67,
-                                 "check": "exact", "quote": "40 review", "note": "", "erratum_id": ""},)
+    figures = load_figures() + (
+        {
+            "id": "F15-01",
+            "section": "15.1",
+            "question": "pb_review",
+            "category": "yes",
+            "count": 40,
+            "base": 60,
+            "base_rule": "cohort",
+            "percent_printed": 67,
+            "check": "exact",
+            "quote": "40 review",
+            "note": "",
+            "erratum_id": "",
+        },
+    )
     items = {i.key: i for i in form_items(load_codebook(path), figures)}
     assert items["pb_review"].options == (("yes", "Yes"), ("no", "No"))
     comparison = compare_answer(items["pb_review"], "yes", figures)
@@ -50,8 +81,9 @@ def test_a_new_wave_codebook_gives_a_new_form_without_code_change(tmp_path):
 def test_the_issue_example_sentence_with_base_and_interval():
     c = compare_answer(ITEMS["take_up"], "below_60")
     assert c.answer == "You answered 'Less than 60%'"
-    assert c.national == ("29 of 58 responding councils (50%) said the same in September 2011 "
-                          "(95% interval 38% to 62%).")
+    assert c.national == (
+        "29 of 58 responding councils (50%) said the same in September 2011 (95% interval 38% to 62%)."
+    )
 
 
 def test_wilson_interval_matches_a_known_value():
@@ -90,11 +122,18 @@ def _update(widget, state):
     widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}, "buffers": []})
 
 
-@pytest.mark.parametrize("key, state", [
-    ("take_up", {"index": 99}), ("take_up", {"index": -1}), ("take_up", {"index": "1"}),
-    ("take_up", {"value": "below_60; DROP TABLE"}), ("market_rating", {"index": 1, "options": ["x"]}),
-    ("market_rating", {"_options_labels": ["<script>alert(1)</script>"]}), ("strategy", {"index": None}),
-])
+@pytest.mark.parametrize(
+    "key, state",
+    [
+        ("take_up", {"index": 99}),
+        ("take_up", {"index": -1}),
+        ("take_up", {"index": "1"}),
+        ("take_up", {"value": "below_60; DROP TABLE"}),
+        ("market_rating", {"index": 1, "options": ["x"]}),
+        ("market_rating", {"_options_labels": ["<script>alert(1)</script>"]}),
+        ("strategy", {"index": None}),
+    ],
+)
 def test_hostile_widget_values_clear_the_form_with_a_plain_message(key, state):
     form = CompareForm()
     _update(form.choices["strategy"], {"index": 1})
@@ -105,8 +144,10 @@ def test_hostile_widget_values_clear_the_form_with_a_plain_message(key, state):
     assert "57 of 58" not in form.results.value and form.summary.value == ""
 
 
-@pytest.mark.parametrize("target, state", [("results", {"value": "<img src=x onerror=alert(1)>"}),
-                                           ("name", {"value": "x" * 500}), ("box", {"children": []})])
+@pytest.mark.parametrize(
+    "target, state",
+    [("results", {"value": "<img src=x onerror=alert(1)>"}), ("name", {"value": "x" * 500}), ("box", {"children": []})],
+)
 def test_client_cannot_write_into_the_page(target, state):
     form = CompareForm()
     _update(form.choices["take_up"], {"index": 1})
@@ -127,11 +168,13 @@ def test_summary_is_a_data_uri_document_with_the_answers_and_print_styles():
 
 
 def test_the_page_kernel_imports_neither_pandas_nor_matplotlib(tmp_path):
-    code = ("import sys\nfrom adass_survey.compare.page import compare_page\n"
-            "from adass_survey.instrument.downloads import instrument_downloads\n"
-            "form = compare_page(); form.choices['take_up'].value = 'below_60'; instrument_downloads()\n"
-            "assert '29 of 58' in form.results.value\n"
-            "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'scipy', 'pyarrow') if m in sys.modules))")
+    code = (
+        "import sys\nfrom adass_survey.compare.page import compare_page\n"
+        "from adass_survey.instrument.downloads import instrument_downloads\n"
+        "form = compare_page(); form.choices['take_up'].value = 'below_60'; instrument_downloads()\n"
+        "assert '29 of 58' in form.results.value\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'scipy', 'pyarrow') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -13,35 +13,38 @@ from __future__ import annotations
 
 import io
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from adass_survey.processed.survey import load_survey
-from adass_survey.present.downloads import csv_bytes, xlsx_bytes
 from adass_survey.core.errors import DisclosureError
-from adass_survey.tables.groups import ALL, all_selections
+from adass_survey.disclosure.audit import View, audit_views
 from adass_survey.disclosure.exact_audit import audit_exact, panel_sizes
-from adass_survey.present.views import DIMENSIONS, QuestionViews
+from adass_survey.disclosure.plan import views_of
 from adass_survey.disclosure.policy import DisclosurePolicy
 from adass_survey.disclosure.table import SUPPRESSED
-from adass_survey.disclosure.audit import View, audit_views
-from adass_survey.disclosure.plan import views_of
-from adass_survey.tables.groups import selection_key
-from adass_survey.tables.tabulate import frequency_table, theme_table
-from adass_survey.present.views import panel_entry
+from adass_survey.present.downloads import csv_bytes, xlsx_bytes
+from adass_survey.present.views import DIMENSIONS, QuestionViews, panel_entry
+from adass_survey.processed.survey import load_survey
 from adass_survey.report.catalogue_build import planned_calls
+from adass_survey.tables.groups import ALL, all_selections, selection_key
+from adass_survey.tables.tabulate import frequency_table, theme_table
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def notebook_views() -> list[tuple[str, str, tuple[str, ...]]]:
     """(notebook, question id, dimensions) of every filter panel any notebook offers: the catalogue's own plan."""
-    return sorted({(notebook, args[0], tuple(args[2]))
-                   for name, args, notebook in planned_calls(NOTEBOOKS).values() if name == "explore"})
+    return sorted(
+        {
+            (notebook, args[0], tuple(args[2]))
+            for name, args, notebook in planned_calls(NOTEBOOKS).values()
+            if name == "explore"
+        }
+    )
 
 
 OFFERED = notebook_views()
@@ -53,15 +56,17 @@ def survey():
     return load_survey()
 
 
-@lru_cache(maxsize=None)
+@cache
 def question_views(question: str, dims: tuple[str, ...]) -> QuestionViews:
     return QuestionViews(survey(), question, "Title", dims)
 
 
 def test_the_parser_finds_views_in_cells(tmp_path):
     notebook = tmp_path / "01-x.ipynb"
-    cells = [{"cell_type": "code", "source": ['x = 1\nreport.explore("dp_restrictions", "T")\n']},
-             {"cell_type": "code", "source": ['report.explore("market_rating", "T", ("region_group",))']}]
+    cells = [
+        {"cell_type": "code", "source": ['x = 1\nreport.explore("dp_restrictions", "T")\n']},
+        {"cell_type": "code", "source": ['report.explore("market_rating", "T", ("region_group",))']},
+    ]
     notebook.write_text(json.dumps({"cells": cells}))
     found = sorted((args[0], tuple(args[2])) for name, args, _ in planned_calls(tmp_path).values() if name == "explore")
     assert found == [("dp_restrictions", DIMENSIONS), ("market_rating", ("region_group",))]
@@ -97,7 +102,7 @@ def test_downloads_hold_only_what_the_page_shows(question, dims):
             rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
             header = next(i for i, row in enumerate(rows) if "Count" in row)
             col = rows[header].index("Count")
-            counts = [str(r[col]) for r in rows[header + 1:] if r[col] is not None]
+            counts = [str(r[col]) for r in rows[header + 1 :] if r[col] is not None]
             assert counts == page, key
 
 
@@ -146,8 +151,11 @@ def test_a_base_that_gives_away_the_non_answering_councils_is_caught():
     views = question_views("dp_restrictions_detail", DIMENSIONS)
     key = selection_key({"council_type": "county"})
     themes = survey().themes
-    leaky = _unsuppressed(views, key, lambda r: theme_table(themes[themes["respondent_id"].isin(r["respondent_id"])], r,
-                                                            "dp_restrictions_detail"))
+    leaky = _unsuppressed(
+        views,
+        key,
+        lambda r: theme_table(themes[themes["respondent_id"].isin(r["respondent_id"])], r, "dp_restrictions_detail"),
+    )
     size, base = views.plan.base(dict(key)), leaky[key].base
     assert DisclosurePolicy().is_small(size - base)  # the leak this crafted view carries
     with pytest.raises(DisclosureError):
@@ -175,8 +183,9 @@ def test_some_notebook_offers_a_filter_by_another_questions_answer():
 
 def test_an_unsuppressed_answer_group_is_caught_by_both_audits():
     views = question_views("market_rating", ("take_up_band",))
-    hidden = [k for k, t in views.all_tables().items()
-              if k and t.shown and SUPPRESSED in t.display["Councils"].tolist()]
+    hidden = [
+        k for k, t in views.all_tables().items() if k and t.shown and SUPPRESSED in t.display["Councils"].tolist()
+    ]
     assert hidden, "the answer panel of market_rating suppresses nothing: the test needs a hidden cell"
     leaky = _unsuppressed(views, hidden[0], lambda r: frequency_table(r, "market_rating"))
     with pytest.raises(DisclosureError):

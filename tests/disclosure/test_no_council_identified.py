@@ -19,7 +19,9 @@ import pytest
 from adass_survey.disclosure.redact import COUNCIL_NAMES, REDACTED, redact
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(COUNCIL_NAMES, key=len, reverse=True)) + r")(?![\w-])")
+NAMES = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(COUNCIL_NAMES, key=len, reverse=True)) + r")(?![\w-])"
+)
 # "Reading used: ..." is the caveats' label for how an erratum is read, not the town of Reading
 NOT_A_NAME = re.compile(r"Reading used:")
 CSV_LINK = re.compile(r"data:text/csv;base64,([A-Za-z0-9+/=]+)")
@@ -71,8 +73,12 @@ def test_example_answers_shown_are_redacted():
     assert any(REDACTED in t for t in shown) or not shown or all("<q>" in t for t in shown)
 
 
-DATA_FILES = sorted(p for d in ("data/raw", "data/processed") for p in (ROOT / d).glob("*")
-                    if p.is_file() and p.suffix in {".csv", ".json", ".md", ".txt", ".tsv"})
+DATA_FILES = sorted(
+    p
+    for d in ("data/raw", "data/processed")
+    for p in (ROOT / d).glob("*")
+    if p.is_file() and p.suffix in {".csv", ".json", ".md", ".txt", ".tsv"}
+)
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=[str(p.relative_to(ROOT)) for p in DATA_FILES])

@@ -28,7 +28,7 @@ REPORT_QUOTES = [
     "enterprises to meet people’s needs differently. We are participating in the JIP funded e-marketplace which will "
     "be in place before April 2012.",
     "In addition to Personalisation and Self-Directed Support Training, which was attended by 92 staff at 11 sessions "
-    "from Nov 10 - Mar 11, 249 social work staff attended 7 Self-Directed Support \"Master Classes\" between April and "
+    'from Nov 10 - Mar 11, 249 social work staff attended 7 Self-Directed Support "Master Classes" between April and '
     "June 2011.",
     "Adult Social Care runs a Keeping House market development programme with two key strands",
 ]
@@ -80,12 +80,15 @@ def test_extra_terms_from_a_reviewer():
 
 
 def _survey(n_theme):
-    resp = pd.DataFrame({
-        "respondent_id": range(1, 11),
-        "risk_management": [f"Risk panel {i} meets in Leeds; contact risk{i}@x.gov.uk" for i in range(1, 11)],
-    })
-    themes = pd.DataFrame({"respondent_id": range(1, n_theme + 1), "question_id": "risk_management",
-                           "theme": "risk_panels"})
+    resp = pd.DataFrame(
+        {
+            "respondent_id": range(1, 11),
+            "risk_management": [f"Risk panel {i} meets in Leeds; contact risk{i}@x.gov.uk" for i in range(1, 11)],
+        }
+    )
+    themes = pd.DataFrame(
+        {"respondent_id": range(1, n_theme + 1), "question_id": "risk_management", "theme": "risk_panels"}
+    )
     return themes, resp
 
 

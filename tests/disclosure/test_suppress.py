@@ -6,18 +6,25 @@ import pytest
 
 from adass_survey.core.codebook import load_codebook
 from adass_survey.core.errors import DisclosureError
-from adass_survey.tables.groups import all_selections, dimensions, filter_respondents, selection_label
-from adass_survey.disclosure.policy import DisclosurePolicy
-from adass_survey.disclosure.table import SUPPRESSED
 from adass_survey.disclosure.audit import View, audit_views
-from adass_survey.disclosure.plan import views_of
-from adass_survey.disclosure.plan import plan_views, suppress_views
+from adass_survey.disclosure.plan import plan_views, suppress_views, views_of
+from adass_survey.disclosure.policy import DisclosurePolicy
 from adass_survey.disclosure.protect import protect
-from adass_survey.tables.groups import selection_key
+from adass_survey.disclosure.table import SUPPRESSED
+from adass_survey.tables.groups import all_selections, dimensions, filter_respondents, selection_key, selection_label
 from adass_survey.tables.tabulate import crosstab, frequency_table, multi_table
 
-REGIONS = {"london": 10, "south_east": 8, "east_of_england": 6, "east_midlands": 3, "north_east": 4,
-           "north_west": 7, "south_west": 7, "west_midlands": 8, "yorkshire_humber": 5}
+REGIONS = {
+    "london": 10,
+    "south_east": 8,
+    "east_of_england": 6,
+    "east_midlands": 3,
+    "north_east": 4,
+    "north_west": 7,
+    "south_west": 7,
+    "west_midlands": 8,
+    "yorkshire_humber": 5,
+}
 TYPES = {"london_borough": 10, "county": 17, "metropolitan": 7, "unitary": 24}
 
 
@@ -113,10 +120,15 @@ def test_group_complement_rule_against_the_national_table():
 def test_zero_cell_hidden_when_national_minus_group_is_small():
     national = pd.DataFrame({"market_rating": ["3"] * 55 + ["5"] * 1 + ["2"] * 4})
     group = pd.DataFrame({"market_rating": ["3"] * 18 + ["2"] * 0})
-    st = DisclosurePolicy().suppress(
-        frequency_table(group, "market_rating", include_missing=False),
-        national=frequency_table(national, "market_rating", include_missing=False), published_national=True,
-    ).display.set_index("Answer")
+    st = (
+        DisclosurePolicy()
+        .suppress(
+            frequency_table(group, "market_rating", include_missing=False),
+            national=frequency_table(national, "market_rating", include_missing=False),
+            published_national=True,
+        )
+        .display.set_index("Answer")
+    )
     assert st.at["Excellent", "Councils"] == SUPPRESSED  # 0 here, 1 nationally: showing 0 would reveal 1 elsewhere
     assert st.at["Poor", "Councils"] == "0"  # 0 here and nationally: safe
 
@@ -165,8 +177,10 @@ def test_audit_catches_differencing_between_nested_groups():
     group = national.iloc[:16].copy()
     group = pd.concat([group, national.iloc[20:28]])  # 16 yes, 8 no: differs from national yes by 4
     naive = policy.suppress(frequency_table(group, "strategy"))  # each table safe alone
-    views = [View({}, frozenset(national.respondent_id), policy.suppress(frequency_table(national, "strategy"))),
-             View({"council_type": "county"}, frozenset(group.respondent_id), naive)]
+    views = [
+        View({}, frozenset(national.respondent_id), policy.suppress(frequency_table(national, "strategy"))),
+        View({"council_type": "county"}, frozenset(group.respondent_id), naive),
+    ]
     with pytest.raises(DisclosureError, match="differs by 4"):
         audit_views(views, policy)
     protected = policy.suppress(frequency_table(group, "strategy"), national=frequency_table(national, "strategy"))
@@ -184,8 +198,13 @@ def test_audit_catches_a_lone_suppressed_cell_and_a_partition_leak():
     views = suppress_views(plan, df, lambda r: frequency_table(r, "on_target"), policy=DisclosurePolicy(threshold=1))
     groups = views_of(plan, views)
     # hide exactly one group's small cell: the other groups and the national total give it away
-    target = next(v for v in groups if len(v.selection) == 1 and "council_type" in v.selection
-                  and 0 < (v.table.values.set_index("category").at["no", "count"]) < 5)
+    target = next(
+        v
+        for v in groups
+        if len(v.selection) == 1
+        and "council_type" in v.selection
+        and 0 < (v.table.values.set_index("category").at["no", "count"]) < 5
+    )
     target.table.values.loc[target.table.values.category == "no", "count"] = pd.NA
     with pytest.raises(DisclosureError):
         audit_views(groups)

@@ -68,8 +68,14 @@ def test_random_cells_never_crash(tmp_path_factory, data):
     for _ in range(data.draw(st.integers(1, 6))):
         i = data.draw(st.integers(2, len(rows) - 1))
         j = data.draw(st.integers(0, len(rows[i]) - 1))
-        rows[i][j] = data.draw(st.one_of(st.text(alphabet, max_size=30), st.sampled_from(
-            ["-1", "6", "London", "", "n/a", "1e308", "99999999999999999999", "\x00", '"', "\r", "approx 1,2,3"])))
+        rows[i][j] = data.draw(
+            st.one_of(
+                st.text(alphabet, max_size=30),
+                st.sampled_from(
+                    ["-1", "6", "London", "", "n/a", "1e308", "99999999999999999999", "\x00", '"', "\r", "approx 1,2,3"]
+                ),
+            )
+        )
     if data.draw(st.booleans()):
         rows[data.draw(st.integers(2, len(rows) - 1))].append(data.draw(st.text(alphabet, max_size=5)))
     encoding = data.draw(st.sampled_from(["utf-8", "utf-8-sig"]))

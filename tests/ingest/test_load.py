@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import export_factory as ef
-from adass_survey.ingest import decode, model, parse
 from adass_survey.core.codebook import load_codebook
 from adass_survey.core.errors import SurveyInputError
+from adass_survey.ingest import decode, model, parse
 from adass_survey.ingest.model import column_specs
 from adass_survey.ingest.read import read_export
 

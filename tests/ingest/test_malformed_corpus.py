@@ -81,7 +81,10 @@ def test_damaged_export(case, results):
     quarantine = pd.read_csv(out / "quarantine.csv", keep_default_na=False)
     respondents = pd.read_csv(out / "respondents.csv")
     assert report["rows_in"] == report["rows_clean"] + report["rows_quarantined"]
-    assert f"rows in {report['rows_in']} = clean {report['rows_clean']} + quarantined {report['rows_quarantined']}" in done.stdout
+    assert (
+        f"rows in {report['rows_in']} = clean {report['rows_clean']} + quarantined {report['rows_quarantined']}"
+        in done.stdout
+    )
     assert len(respondents) == report["rows_clean"]
     assert quarantine["source_row"].nunique() == report["rows_quarantined"] == int(case["rows_quarantined"])
     assert set(respondents["source_row"]).isdisjoint(quarantine["source_row"])

@@ -27,9 +27,15 @@ def test_template_has_the_two_header_rows_the_synthetic_export_has():
         assert [next(reader), next(reader)] == template_rows(CB)
 
 
-ANSWERS = {"region": ["London", "North East", "South West"], "council_type": ["London borough", "County", "Unitary"],
-           "strategy": ["Yes", "yes", "No"], "take_up": ["45%", "72", "about 60%"], "market_rating": ["3", "4", "2"],
-           "dp_restrictions": ["Yes", "No", "Yes"], "risk_management": ["Positive risk taking policy.", "", ""]}
+ANSWERS = {
+    "region": ["London", "North East", "South West"],
+    "council_type": ["London borough", "County", "Unitary"],
+    "strategy": ["Yes", "yes", "No"],
+    "take_up": ["45%", "72", "about 60%"],
+    "market_rating": ["3", "4", "2"],
+    "dp_restrictions": ["Yes", "No", "Yes"],
+    "risk_management": ["Positive risk taking policy.", "", ""],
+}
 
 
 def test_blank_template_filled_with_a_few_rows_builds(tmp_path):
@@ -55,8 +61,9 @@ def test_blank_template_filled_with_a_few_rows_builds(tmp_path):
     assert report.rows_clean == 3
 
 
-@pytest.mark.parametrize("command, names", [("questionnaire", ["q.html"]), ("dictionary", ["d.csv", "d.html"]),
-                                            ("template", ["t.csv"])])
+@pytest.mark.parametrize(
+    "command, names", [("questionnaire", ["q.html"]), ("dictionary", ["d.csv", "d.html"]), ("template", ["t.csv"])]
+)
 def test_commands_write_their_files(tmp_path, command, names, capsys):
     out = tmp_path / names[0]
     assert main([command, "--out", str(out)]) == 0
@@ -85,12 +92,21 @@ def test_dictionary_has_one_row_per_export_column_with_codes_and_labels():
     assert dictionary_html().count("<tr>") == len(rows) + 1
 
 
-@pytest.mark.parametrize("name, make", [
-    ("questionnaire.html", questionnaire_html), ("data-dictionary.csv", dictionary_csv),
-    ("data-dictionary.html", dictionary_html), ("export-template.csv", None)])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("questionnaire.html", questionnaire_html),
+        ("data-dictionary.csv", dictionary_csv),
+        ("data-dictionary.html", dictionary_html),
+        ("export-template.csv", None),
+    ],
+)
 def test_committed_instrument_is_in_step_with_the_codebook(name, make):
     path = data_dir() / "templates" / name
-    expected = make() if make else "".join(",".join(f'"{c}"' if "," in c else c for c in row) + "\r\n"
-                                          for row in template_rows())
+    expected = (
+        make()
+        if make
+        else "".join(",".join(f'"{c}"' if "," in c else c for c in row) + "\r\n" for row in template_rows())
+    )
     with open(path, encoding="utf-8", newline="") as handle:
         assert handle.read() == expected, f"regenerate data/templates/{name} with python -m adass_survey"

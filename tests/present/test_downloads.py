@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from adass_survey import SYNTHETIC_NOTICE
-from adass_survey.present.downloads import csv_download_link, xlsx_download_link
 from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.present.downloads import csv_download_link, xlsx_download_link
 from adass_survey.tables.tabulate import frequency_table
 
 
@@ -48,7 +48,7 @@ def test_xlsx_link_has_cover_notes_and_table(table):
     assert "confidential" in notes and "Base: 58 councils" in notes
     cells = [[c.value for c in row] for row in book["Table_1"].iter_rows()]
     header = next(i for i, row in enumerate(cells) if row[0] == "Question id")
-    body = pd.DataFrame(cells[header + 1:], columns=cells[header])
+    body = pd.DataFrame(cells[header + 1 :], columns=cells[header])
     assert len(body) == len(table.values)
     assert (body["Count"] == "[c]").sum() >= 2
 

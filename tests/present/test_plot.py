@@ -76,9 +76,13 @@ def test_likert_chart_scale_order_and_sequential_palette():
 
 
 def test_theme_chart_orders_by_frequency_uncoded_last():
-    th = pd.DataFrame({"respondent_id": list(range(1, 21)) + [1, 2, 3, 4, 5, 6],
-                       "question_id": "risk_management",
-                       "theme": ["safeguarding"] * 12 + ["risk_panels"] * 8 + ["uncoded"] * 6})
+    th = pd.DataFrame(
+        {
+            "respondent_id": list(range(1, 21)) + [1, 2, 3, 4, 5, 6],
+            "question_id": "risk_management",
+            "theme": ["safeguarding"] * 12 + ["risk_panels"] * 8 + ["uncoded"] * 6,
+        }
+    )
     resp = pd.DataFrame({"respondent_id": range(1, 30)})
     st = DisclosurePolicy().suppress(theme_table(th, resp, "risk_management"))
     chart = theme_chart(st, "Safeguarding is cited most", n=20)
@@ -113,6 +117,7 @@ def test_banner_headline_and_section_header_have_plain_text():
 def test_a_long_title_wraps_to_the_figure_width_not_the_axes():
     long = "Residential care and paying family members are the exclusions most often described by councils"
     from adass_survey.tables.tabulate import frequency_table
+
     t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
     chart = bar_chart(t, long, n=58)
     lines = chart.figure._suptitle.get_text().split("\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adass_survey.published.figures import load_figures
 from adass_survey.present.published_view import published_table, published_view
+from adass_survey.published.figures import load_figures
 
 
 def test_counts_and_base_are_the_printed_ones():

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 import export_factory as ef
+from adass_survey.cli import main
+from adass_survey.core.codebook import load_codebook
+from adass_survey.core.errors import SurveyInputError
 from adass_survey.processed import build as build_module
 from adass_survey.processed import survey as data_module
 from adass_survey.processed.build import build, run_build, sha256_of
 from adass_survey.processed.schema import OUTPUT_FILES
-from adass_survey.cli import main
-from adass_survey.core.codebook import load_codebook
-from adass_survey.core.errors import SurveyInputError
 
 CB = load_codebook()
 

@@ -8,7 +8,17 @@ from scipy.optimize import linprog
 
 from adass_survey.core.codebook import load_codebook
 from adass_survey.core.errors import SurveyInputError
-from adass_survey.published.figures import CHECKS, load_context, load_errata, load_figures, load_frame, load_handcoded_quotes, normalise_text, report_path, report_text
+from adass_survey.published.figures import (
+    CHECKS,
+    load_context,
+    load_errata,
+    load_figures,
+    load_frame,
+    load_handcoded_quotes,
+    normalise_text,
+    report_path,
+    report_text,
+)
 from adass_survey.tables.tabulate import round_half_up
 
 SPECIAL_QUESTIONS = {"respondent_id", "frame_2011"}
@@ -79,8 +89,15 @@ def test_frame_totals(frame, figures):
 def test_frame_regions(frame):
     by_region = frame.groupby("region")["councils"].sum().to_dict()
     assert by_region == {
-        "north_east": 12, "north_west": 23, "yorkshire_humber": 15, "east_midlands": 9, "west_midlands": 14,
-        "east_of_england": 11, "london": 33, "south_east": 19, "south_west": 16,
+        "north_east": 12,
+        "north_west": 23,
+        "yorkshire_humber": 15,
+        "east_midlands": 9,
+        "west_midlands": 14,
+        "east_of_england": 11,
+        "london": 33,
+        "south_east": 19,
+        "south_west": 16,
     }
     boroughs = frame[frame["council_type"] == "london_borough"].set_index("region")["councils"]
     assert int(boroughs["london"]) == 33 and int(boroughs.drop("london").sum()) == 0
@@ -161,10 +178,12 @@ def test_cohort_bases_are_the_cohort(figures):
 def test_printed_percentages_follow_count_and_base_unless_erratum(figures):
     with_percent = figures[figures["percent_printed"].notna() & figures["count"].notna()]
     assert len(with_percent) > 20
-    disagree = with_percent[[
-        round_half_up(100 * c / b) != p
-        for c, b, p in zip(with_percent["count"], with_percent["base"], with_percent["percent_printed"])
-    ]]
+    disagree = with_percent[
+        [
+            round_half_up(100 * c / b) != p
+            for c, b, p in zip(with_percent["count"], with_percent["base"], with_percent["percent_printed"])
+        ]
+    ]
     assert disagree["erratum_id"].notna().all(), disagree[["id", "count", "base", "percent_printed"]]
     assert len(disagree) >= 3  # 33% response rate, 97% on target, 'a third' of 58
 
@@ -181,8 +200,11 @@ def test_closed_question_counts_fit_in_the_cohort(figures):
     codebook = load_codebook()
     cohort = int(figures.loc[figures["id"] == "F01-01", "count"].item())
     for question in codebook.of_type("single", "yes_no", "likert5", "percent_text"):
-        printed = figures[(figures["question"] == question.id) & (figures["check"] == "exact")
-                          & ~figures["category"].str.contains("|", regex=False)]
+        printed = figures[
+            (figures["question"] == question.id)
+            & (figures["check"] == "exact")
+            & ~figures["category"].str.contains("|", regex=False)
+        ]
         distinct = printed.drop_duplicates("category")
         assert int(distinct["count"].sum()) <= cohort, question.id
 
@@ -233,8 +255,12 @@ def _rewrite(source, target, old, new):
 def test_malformed_count_is_refused_with_row_and_column(tmp_path):
     from adass_survey.core.paths import published_dir
 
-    bad = _rewrite(published_dir() / "figures.csv", tmp_path / "figures.csv",
-                   "dp_restrictions,yes,52,", "dp_restrictions,yes,fifty-two,")
+    bad = _rewrite(
+        published_dir() / "figures.csv",
+        tmp_path / "figures.csv",
+        "dp_restrictions,yes,52,",
+        "dp_restrictions,yes,fifty-two,",
+    )
     with pytest.raises(SurveyInputError) as error:
         load_figures(bad)
     message = str(error.value)
@@ -249,8 +275,12 @@ def test_unknown_check_and_missing_exact_count_are_refused(tmp_path):
     bad = _rewrite(published_dir() / "figures.csv", tmp_path / "figures.csv", ",nearly_all,", ",almost_all,")
     with pytest.raises(SurveyInputError, match="check"):
         load_figures(bad)
-    bad = _rewrite(published_dir() / "figures.csv", tmp_path / "figures2.csv",
-                   "dp_restrictions,yes,52,58,cohort,90,exact", "dp_restrictions,yes,,58,cohort,90,exact")
+    bad = _rewrite(
+        published_dir() / "figures.csv",
+        tmp_path / "figures2.csv",
+        "dp_restrictions,yes,52,58,cohort,90,exact",
+        "dp_restrictions,yes,,58,cohort,90,exact",
+    )
     with pytest.raises(SurveyInputError, match="exact"):
         load_figures(bad)
 

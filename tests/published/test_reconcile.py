@@ -19,9 +19,20 @@ THEME_COLUMNS = ["respondent_id", "question_id", "theme"]
 
 
 def _figure(**values) -> dict:
-    row = {"id": "F99-01", "section": "7.1", "question": "dp_restrictions", "category": "yes", "count": pd.NA,
-           "base": 10, "base_rule": "cohort", "percent_printed": pd.NA, "check": "exact", "quote": "q",
-           "note": pd.NA, "erratum_id": pd.NA}
+    row = {
+        "id": "F99-01",
+        "section": "7.1",
+        "question": "dp_restrictions",
+        "category": "yes",
+        "count": pd.NA,
+        "base": 10,
+        "base_rule": "cohort",
+        "percent_printed": pd.NA,
+        "check": "exact",
+        "quote": "q",
+        "note": pd.NA,
+        "erratum_id": pd.NA,
+    }
     row.update(values)
     return row
 
@@ -36,17 +47,26 @@ def _figures(*rows: dict) -> pd.DataFrame:
 @pytest.fixture()
 def ten():
     """Ten respondents: 7 yes / 2 no / 1 blank on restrictions, themes for 3 of them."""
-    people = pd.DataFrame({
-        "respondent_id": range(1, 11),
-        "dp_restrictions": ["yes"] * 7 + ["no"] * 2 + [""],
-        "individual_accounting": ["no"] * 4 + ["yes"] * 6,
-        "accounting_transition": ["plan a", "plan b", "", "none"] + [""] * 6,
-        "take_up_band": ["below_60"] * 5 + ["60_or_above"] * 3 + ["insufficient"] * 2,
-        "advisory_user_groups__carers": [True] * 6 + [False] * 4,
-    })
-    themes = pd.DataFrame([(1, "accounting_transition", "plan_described"), (2, "accounting_transition", "plan_described"),
-                           (2, "accounting_transition", "plan_described"), (4, "accounting_transition", "no_plans"),
-                           (9, "accounting_transition", "plan_described")], columns=THEME_COLUMNS)
+    people = pd.DataFrame(
+        {
+            "respondent_id": range(1, 11),
+            "dp_restrictions": ["yes"] * 7 + ["no"] * 2 + [""],
+            "individual_accounting": ["no"] * 4 + ["yes"] * 6,
+            "accounting_transition": ["plan a", "plan b", "", "none"] + [""] * 6,
+            "take_up_band": ["below_60"] * 5 + ["60_or_above"] * 3 + ["insufficient"] * 2,
+            "advisory_user_groups__carers": [True] * 6 + [False] * 4,
+        }
+    )
+    themes = pd.DataFrame(
+        [
+            (1, "accounting_transition", "plan_described"),
+            (2, "accounting_transition", "plan_described"),
+            (2, "accounting_transition", "plan_described"),
+            (4, "accounting_transition", "no_plans"),
+            (9, "accounting_transition", "plan_described"),
+        ],
+        columns=THEME_COLUMNS,
+    )
     return SimpleNamespace(respondents=people, themes=themes)
 
 
@@ -85,10 +105,28 @@ def test_missing_union_band_and_multi_counts(ten):
 def test_text_themes_count_distinct_respondents_within_subset(ten):
     subset = "subset:individual_accounting=no"
     figures = _figures(
-        _figure(id="F99-01", question="accounting_transition", category="plan_described", count=2, base=4, base_rule=subset),
-        _figure(id="F99-02", question="accounting_transition", category="__missing__", count=1, base=4, base_rule=subset),
-        _figure(id="F99-03", question="accounting_transition", category="plan_described", base=4, base_rule=subset, check="half"),
-        _figure(id="F99-04", question="accounting_transition", category="no_plans", base=4, base_rule=subset, check="handful"),
+        _figure(
+            id="F99-01", question="accounting_transition", category="plan_described", count=2, base=4, base_rule=subset
+        ),
+        _figure(
+            id="F99-02", question="accounting_transition", category="__missing__", count=1, base=4, base_rule=subset
+        ),
+        _figure(
+            id="F99-03",
+            question="accounting_transition",
+            category="plan_described",
+            base=4,
+            base_rule=subset,
+            check="half",
+        ),
+        _figure(
+            id="F99-04",
+            question="accounting_transition",
+            category="no_plans",
+            base=4,
+            base_rule=subset,
+            check="handful",
+        ),
     )
     result = reconcile(ten, figures, load_frame()).set_index("id")
     assert result.loc["F99-01", "reproduced_count"] == 2  # respondent 2 twice, respondent 9 outside the subset
@@ -111,23 +149,40 @@ def test_frame_base_uses_the_frame(ten):
     total = int(frame["councils"].sum())
     printed = round_half_up(100 * 10 / total)
     figures = _figures(
-        _figure(id="F99-01", question="respondent_id", category="__all__", count=10, base=total, base_rule="frame",
-                percent_printed=printed),
+        _figure(
+            id="F99-01",
+            question="respondent_id",
+            category="__all__",
+            count=10,
+            base=total,
+            base_rule="frame",
+            percent_printed=printed,
+        ),
         _figure(id="F99-02", question="frame_2011", category="__all__", count=total, base=total, base_rule="frame"),
     )
     result = reconcile(ten, figures, frame)
     assert (result["status"] == "reproduced").all(), result[["id", "note"]]
 
 
-@pytest.mark.parametrize(("check", "count", "base", "expected"), [
-    ("all", 58, 58, True), ("all", 57, 58, False),
-    ("nearly_all", 53, 58, True), ("nearly_all", 52, 58, False),
-    ("majority", 30, 58, True), ("majority", 29, 58, False),
-    ("two_thirds", 39, 58, True), ("two_thirds", 43, 58, False),
-    ("half", 6, 13, True), ("half", 8, 13, False),
-    ("handful", 7, 58, True), ("handful", 8, 58, False),
-    ("a_couple", 2, 13, True), ("a_couple", 1, 13, False),
-])
+@pytest.mark.parametrize(
+    ("check", "count", "base", "expected"),
+    [
+        ("all", 58, 58, True),
+        ("all", 57, 58, False),
+        ("nearly_all", 53, 58, True),
+        ("nearly_all", 52, 58, False),
+        ("majority", 30, 58, True),
+        ("majority", 29, 58, False),
+        ("two_thirds", 39, 58, True),
+        ("two_thirds", 43, 58, False),
+        ("half", 6, 13, True),
+        ("half", 8, 13, False),
+        ("handful", 7, 58, True),
+        ("handful", 8, 58, False),
+        ("a_couple", 2, 13, True),
+        ("a_couple", 1, 13, False),
+    ],
+)
 def test_within_check_ranges(check, count, base, expected):
     assert within_check(check, count, base) is expected
 
@@ -137,9 +192,15 @@ def test_within_check_ranges(check, count, base, expected):
 
 def _minimum(check: str, base: int) -> int:
     return {
-        "all": base, "nearly_all": math.ceil(0.9 * base), "most": base // 2 + 1, "majority": base // 2 + 1,
-        "more_than_half": base // 2 + 1, "two_thirds": math.ceil(0.6 * base), "half": math.ceil(0.45 * base),
-        "handful": 5, "a_couple": 2,
+        "all": base,
+        "nearly_all": math.ceil(0.9 * base),
+        "most": base // 2 + 1,
+        "majority": base // 2 + 1,
+        "more_than_half": base // 2 + 1,
+        "two_thirds": math.ceil(0.6 * base),
+        "half": math.ceil(0.45 * base),
+        "handful": 5,
+        "a_couple": 2,
     }[check]
 
 
@@ -208,9 +269,7 @@ def test_calibrated_survey_reproduces_every_figure_but_listed_errata():
     assert reported["erratum_id"].ne("").all()
     # every printed percentage that cannot follow from its printed count and base must surface as an erratum
     printed = figures[figures["percent_printed"].notna() & figures["count"].notna()]
-    impossible = {
-        r.id for r in printed.itertuples() if round_half_up(100 * r.count / r.base) != r.percent_printed
-    }
+    impossible = {r.id for r in printed.itertuples() if round_half_up(100 * r.count / r.base) != r.percent_printed}
     assert impossible and impossible <= set(reported["id"])
 
 

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from adass_survey.report.agreement import POOLED, agreement_by_frame, decisions, read_handcoded
 from adass_survey.core.codebook import load_codebook
+from adass_survey.report.agreement import POOLED, agreement_by_frame, decisions, read_handcoded
 
 CB = load_codebook()
 # Landis and Koch call 0.61-0.80 "substantial" agreement; a keyword coder that cannot read meaning
@@ -38,9 +38,14 @@ def test_table_accounts_for_every_quote_and_decision(table):
 
 
 def test_disagreement_lowers_kappa_and_agreement():
-    gold = pd.DataFrame({"quote_id": ["a", "b", "c"], "question_id": ["risk_management"] * 3,
-                         "quote": ["We use a risk matrix.", "Safeguarding applies.", "A risk panel meets."],
-                         "themes": ["risk_matrix", "risk_matrix", "risk_panels"]})
+    gold = pd.DataFrame(
+        {
+            "quote_id": ["a", "b", "c"],
+            "question_id": ["risk_management"] * 3,
+            "quote": ["We use a risk matrix.", "Safeguarding applies.", "A risk panel meets."],
+            "themes": ["risk_matrix", "risk_matrix", "risk_panels"],
+        }
+    )
     pooled = agreement_by_frame(gold, CB).set_index("question_id").loc[POOLED]
     assert pooled["kappa"] < 1 and pooled["percent_agreement"] < 100
     assert pooled["human_positive"] == 3 and pooled["coder_positive"] == 3
@@ -62,7 +67,7 @@ def test_view_shows_every_frame_pooled_kappa_and_undefined_kappa_in_words(table)
     from adass_survey.report.agreement import agreement_view
 
     text = repr(agreement_view())
-    rows = text.splitlines()[2:2 + len(table)]
+    rows = text.splitlines()[2 : 2 + len(table)]
     assert len(rows) == len(table) and rows[-1].startswith("All frames")
     assert rows[-1].endswith(f"{table.loc[POOLED, 'kappa']:.2f}")
     undefined = table["kappa"].isna().sum()

@@ -56,8 +56,13 @@ def test_a_failed_build_leaves_the_previous_catalogue(tmp_path, monkeypatch):
     import adass_survey.report as facade
 
     real = facade.compute
-    monkeypatch.setattr(facade, "compute", lambda name, args, kwargs: real(name, args, kwargs) if args[0] == "7"
-                        else (_ for _ in ()).throw(RuntimeError("drawing failed")))
+    monkeypatch.setattr(
+        facade,
+        "compute",
+        lambda name, args, kwargs: (
+            real(name, args, kwargs) if args[0] == "7" else (_ for _ in ()).throw(RuntimeError("drawing failed"))
+        ),
+    )
     with pytest.raises(RuntimeError, match="drawing failed"):
         build_catalogue(notebooks, out)
     assert sorted(p.name for p in out.iterdir()) == before
@@ -65,7 +70,7 @@ def test_a_failed_build_leaves_the_previous_catalogue(tmp_path, monkeypatch):
 
 
 def test_a_call_with_computed_arguments_is_refused_with_its_cell(tmp_path):
-    cells = [{"cell_type": "code", "source": ['report.caveats(section)']}]
+    cells = [{"cell_type": "code", "source": ["report.caveats(section)"]}]
     (tmp_path / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
     with pytest.raises(ValueError, match="01-x.ipynb, cell 0: report.caveats"):
         planned_calls(tmp_path)

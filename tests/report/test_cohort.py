@@ -6,9 +6,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from adass_survey.report.cohort import ENGLAND, cohort_table, council_type_reconciliation, rates_view, reconciliation_view, response_rate_chart, response_rates, table_view
 from adass_survey.processed.survey import load_survey
 from adass_survey.published.figures import load_figures, load_frame
+from adass_survey.report.cohort import (
+    ENGLAND,
+    cohort_table,
+    council_type_reconciliation,
+    rates_view,
+    reconciliation_view,
+    response_rate_chart,
+    response_rates,
+    table_view,
+)
 from adass_survey.tables.tabulate import round_half_up
 
 
@@ -72,8 +81,20 @@ def test_refuses_bad_dimension_and_impossible_counts():
 
 def test_reconciliation_published_and_read():
     table = council_type_reconciliation().set_index("category")
-    assert table["published"].to_dict() == {"london_borough": 10, "county": 17, "metropolitan": 7, "unitary": 34, "total": 68}
-    assert table["read"].to_dict() == {"london_borough": 10, "county": 17, "metropolitan": 7, "unitary": 24, "total": 58}
+    assert table["published"].to_dict() == {
+        "london_borough": 10,
+        "county": 17,
+        "metropolitan": 7,
+        "unitary": 34,
+        "total": 68,
+    }
+    assert table["read"].to_dict() == {
+        "london_borough": 10,
+        "county": 17,
+        "metropolitan": 7,
+        "unitary": 24,
+        "total": 58,
+    }
     assert table.at["total", "councils"] == 152
     assert "68" in table.attrs["erratum"]
 

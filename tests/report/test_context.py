@@ -5,10 +5,21 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from adass_survey.report.context_figures import CONTEXT_NOTE, MARCH_SAMPLE, SEPTEMBER_SAMPLE, comparison_view, context_figures, context_view, march_2011_context, take_up_comparison, target_group_bands, target_group_by_type
+from adass_survey.disclosure.policy import DisclosurePolicy
 from adass_survey.processed.survey import load_survey
 from adass_survey.published.figures import load_context, load_figures
-from adass_survey.disclosure.policy import DisclosurePolicy
+from adass_survey.report.context_figures import (
+    CONTEXT_NOTE,
+    MARCH_SAMPLE,
+    SEPTEMBER_SAMPLE,
+    comparison_view,
+    context_figures,
+    context_view,
+    march_2011_context,
+    take_up_comparison,
+    target_group_bands,
+    target_group_by_type,
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +90,12 @@ def test_target_group_bands_are_suppressed_before_showing(survey):
 
 
 def test_median_by_type_withholds_small_groups():
-    respondents = pd.DataFrame({"council_type": ["county"] * 5 + ["metropolitan"] * 2,
-                                "target_group_size": [15000, 16000, 18000, 21000, 30000, 8000, 9000]})
+    respondents = pd.DataFrame(
+        {
+            "council_type": ["county"] * 5 + ["metropolitan"] * 2,
+            "target_group_size": [15000, 16000, 18000, 21000, 30000, 8000, 9000],
+        }
+    )
     table = target_group_by_type(SimpleNamespace(respondents=respondents)).set_index("Council type")
     assert table.at["County council", "Median (nearest 1,000)"] == "18,000"
     assert table.at["Metropolitan council", "Median (nearest 1,000)"] == "[c]"
@@ -90,8 +105,9 @@ def test_median_by_type_withholds_small_groups():
 def test_illustrative_crosstab_is_suppressed_and_labelled():
     from adass_survey.report.context_figures import illustrative_crosstab
 
-    respondents = pd.DataFrame({"take_up_band": ["below_60"] * 8 + ["60_or_above"] * 7,
-                                "on_target": ["yes"] * 6 + ["no"] * 2 + ["yes"] * 7})
+    respondents = pd.DataFrame(
+        {"take_up_band": ["below_60"] * 8 + ["60_or_above"] * 7, "on_target": ["yes"] * 6 + ["no"] * 2 + ["yes"] * 7}
+    )
     text = repr(illustrative_crosstab(SimpleNamespace(respondents=respondents), "take_up", "on_target", "T"))
     lines = text.splitlines()
     assert lines[0] == "T (illustrative, synthetic data; n = 15)"

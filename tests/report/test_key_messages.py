@@ -8,12 +8,20 @@ import pandas as pd
 import pytest
 
 from adass_survey.core.codebook import load_codebook
-from adass_survey.processed.survey import load_survey
 from adass_survey.core.errors import SurveyInputError
-from adass_survey.report.key_messages import MESSAGE_IDS, RELATIONS, evidence_summary, load_key_messages, message_evidence, show_message, thin_evidence
+from adass_survey.core.paths import published_dir
+from adass_survey.processed.survey import load_survey
 from adass_survey.published.figures import load_errata, load_figures, normalise_text, report_path, report_text
 from adass_survey.published.reconcile import base_mask, category_mask
-from adass_survey.core.paths import published_dir
+from adass_survey.report.key_messages import (
+    MESSAGE_IDS,
+    RELATIONS,
+    evidence_summary,
+    load_key_messages,
+    message_evidence,
+    show_message,
+    thin_evidence,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +57,9 @@ def test_one_opening_quote_per_message(links):
 
 def test_quotes_open_their_message_in_the_report(links, report):
     openings = links.drop_duplicates("message_id")
-    missing = [m for m, q in zip(openings["message_id"], openings["message_quote"])
-               if f"{m} {normalise_text(q)}" not in report]
+    missing = [
+        m for m, q in zip(openings["message_id"], openings["message_quote"]) if f"{m} {normalise_text(q)}" not in report
+    ]
     assert missing == []
 
 
@@ -140,5 +149,9 @@ def test_thin_evidence_flags_small_bases_vague_quantifiers_and_errata(survey, li
         expected = row["reproduced_base"] < 20 or few or vague or row["status"] != "reproduced"
         assert (row["figure_id"] in thin.index) == bool(expected), row["figure_id"]
     assert "E10" in thin.loc["F08-01", "reasons"]
-    assert thin_evidence(survey, links, small_base=1, small_count=0).pipe(
-        lambda t: t["reasons"].str.contains("base of").sum()) == 0
+    assert (
+        thin_evidence(survey, links, small_base=1, small_count=0).pipe(
+            lambda t: t["reasons"].str.contains("base of").sum()
+        )
+        == 0
+    )

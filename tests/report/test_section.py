@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import pytest
 
 from adass_survey.present import views as present_views
-from adass_survey.report import section
 from adass_survey.processed.survey import load_survey
 from adass_survey.published.figures import load_errata, load_figures
+from adass_survey.report import section
 
 
 @pytest.fixture(scope="module")

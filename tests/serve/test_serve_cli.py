@@ -32,8 +32,14 @@ print(sorted(BLOCKED & set(sys.modules)))
 
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "adass_survey", *args], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "adass_survey", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
 
 
 def test_serve_help_names_its_options() -> None:
@@ -57,8 +63,9 @@ def test_serve_refuses_a_missing_folder_with_a_sentence_and_code_2() -> None:
 
 def test_serve_sh_hands_over_to_the_python_command() -> None:
     env = {**os.environ, "ADASS_SKIP_SETUP": "1", "ADASS_NOTEBOOKS": "no-such-folder"}
-    result = subprocess.run(["bash", "scripts/serve.sh"], cwd=REPO, capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        ["bash", "scripts/serve.sh"], cwd=REPO, capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 2 and "no folder 'no-such-folder' to serve" in result.stderr
 
 
@@ -71,8 +78,9 @@ def test_serve_prepare_only_builds_what_is_missing_and_exits(tmp_path) -> None:
 def test_the_serve_modules_import_without_posix_only_modules() -> None:
     # Windows has no fcntl, termios, pwd, grp or resource; psutil (which imports resource on Linux) is imported
     # only when the cap is sized, so this also checks nothing imports it at module level.
-    result = subprocess.run([sys.executable, "-c", IMPORT_WITHOUT_POSIX, POSIX_ONLY], cwd=REPO, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_WITHOUT_POSIX, POSIX_ONLY], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adass_survey.core.codebook import load_codebook, normalise_spelling
 from adass_survey.coding.themes import code_answers, theme_counts
+from adass_survey.core.codebook import load_codebook, normalise_spelling
 from adass_survey.core.paths import published_dir, raw_export_path, reference_dir
-from adass_survey.synth.generate import answers_by_question, generate, run_synth, synthesize, write_export
 from adass_survey.synth.draw import export_columns
+from adass_survey.synth.generate import answers_by_question, generate, run_synth, synthesize, write_export
 
 CB = load_codebook()
 MISSING = "__missing__"
@@ -38,7 +38,9 @@ def _closed_codes(values: pd.Series, question_id: str) -> pd.Series:
 
 def _band(values: pd.Series) -> pd.Series:
     numbers = values.str.extract(r"(\d+(?:\.\d+)?)")[0].astype(float)
-    return pd.Series(np.where(numbers.isna(), "insufficient", np.where(numbers >= 60, "60_or_above", "below_60")), index=values.index)
+    return pd.Series(
+        np.where(numbers.isna(), "insufficient", np.where(numbers >= 60, "60_or_above", "below_60")), index=values.index
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,11 @@ def test_closed_figures_with_exact_counts_are_reproduced(answers, figures):
         if row.base_rule.startswith("subset:"):
             col, code = row.base_rule.split(":", 1)[1].split("=")
             base = answers[_closed_codes(answers[col], col) == code]
-        codes = _band(base[row.question]) if CB[row.question].type == "percent_text" else _closed_codes(base[row.question], row.question)
+        codes = (
+            _band(base[row.question])
+            if CB[row.question].type == "percent_text"
+            else _closed_codes(base[row.question], row.question)
+        )
         if row.question == "take_up":
             codes[_closed_codes(base["strategy"], "strategy") == MISSING] = "insufficient"
         wanted = set(row.category.split("|"))
@@ -116,8 +122,15 @@ def test_text_figures_with_exact_counts_are_reproduced_by_the_coder(answers, the
 
 
 def test_vague_quantifiers_hold(answers, themes, figures):
-    ranges = {"all": (1.0, 1.0), "nearly_all": (0.9, 1.0), "most": (0.5001, 1.0), "majority": (0.5001, 1.0),
-              "more_than_half": (0.5001, 1.0), "two_thirds": (0.6, 0.73), "half": (0.45, 0.55)}
+    ranges = {
+        "all": (1.0, 1.0),
+        "nearly_all": (0.9, 1.0),
+        "most": (0.5001, 1.0),
+        "majority": (0.5001, 1.0),
+        "more_than_half": (0.5001, 1.0),
+        "two_thirds": (0.6, 0.73),
+        "half": (0.45, 0.55),
+    }
     for row in figures[figures["check"].isin(list(ranges)) & figures["erratum_id"].eq("")].itertuples():
         if row.question not in CB or row.base_rule != "cohort":
             continue
@@ -135,8 +148,12 @@ def test_vague_quantifiers_hold(answers, themes, figures):
 
 def test_region_by_type_fits_the_2011_frame(answers):
     frame = pd.read_csv(reference_dir() / "frame_2011.csv")
-    cells = pd.DataFrame({"region": _closed_codes(answers["region"], "region"),
-                          "council_type": _closed_codes(answers["council_type"], "council_type")}).value_counts()
+    cells = pd.DataFrame(
+        {
+            "region": _closed_codes(answers["region"], "region"),
+            "council_type": _closed_codes(answers["council_type"], "council_type"),
+        }
+    ).value_counts()
     limits = frame.set_index(["region", "council_type"])["councils"]
     for (region, council_type), count in cells.items():
         assert count <= limits[(region, council_type)], f"{region} x {council_type}: {count} respondents"
@@ -177,7 +194,9 @@ def test_other_n_keeps_the_proportions():
 
 def test_export_is_messy_like_a_real_one(answers):
     assert {"Y", "YES", "y"} & set(answers["strategy"]) and len(set(answers["dp_restrictions"])) >= 3
-    assert (answers["market_rating"].str.fullmatch(r"\d")).any() and (answers["market_rating"].str.contains(" - ")).any()
+    assert (answers["market_rating"].str.fullmatch(r"\d")).any() and (
+        answers["market_rating"].str.contains(" - ")
+    ).any()
     assert answers["target_group_size"].str.contains(",").any()
     assert answers["take_up"].str.contains("see attached", case=False).any()
     text = " ".join(answers[[q.id for q in CB.of_type("text")]].to_numpy().ravel())
@@ -190,7 +209,9 @@ def test_ids_and_dates_look_like_a_survey_tool(answers):
     for column in ("start_date", "end_date"):
         when = pd.to_datetime(answers[column], format="%d/%m/%Y %H:%M:%S")
         assert (when >= "2011-09-01").all() and (when < "2011-09-09").all()
-    assert (pd.to_datetime(answers["end_date"], dayfirst=True) > pd.to_datetime(answers["start_date"], dayfirst=True)).all()
+    assert (
+        pd.to_datetime(answers["end_date"], dayfirst=True) > pd.to_datetime(answers["start_date"], dayfirst=True)
+    ).all()
 
 
 def test_csv_has_two_header_rows_crlf_and_cp1252(tmp_path):

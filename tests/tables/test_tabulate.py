@@ -4,7 +4,17 @@ import pandas as pd
 import pytest
 
 from adass_survey.core.codebook import load_codebook
-from adass_survey.tables.tabulate import MISSING, UNCODED, crosstab, figure_with_base, format_count_percent, frequency_table, multi_table, round_half_up, theme_table
+from adass_survey.tables.tabulate import (
+    MISSING,
+    UNCODED,
+    crosstab,
+    figure_with_base,
+    format_count_percent,
+    frequency_table,
+    multi_table,
+    round_half_up,
+    theme_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +67,11 @@ def test_multi_table_base_is_respondents_who_ticked(cb):
 
 def test_theme_table_reports_uncoded_and_uses_answered_base(cb):
     themes = pd.DataFrame(
-        {"respondent_id": [1, 1, 2, 3], "question_id": "risk_management",
-         "theme": ["risk_panels", "safeguarding", "risk_panels", "safeguarding"]}
+        {
+            "respondent_id": [1, 1, 2, 3],
+            "question_id": "risk_management",
+            "theme": ["risk_panels", "safeguarding", "risk_panels", "safeguarding"],
+        }
     )
     resp = pd.DataFrame({"respondent_id": [1, 2, 3, 4, 5]})
     t = theme_table(themes, resp, "risk_management", cb).set_index("category")
@@ -69,7 +82,9 @@ def test_theme_table_reports_uncoded_and_uses_answered_base(cb):
 
 
 def test_crosstab_long_format_margins(cb):
-    df = pd.DataFrame({"council_type": ["county"] * 3 + ["unitary"] * 2, "on_target": ["yes", "yes", "no", "yes", None]})
+    df = pd.DataFrame(
+        {"council_type": ["county"] * 3 + ["unitary"] * 2, "on_target": ["yes", "yes", "no", "yes", None]}
+    )
     t = crosstab(df, "council_type", "on_target", cb)
     cell = t[(t.row_category == "county") & (t.col_category == "no")].iloc[0]
     assert cell["count"] == 1 and cell["row_base"] == 3 and cell["base"] == 4

@@ -10,9 +10,9 @@ cost little more than the number of distinct answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -58,8 +58,9 @@ class _Faults:
     @staticmethod
     def _empty() -> pd.DataFrame:
         none = pd.Series(dtype="str")
-        return pd.DataFrame({"source_row": pd.Series(dtype="int64"), "column": none, "value": none, "reason": none,
-                             "suggestion": none})
+        return pd.DataFrame(
+            {"source_row": pd.Series(dtype="int64"), "column": none, "value": none, "reason": none, "suggestion": none}
+        )
 
     def frame(self, ids: pd.Series, source_rows: pd.Series) -> pd.DataFrame:
         """One row per fault, ordered by row and column: ``source_row``, ``respondent_id`` (as written), then
@@ -131,7 +132,13 @@ def _clean_ids(frame: pd.DataFrame, key: str, faults: _Faults) -> pd.Series:
     bad = ~empty & ~whole
     for mask, reason in ((empty, REASON_MISSING_ID), (bad, REASON_BAD_ID)):
         if mask.any():
-            faults.add(frame.loc[mask, "source_row"], key, frame.loc[mask, key], [reason] * int(mask.sum()), [""] * int(mask.sum()))
+            faults.add(
+                frame.loc[mask, "source_row"],
+                key,
+                frame.loc[mask, key],
+                [reason] * int(mask.sum()),
+                [""] * int(mask.sum()),
+            )
     return pd.to_numeric(ids.where(whole, "-1"), errors="coerce").astype("int64")
 
 
@@ -174,7 +181,11 @@ def clean(raw: RawExport, codebook: Codebook) -> CleanResult:
     pool = ThreadPoolExecutor(max_workers=2) if len(frame) >= THREADED_MIN_ROWS else None
 
     def spread(verdicts, codes, empty, index):
-        return pool.submit(_take_text, verdicts, codes, empty, index) if pool else _take_text(verdicts, codes, empty, index)
+        return (
+            pool.submit(_take_text, verdicts, codes, empty, index)
+            if pool
+            else _take_text(verdicts, codes, empty, index)
+        )
 
     out: dict[str, object] = {"respondent_id": _clean_ids(frame, id_key, faults), "source_row": frame["source_row"]}
     for spec in specs:
@@ -199,8 +210,9 @@ def _with_absent_columns(frame: pd.DataFrame, specs, notes: list[str]) -> pd.Dat
     return frame
 
 
-def _clean_column(frame: pd.DataFrame, spec, codebook: Codebook, faults: _Faults, notes: list[str],
-                  spread: Callable) -> dict[str, object]:
+def _clean_column(
+    frame: pd.DataFrame, spec, codebook: Codebook, faults: _Faults, notes: list[str], spread: Callable
+) -> dict[str, object]:
     """Clean one export column: its processed column(s), each a Series or a Future of one (``spread``).
 
     Faults and notes of closed, multi-choice and number columns are recorded in ``faults`` and ``notes``;

@@ -39,6 +39,7 @@ class Verdict:
     suggestion: str = ""
     note: str | None = None
 
+
 _THOUSANDS = re.compile(r"(?<=\d)[,\u00a0 ](?=\d{3}(?!\d))")
 
 

@@ -26,7 +26,9 @@ UNCODED = "uncoded"
 
 # Typographic characters a word processor puts into pasted answers, folded before matching so
 # patterns only need the plain ASCII forms.
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+)
 
 THEME_COLUMNS = ["respondent_id", "question_id", "theme"]
 
@@ -224,7 +226,9 @@ def theme_table(respondents: pd.DataFrame, codebook: Codebook):
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     def coded(indexes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(pa.array(indexes, type=pa.int32()), pa.array(values, type=pa.large_string()))
+        return pa.DictionaryArray.from_arrays(
+            pa.array(indexes, type=pa.int32()), pa.array(values, type=pa.large_string())
+        )
 
     return pa.table(
         {

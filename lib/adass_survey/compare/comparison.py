@@ -51,8 +51,10 @@ def national_sentence(found: National, when: str = "September 2011") -> str:
         return f"The report prints no count for this answer; its other counts leave {share} {interval}."
     words = f" In its words: '{found.figure['quote']}' (section {found.figure['section']})." if found.figure else ""
     if found.kind == "at_most":
-        return (f"The report prints no count for this answer; its other counts leave at most {found.count} of "
-                f"{found.base} responding councils.{words}")
+        return (
+            f"The report prints no count for this answer; its other counts leave at most {found.count} of "
+            f"{found.base} responding councils.{words}"
+        )
     if found.kind == "words":
         return f"The report prints no count for this answer.{words}"
     return "The report publishes no figure for this answer."
@@ -98,12 +100,13 @@ def _order(item: Item, code: str, figures: tuple[dict, ...]) -> str:
     if any(n.kind != "printed" for n in counts):
         return ""
     at = codes.index(code)
-    lower, higher = sum(n.count for n in counts[:at]), sum(n.count for n in counts[at + 1:])
+    lower, higher = sum(n.count for n in counts[:at]), sum(n.count for n in counts[at + 1 :])
     return f"; {lower} gave a lower one and {higher} a higher one"
 
 
-def compare_answer(item: Item, code: str, figures: tuple[dict, ...] | None = None,
-                   extras: dict | None = None) -> Comparison:
+def compare_answer(
+    item: Item, code: str, figures: tuple[dict, ...] | None = None, extras: dict | None = None
+) -> Comparison:
     """Compare one answer with the published figures.
 
     Examples
@@ -125,12 +128,23 @@ def compare_answer(item: Item, code: str, figures: tuple[dict, ...] | None = Non
     fieldwork = str(load_codebook().survey.get("fieldwork", "")).split()
     national = national_sentence(found, " ".join(fieldwork[-2:]) or "the survey")
     if item.theme and code == "no":
-        national = ("The report counts only the councils that described this in their own words; it publishes no "
-                    "count of the councils that did not.")
-    return Comparison(item, code, answer, national, where, minority,
-                      notes=_notes(found), messages=_messages(item, figures, extras),
-                      examples=tuple(e for e in extras["practice_examples"] if item.question_id in e["questions"])
-                      if minority else ())
+        national = (
+            "The report counts only the councils that described this in their own words; it publishes no "
+            "count of the councils that did not."
+        )
+    return Comparison(
+        item,
+        code,
+        answer,
+        national,
+        where,
+        minority,
+        notes=_notes(found),
+        messages=_messages(item, figures, extras),
+        examples=tuple(e for e in extras["practice_examples"] if item.question_id in e["questions"])
+        if minority
+        else (),
+    )
 
 
 def _notes(found: National) -> tuple[str, ...]:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-PRIVACY_LINE = ("What happens to your answers: they stay in this open page only (in the memory of the server running "
-                "it); they are never saved, logged or put in the web address, and they are gone when you close it.")
-REFUSED = ("That answer is not one of the questionnaire's options, so the form has been cleared. "
-           "Please choose your answers again.")
+PRIVACY_LINE = (
+    "What happens to your answers: they stay in this open page only (in the memory of the server running "
+    "it); they are never saved, logged or put in the web address, and they are gone when you close it."
+)
+REFUSED = (
+    "That answer is not one of the questionnaire's options, so the form has been cleared. "
+    "Please choose your answers again."
+)
 FAILED = "Something went wrong while comparing your answers, so the form has been cleared. Please try again."
 EMPTY = "Answer any question above to see how the councils that responded answered it."
 NAME_LIMIT = 80
@@ -66,8 +70,7 @@ class GuardedText(_Guard, widgets.Text):
 
     def accepts(self, state: dict) -> bool:
         value = state.get("value")
-        return (set(state) == {"value"} and isinstance(value, str) and len(value) <= NAME_LIMIT
-                and value.isprintable())
+        return set(state) == {"value"} and isinstance(value, str) and len(value) <= NAME_LIMIT and value.isprintable()
 
 
 class GuardedHTML(_Guard, widgets.HTML):

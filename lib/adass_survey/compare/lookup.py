@@ -29,8 +29,9 @@ class National:
 
 
 def _cohort_rows(figures: tuple[dict, ...], question_id: str, category: str) -> list[dict]:
-    return [f for f in figures if f["question"] == question_id and f["category"] == category
-            and f["base_rule"] == "cohort"]
+    return [
+        f for f in figures if f["question"] == question_id and f["category"] == category and f["base_rule"] == "cohort"
+    ]
 
 
 def _exact(figures: tuple[dict, ...], question_id: str, category: str) -> dict | None:

@@ -11,24 +11,41 @@ from html import escape
 import ipywidgets as widgets
 
 from .comparison import compare_answer
-from .form import (EMPTY, FAILED, NAME_LIMIT, PRIVACY_LINE, REFUSED, GuardedButton, GuardedHTML, GuardedRadio,
-                   GuardedText, GuardedVBox)
+from .form import (
+    EMPTY,
+    FAILED,
+    NAME_LIMIT,
+    PRIVACY_LINE,
+    REFUSED,
+    GuardedButton,
+    GuardedHTML,
+    GuardedRadio,
+    GuardedText,
+    GuardedVBox,
+)
 from .published import load_extras, load_figures
 from .spec import NOT_ANSWERED, Item, form_items
 from .summary import caveat, comparison_html, download_link, summary_document
 
 # Question texts wrap instead of being cut off (ipywidgets labels are one line by default); scoped to this form.
-STYLE = ("<style>.adass-compare .widget-radio > .widget-label, .adass-compare .widget-text > .widget-label"
-         "{white-space: normal; overflow: visible; height: auto; line-height: 1.35; font-weight: 600;}"
-         ".adass-compare .widget-radio-box label{line-height: 1.6;}</style>")
+STYLE = (
+    "<style>.adass-compare .widget-radio > .widget-label, .adass-compare .widget-text > .widget-label"
+    "{white-space: normal; overflow: visible; height: auto; line-height: 1.35; font-weight: 600;}"
+    ".adass-compare .widget-radio-box label{line-height: 1.6;}</style>"
+)
 PLAIN_TEXT = "Compare my council: a form of {n} questions, each not answered until you choose (live page only)."
 
 
 def _radio(item: Item) -> GuardedRadio:
     options = [("Not answered", NOT_ANSWERED), *((label, code) for code, label in item.options)]
-    return GuardedRadio(options=options, value=NOT_ANSWERED, description=f"{item.section}. {item.text}",
-                        tooltip=item.text, style={"description_width": "initial"},
-                        layout=widgets.Layout(flex_flow="column", width="auto", margin="0.6em 0"))
+    return GuardedRadio(
+        options=options,
+        value=NOT_ANSWERED,
+        description=f"{item.section}. {item.text}",
+        tooltip=item.text,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(flex_flow="column", width="auto", margin="0.6em 0"),
+    )
 
 
 class CompareForm:
@@ -48,24 +65,47 @@ class CompareForm:
     def __init__(self, items: list[Item] | None = None):
         self.items = items if items is not None else form_items()
         self.figures, self.extras = load_figures(), load_extras()
-        self.name = GuardedText(description="Name for your summary (optional)", placeholder="e.g. your council",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+        self.name = GuardedText(
+            description="Name for your summary (optional)",
+            placeholder="e.g. your council",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
         self.choices = {item.key: _radio(item) for item in self.items}
         self.message = GuardedHTML(value="")
         self.results = GuardedHTML(value=f"<p>{escape(EMPTY)}</p>")
         self.summary = GuardedHTML(value="")
         self.clear_button = GuardedButton(description="Clear all answers", tooltip="Set every question to not answered")
-        header = GuardedHTML(value=f'{STYLE}<p class="adass-cmp-privacy"><strong>{escape(PRIVACY_LINE)}</strong></p>'
-                                   f"<p>{escape(caveat())}</p>")
-        for widget in (self.name, *self.choices.values(), self.message, self.results, self.summary,
-                       self.clear_button, header):
+        header = GuardedHTML(
+            value=f'{STYLE}<p class="adass-cmp-privacy"><strong>{escape(PRIVACY_LINE)}</strong></p>'
+            f"<p>{escape(caveat())}</p>"
+        )
+        for widget in (
+            self.name,
+            *self.choices.values(),
+            self.message,
+            self.results,
+            self.summary,
+            self.clear_button,
+            header,
+        ):
             widget.on_refused = self.refuse
         for radio in self.choices.values():
             radio.observe(self._changed, "value")
         self.name.observe(self._changed, "value")
         self.clear_button.on_click(lambda _button: self.clear())
-        self.box = GuardedVBox(children=[header, self.name, *self.choices.values(), self.clear_button, self.message,
-                                         self.results, self.summary], layout=widgets.Layout(max_width="48rem"))
+        self.box = GuardedVBox(
+            children=[
+                header,
+                self.name,
+                *self.choices.values(),
+                self.clear_button,
+                self.message,
+                self.results,
+                self.summary,
+            ],
+            layout=widgets.Layout(max_width="48rem"),
+        )
         self.box.on_refused = self.refuse
         self.box.add_class("adass-compare")
 
@@ -94,7 +134,9 @@ class CompareForm:
 
     def _show(self) -> None:
         items = {item.key: item for item in self.items}
-        comparisons = [compare_answer(items[key], code, self.figures, self.extras) for key, code in self.answers().items()]
+        comparisons = [
+            compare_answer(items[key], code, self.figures, self.extras) for key, code in self.answers().items()
+        ]
         self.message.value = ""
         if not comparisons:
             self.results.value, self.summary.value = f"<p>{escape(EMPTY)}</p>", ""

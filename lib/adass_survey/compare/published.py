@@ -89,8 +89,12 @@ def load_extras(path: str | Path | None = None) -> dict:
         "theme_questions": [str(q) for q in raw.get("theme_questions") or []],
         "key_messages": {str(k): " ".join(str(v).split()) for k, v in (raw.get("key_messages") or {}).items()},
         "practice_examples": [
-            {"section": str(e["section"]), "kind": str(e.get("kind", "quoted")),
-             "questions": [str(q) for q in e["questions"]], "quote": " ".join(str(e["quote"]).split())}
+            {
+                "section": str(e["section"]),
+                "kind": str(e.get("kind", "quoted")),
+                "questions": [str(q) for q in e["questions"]],
+                "quote": " ".join(str(e["quote"]).split()),
+            }
             for e in raw.get("practice_examples") or []
         ],
     }

@@ -49,12 +49,16 @@ def _closed_options(question: Question) -> tuple[tuple[str, str], ...]:
 
 
 def _cohort_categories(figures: tuple[dict, ...], question_id: str) -> set[str]:
-    return {f["category"] for f in figures
-            if f["question"] == question_id and f["base_rule"] == "cohort" and "|" not in f["category"]}
+    return {
+        f["category"]
+        for f in figures
+        if f["question"] == question_id and f["base_rule"] == "cohort" and "|" not in f["category"]
+    }
 
 
-def form_items(codebook: Codebook | None = None, figures: tuple[dict, ...] | None = None,
-               extras: dict | None = None) -> list[Item]:
+def form_items(
+    codebook: Codebook | None = None, figures: tuple[dict, ...] | None = None, extras: dict | None = None
+) -> list[Item]:
     """Return the questions of the form, in codebook order.
 
     Parameters
@@ -81,14 +85,31 @@ def form_items(codebook: Codebook | None = None, figures: tuple[dict, ...] | Non
         if question.type in CLOSED_TYPES and question.id not in extras["not_compared"]:
             options = _closed_options(question)
             if published & {code for code, _ in options}:
-                items.append(Item(question.id, question.id, question.header, question.short or question.id,
-                                  question.section, options, ordered=question.type in ("likert5", "percent_text")))
+                items.append(
+                    Item(
+                        question.id,
+                        question.id,
+                        question.header,
+                        question.short or question.id,
+                        question.section,
+                        options,
+                        ordered=question.type in ("likert5", "percent_text"),
+                    )
+                )
         elif question.type == "text" and question.id in extras["theme_questions"]:
             for theme in question.frame:
                 if theme.code in published:
-                    items.append(Item(f"{question.id}.{theme.code}", question.id,
-                                      f"{question.header} Does this describe your council: {theme.label}?",
-                                      theme.label, question.section, THEME_OPTIONS, theme=theme.code))
+                    items.append(
+                        Item(
+                            f"{question.id}.{theme.code}",
+                            question.id,
+                            f"{question.header} Does this describe your council: {theme.label}?",
+                            theme.label,
+                            question.section,
+                            THEME_OPTIONS,
+                            theme=theme.code,
+                        )
+                    )
     return items
 
 

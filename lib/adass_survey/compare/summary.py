@@ -12,10 +12,14 @@ from html import escape
 from ..core.codebook import load_codebook
 from .comparison import Comparison
 
-CAVEAT = ("These are the councils that chose to answer ({responded} of the {invited} invited), not a sample of all "
-          "councils, and the bases are small: read a difference of a few councils as no real difference.")
-SOURCE = ("Source: ADASS Report on Personalisation Survey, September 2011 (published national figures only; "
-          "no respondent-level data are used).")
+CAVEAT = (
+    "These are the councils that chose to answer ({responded} of the {invited} invited), not a sample of all "
+    "councils, and the bases are small: read a difference of a few councils as no real difference."
+)
+SOURCE = (
+    "Source: ADASS Report on Personalisation Survey, September 2011 (published national figures only; "
+    "no respondent-level data are used)."
+)
 SUMMARY_FILENAME = "compare-my-council-summary.html"
 PRINT_STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4; max-width: 48rem;
@@ -41,10 +45,12 @@ def comparison_html(comparison: Comparison, heading: str = "h3") -> str:
     (True, True)
     """
     item = comparison.item
-    parts = [f'<section class="adass-cmp-item"><{heading}>{escape(item.topic)} '
-             f'<small>(section {escape(item.section)})</small></{heading}>',
-             f"<p><strong>{escape(comparison.answer)}.</strong> {escape(comparison.national)}</p>",
-             f'<p class="adass-cmp-where">{escape(comparison.where)}</p>']
+    parts = [
+        f'<section class="adass-cmp-item"><{heading}>{escape(item.topic)} '
+        f"<small>(section {escape(item.section)})</small></{heading}>",
+        f"<p><strong>{escape(comparison.answer)}.</strong> {escape(comparison.national)}</p>",
+        f'<p class="adass-cmp-where">{escape(comparison.where)}</p>',
+    ]
     parts += [f'<p class="adass-cmp-note">{escape(note)}</p>' for note in comparison.notes]
     for message_id, text in comparison.messages:
         parts.append(f"<p>Key message {escape(message_id)}: &ldquo;{escape(text)}&rdquo;</p>")
@@ -52,8 +58,10 @@ def comparison_html(comparison: Comparison, heading: str = "h3") -> str:
         parts.append("<p>Most councils answered otherwise. The report's own practice examples on this topic:</p>")
         for example in comparison.examples:
             kind = "Spotlight on service practice" if example["kind"] == "spotlight" else "A council quoted"
-            parts.append(f"<blockquote>&lsquo;{escape(example['quote'])}&rsquo; <small>({kind}, section "
-                         f"{escape(example['section'])})</small></blockquote>")
+            parts.append(
+                f"<blockquote>&lsquo;{escape(example['quote'])}&rsquo; <small>({kind}, section "
+                f"{escape(example['section'])})</small></blockquote>"
+            )
     return "".join(parts) + "</section>"
 
 
@@ -83,14 +91,19 @@ def summary_document(comparisons: list[Comparison], name: str = "", survey: dict
     title = "Compare my council: answers beside the ADASS Personalisation Survey 2011"
     for_whom = f"<p><strong>Prepared for:</strong> {escape(name)}</p>" if name else ""
     body = "".join(comparison_html(c, "h2") for c in comparisons)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{PRINT_STYLE}</style></head><body><h1>{escape(title)}</h1>{for_whom}"
-            f'<p class="adass-cmp-caveat">{escape(caveat(survey))}</p>{body}<p><small>{escape(SOURCE)}</small></p>'
-            "</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{PRINT_STYLE}</style></head><body><h1>{escape(title)}</h1>{for_whom}"
+        f'<p class="adass-cmp-caveat">{escape(caveat(survey))}</p>{body}<p><small>{escape(SOURCE)}</small></p>'
+        "</body></html>"
+    )
 
 
-def download_link(document: str, filename: str = SUMMARY_FILENAME,
-                  text: str = "Download your one-page summary (HTML: open it, then print or save as PDF)") -> str:
+def download_link(
+    document: str,
+    filename: str = SUMMARY_FILENAME,
+    text: str = "Download your one-page summary (HTML: open it, then print or save as PDF)",
+) -> str:
     """Return an ``<a download>`` link carrying ``document`` as a ``data:`` URI (nothing is stored on a server).
 
     Examples
@@ -99,5 +112,7 @@ def download_link(document: str, filename: str = SUMMARY_FILENAME,
     '<a class="adass-cmp-download" download="s.html" href="data:text/html;charset=utf-8;base64,PHA+aGk8L3A+">Save</a>'
     """
     payload = base64.b64encode(document.encode("utf-8")).decode("ascii")
-    return (f'<a class="adass-cmp-download" download="{escape(filename, quote=True)}" '
-            f'href="data:text/html;charset=utf-8;base64,{payload}">{escape(text)}</a>')
+    return (
+        f'<a class="adass-cmp-download" download="{escape(filename, quote=True)}" '
+        f'href="data:text/html;charset=utf-8;base64,{payload}">{escape(text)}</a>'
+    )

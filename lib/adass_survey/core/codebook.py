@@ -175,7 +175,9 @@ def _question(raw: dict, yes_no_spellings: dict[str, tuple[str, ...]]) -> Questi
 def _load_cached(path: str, mtime: float) -> Codebook:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    yes_no = {code: tuple(normalise_spelling(s) for s in spellings) for code, spellings in raw["yes_no_spellings"].items()}
+    yes_no = {
+        code: tuple(normalise_spelling(s) for s in spellings) for code, spellings in raw["yes_no_spellings"].items()
+    }
     questions = tuple(_question(q, yes_no) for q in raw["questions"])
     ids = [q.id for q in questions]
     duplicates = {i for i in ids if ids.count(i) > 1}
@@ -185,7 +187,9 @@ def _load_cached(path: str, mtime: float) -> Codebook:
     by_id = {q.id: q for q in questions}
     for question_id in answer_filters:
         if question_id not in by_id or by_id[question_id].type not in ("single", "yes_no", "percent_text"):
-            raise ValueError(f"{path}: answer_filters: '{question_id}' is not a single, yes_no or percent_text question")
+            raise ValueError(
+                f"{path}: answer_filters: '{question_id}' is not a single, yes_no or percent_text question"
+            )
     return Codebook(
         questions=questions,
         missing_values=frozenset(normalise_spelling(v) for v in raw.get("missing_values", [])),

@@ -8,9 +8,9 @@ all-at-once check is :mod:`adass_survey.disclosure.exact_audit`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable
 
 import pandas as pd
 
@@ -77,8 +77,9 @@ def _check_alone(view: View, cells: dict, lines: list, policy: DisclosurePolicy)
         return
     for key, value in cells.items():
         if value is not None and policy.is_small(value):
-            raise DisclosureError(f"{_describe(view)}: cell {key!r} shows {value:g}, below {policy.threshold}",
-                                  views=[_key(view)])
+            raise DisclosureError(
+                f"{_describe(view)}: cell {key!r} shows {value:g}, below {policy.threshold}", views=[_key(view)]
+            )
     for total_key, keys in lines:
         total = cells[total_key]
         hidden = [k for k in keys if cells[k] is None]
@@ -158,8 +159,10 @@ def audit_views(views: Iterable[View], policy: DisclosurePolicy | None = None) -
         for parent in group:
             for dim in {d for v in group for d in v.selection} - set(parent.selection):
                 children = [
-                    v for k, v in by_key.items()
-                    if dict(k).get(dim) is not None and {a: b for a, b in k if a != dim} == dict(selection_key(parent.selection))
+                    v
+                    for k, v in by_key.items()
+                    if dict(k).get(dim) is not None
+                    and {a: b for a, b in k if a != dim} == dict(selection_key(parent.selection))
                 ]
                 union = frozenset().union(*(c.members for c in children)) if children else frozenset()
                 if children and union == parent.members and sum(len(c.members) for c in children) == len(union):

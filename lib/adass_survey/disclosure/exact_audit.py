@@ -86,7 +86,7 @@ class PublicFacts:
     region_counts: dict[str, int]
 
     @classmethod
-    def load(cls) -> "PublicFacts":
+    def load(cls) -> PublicFacts:
         """The facts from ``data/reference/frame_2011.csv`` and the published figures.
 
         Examples
@@ -186,8 +186,9 @@ class _Model:
         """The cells a selection covers."""
         sel = dict(selection)
         if self.answer_dim is None:
-            return [(t, g) for t, g in self.cells
-                    if sel.get("council_type", t) == t and sel.get("region_group", g) == g]
+            return [
+                (t, g) for t, g in self.cells if sel.get("council_type", t) == t and sel.get("region_group", g) == g
+            ]
         return [cell for cell in self.cells if sel.get(self.answer_dim.id, cell[0]) == cell[0]]
 
     def _size_of(self, pairs) -> np.ndarray:
@@ -253,7 +254,9 @@ def _shown_numbers(table: SuppressedTable) -> dict[str, float | None]:
 
 
 def hidden_bounds(
-    tables: dict[tuple, SuppressedTable], sizes: dict[tuple, int | None], facts: PublicFacts | None = None,
+    tables: dict[tuple, SuppressedTable],
+    sizes: dict[tuple, int | None],
+    facts: PublicFacts | None = None,
     threshold: int | None = None,
 ) -> list[HiddenBound]:
     """Bound every hidden figure of one question's views by integer linear programming.
@@ -297,8 +300,11 @@ def hidden_bounds(
     results, seen = [], {}
     for key, numbers in shown.items():
         if not tables[key].is_published:  # a figure shown (or "not ticked", worked out at sight) below the threshold
-            results += [HiddenBound(national.question_id, key, n, int(v), int(v))
-                        for n, v in numbers.items() if v is not None and 0 < v < threshold]
+            results += [
+                HiddenBound(national.question_id, key, n, int(v), int(v))
+                for n, v in numbers.items()
+                if v is not None and 0 < v < threshold
+            ]
         if key and numbers[BASE] is not None and sizes.get(key) is not None:
             gap = int(sizes[key] - numbers[BASE])  # councils of the group that did not answer, seen directly
             results.append(HiddenBound(national.question_id, key, NOT_ANSWERED, gap, gap))
@@ -325,8 +331,10 @@ def _answer_dimension(tables: dict[tuple, SuppressedTable]):
     used = {d for key in tables for d, _ in key}
     answers = [dims[d] for d in sorted(used) if d in dims and dims[d].question_id]
     if answers and len(used) > 1:
-        raise ValueError(f"views filter by the answer dimension '{answers[0].id}' and by {sorted(used - {answers[0].id})}: "
-                         "the exact audit models one or the other")
+        raise ValueError(
+            f"views filter by the answer dimension '{answers[0].id}' and by {sorted(used - {answers[0].id})}: "
+            "the exact audit models one or the other"
+        )
     return answers[0] if answers else None
 
 
@@ -359,13 +367,14 @@ def panel_sizes(plan) -> dict[tuple, int | None]:
     58
     """
     return {
-        key: None if plan.withheld[plan.index(dict(key))] else len(members)
-        for key, members in plan.members.items()
+        key: None if plan.withheld[plan.index(dict(key))] else len(members) for key, members in plan.members.items()
     }
 
 
 def audit_exact(
-    tables: dict[tuple, SuppressedTable], sizes: dict[tuple, int | None], policy: DisclosurePolicy | None = None,
+    tables: dict[tuple, SuppressedTable],
+    sizes: dict[tuple, int | None],
+    policy: DisclosurePolicy | None = None,
     facts: PublicFacts | None = None,
 ) -> list[HiddenBound]:
     """Raise DisclosureError if solving all shown figures together pins a hidden figure to 1..threshold-1.

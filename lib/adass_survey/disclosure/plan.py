@@ -8,8 +8,8 @@ question *together*, so no view can be differenced against another, and checks t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -69,7 +69,8 @@ class ViewPlan:
 
 
 def plan_views(
-    respondents: pd.DataFrame, dimension_ids: tuple[str, ...] = DEFAULT_DIMENSIONS,
+    respondents: pd.DataFrame,
+    dimension_ids: tuple[str, ...] = DEFAULT_DIMENSIONS,
     policy: DisclosurePolicy | None = None,
 ) -> ViewPlan:
     """Decide, from group sizes alone, which filter selections can be shown.
@@ -113,8 +114,14 @@ def plan_views(
 
 
 def suppress_views(
-    plan: ViewPlan, respondents: pd.DataFrame, make_table: Callable[[pd.DataFrame], pd.DataFrame], *,
-    published_national: bool = False, policy: DisclosurePolicy | None = None, title: str = "", exact: bool = False,
+    plan: ViewPlan,
+    respondents: pd.DataFrame,
+    make_table: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    published_national: bool = False,
+    policy: DisclosurePolicy | None = None,
+    title: str = "",
+    exact: bool = False,
 ) -> dict[tuple, SuppressedTable]:
     """Suppress one table for every selection of a plan, all together.
 
@@ -163,8 +170,13 @@ def suppress_views(
         for key, table in tables.items():
             published = published_national and key == national_key
             out[key] = view_table(
-                table, mask[plan.index(dict(key))], policy, title=title, selection=dict(key),
-                message=plan.messages.get(key), published=published,
+                table,
+                mask[plan.index(dict(key))],
+                policy,
+                title=title,
+                selection=dict(key),
+                message=plan.messages.get(key),
+                published=published,
             )
         exposed = _exposed_view(plan, out, policy, exact)
         if exposed is None:
@@ -173,8 +185,9 @@ def suppress_views(
     raise DisclosureError(f"question '{tables[national_key].attrs.get('question_id')}': no safe set of views found")
 
 
-def _protect_lattice(grids, answered, plan: ViewPlan, withheld: np.ndarray, forced, kind: str,
-                     policy: DisclosurePolicy) -> tuple[np.ndarray, np.ndarray]:
+def _protect_lattice(
+    grids, answered, plan: ViewPlan, withheld: np.ndarray, forced, kind: str, policy: DisclosurePolicy
+) -> tuple[np.ndarray, np.ndarray]:
     """Suppression mask of every view, withholding views until bases and "not answered" counts are safe."""
     lattice_ndim = plan.withheld.ndim
     while True:  # hiding a base can expose a "not answered" count and the other way round: repeat until stable
@@ -217,8 +230,10 @@ def _exposed_view(plan: ViewPlan, out: dict, policy: DisclosurePolicy, exact: bo
         siblings = [k for k in out if {d for d, _ in k} == dims]
         choice = own or _smallest_shown(siblings, plan, out) or _smallest_shown(list(out), plan, out)
         if choice is None:
-            raise DisclosureError(f"question '{bound.question_id}': hidden {bound.quantity!r} of view "
-                                  f"{bound.selection or 'everyone'} is exposed by the national table alone")
+            raise DisclosureError(
+                f"question '{bound.question_id}': hidden {bound.quantity!r} of view "
+                f"{bound.selection or 'everyone'} is exposed by the national table alone"
+            )
         return choice
     return None
 
@@ -233,7 +248,9 @@ def _answered_grid(plan: ViewPlan, tables: dict[tuple, pd.DataFrame]) -> np.ndar
     return grid
 
 
-def _answered_withheld(answered: np.ndarray, plan_withheld: np.ndarray, withheld: np.ndarray, threshold: int) -> np.ndarray:
+def _answered_withheld(
+    answered: np.ndarray, plan_withheld: np.ndarray, withheld: np.ndarray, threshold: int
+) -> np.ndarray:
     """Selections to withhold so no "not answered" count (group size minus base) is small or derivable.
 
     The filter panel states each shown group's size, and a view states its base, so their difference

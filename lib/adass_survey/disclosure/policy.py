@@ -56,7 +56,7 @@ class DisclosurePolicy:
             raise ValueError(f"the disclosure threshold must be a whole number of at least 1, not {self.threshold!r}")
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "DisclosurePolicy":
+    def from_env(cls, environ: dict | None = None) -> DisclosurePolicy:
         """Policy with the threshold from ``ADASS_DISCLOSURE_THRESHOLD`` (default 5).
 
         Examples
@@ -115,8 +115,13 @@ class DisclosurePolicy:
         return _to_suppressed(table, mask, self, published=True, title=title)
 
     def suppress(
-        self, table: pd.DataFrame, *, national: pd.DataFrame | None = None, published_national: bool = False,
-        title: str = "", selection: dict | None = None,
+        self,
+        table: pd.DataFrame,
+        *,
+        national: pd.DataFrame | None = None,
+        published_national: bool = False,
+        title: str = "",
+        selection: dict | None = None,
     ) -> SuppressedTable:
         """Suppress one table; with ``national``, also protect the group against differencing.
 
@@ -157,8 +162,14 @@ def _footnotes(policy: DisclosurePolicy, published: bool, any_hidden: bool) -> l
 
 
 def _to_suppressed(
-    table: pd.DataFrame, hidden: np.ndarray, policy: DisclosurePolicy, *, published: bool = False, title: str = "",
-    selection: dict | None = None, message: str | None = None,
+    table: pd.DataFrame,
+    hidden: np.ndarray,
+    policy: DisclosurePolicy,
+    *,
+    published: bool = False,
+    title: str = "",
+    selection: dict | None = None,
+    message: str | None = None,
 ) -> SuppressedTable:
     """Make the SuppressedTable of a table given its hidden cells (a withheld table when ``message`` is set)."""
     kind = table.attrs["kind"]
@@ -177,15 +188,28 @@ def _to_suppressed(
     else:
         display = display_frame(values, kind, hidden)
     return SuppressedTable(
-        question_id=table.attrs.get("question_id", ""), kind=kind, display=display, values=values,
-        footnotes=_footnotes(policy, published, bool(np.any(hidden))), base=base, is_published=published,
-        selection=dict(selection or {}), message=message, title=title,
+        question_id=table.attrs.get("question_id", ""),
+        kind=kind,
+        display=display,
+        values=values,
+        footnotes=_footnotes(policy, published, bool(np.any(hidden))),
+        base=base,
+        is_published=published,
+        selection=dict(selection or {}),
+        message=message,
+        title=title,
     )
 
 
 def view_table(
-    table: pd.DataFrame, mask: np.ndarray, policy: DisclosurePolicy, *, title: str = "", selection: dict | None = None,
-    message: str | None = None, published: bool = False,
+    table: pd.DataFrame,
+    mask: np.ndarray,
+    policy: DisclosurePolicy,
+    *,
+    title: str = "",
+    selection: dict | None = None,
+    message: str | None = None,
+    published: bool = False,
 ) -> SuppressedTable:
     """Turn one view's slice of a suppression mask into a SuppressedTable.
 
@@ -224,7 +248,9 @@ def view_table(
     if base_hidden and message is None:
         base = int(table["base"].iloc[0]) if len(table) else 0
         message = policy.few_answers_message if policy.is_small(base) else policy.linked_group_message
-    result = _to_suppressed(table, hidden, policy, published=published, title=title, selection=selection, message=message)
+    result = _to_suppressed(
+        table, hidden, policy, published=published, title=title, selection=selection, message=message
+    )
     if kind == "crosstab" and result.shown:
         rows, cols = mask[:-1, -1], mask[-1, :-1]
         n_cols = mask.shape[1] - 1

@@ -32,7 +32,9 @@ def as_grid(table: pd.DataFrame) -> np.ndarray:
         count, base = table["count"].to_numpy(int), table["base"].to_numpy(int)
         return np.stack([count, base - count, base], axis=1)
     if kind == "crosstab":
-        wide = table.pivot_table(index="row_category", columns="col_category", values="count", aggfunc="sum", sort=False)
+        wide = table.pivot_table(
+            index="row_category", columns="col_category", values="count", aggfunc="sum", sort=False
+        )
         wide = wide.reindex(index=table["row_category"].unique(), columns=table["col_category"].unique())
         arr = wide.to_numpy(int)
         arr = np.vstack([arr, arr.sum(axis=0)])
@@ -113,8 +115,13 @@ def _couple_binary(mask, kind: str) -> bool:
 
 
 def protect(
-    values: np.ndarray, threshold: int, *, lattice_ndim: int, kind: str,
-    forced: np.ndarray | None = None, withheld: np.ndarray | None = None,
+    values: np.ndarray,
+    threshold: int,
+    *,
+    lattice_ndim: int,
+    kind: str,
+    forced: np.ndarray | None = None,
+    withheld: np.ndarray | None = None,
 ) -> np.ndarray:
     """Suppression mask for a grid of counts: lattice axes (groups, last = everyone), then categories.
 
@@ -149,9 +156,7 @@ def protect(
     if withheld is not None:
         mask[np.asarray(withheld, dtype=bool)] = True
         mask &= ~forced
-    line_axes = list(range(lattice_ndim)) + [
-        lattice_ndim + i for i, total in enumerate(total_axes(kind)) if total
-    ]
+    line_axes = list(range(lattice_ndim)) + [lattice_ndim + i for i, total in enumerate(total_axes(kind)) if total]
     mask_views = mask if lattice_ndim else mask[None]
     forced_views = forced if lattice_ndim else forced[None]
     changed = True

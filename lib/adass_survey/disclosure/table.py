@@ -83,13 +83,12 @@ class SuppressedTable:
             cells = [f'<th scope="row">{escape(str(row.iloc[0]))}</th>']
             cells += [f"<td>{escape(str(v))}</td>" for v in row.iloc[1:]]
             body.append("<tr>" + "".join(cells) + "</tr>")
-        notes = "".join(f"<p class=\"adass-footnote\">{escape(n)}</p>" for n in self.footnotes)
+        notes = "".join(f'<p class="adass-footnote">{escape(n)}</p>' for n in self.footnotes)
         return (
-            (f'<table class="adass-table"><caption>{label}</caption>' if caption
-             else f'<table class="adass-table" aria-label="{label}">')
-            + f"<thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>{notes}"
-        )
+            f'<table class="adass-table"><caption>{label}</caption>'
+            if caption
+            else f'<table class="adass-table" aria-label="{label}">'
+        ) + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{notes}"
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -120,11 +119,11 @@ def display_frame(values: pd.DataFrame, kind: str, hidden: np.ndarray) -> pd.Dat
     count = [SUPPRESSED if h else str(int(c)) for c, h in zip(values["count"], hidden)]
     pct = [SUPPRESSED if h else _pct_text(p) for p, h in zip(values["percent"], hidden)]
     if kind == "crosstab":
-        return pd.DataFrame({"Row": values["row_label"], "Column": values["col_label"], "Councils": count, "Percent of row": pct})
+        return pd.DataFrame(
+            {"Row": values["row_label"], "Column": values["col_label"], "Councils": count, "Percent of row": pct}
+        )
     ci = [
         SUPPRESSED if h else ("-" if pd.isna(lo) else f"{_pct_text(lo)} to {_pct_text(hi)}")
         for lo, hi, h in zip(values["ci_low"], values["ci_high"], hidden)
     ]
     return pd.DataFrame({"Answer": values["label"], "Councils": count, "Percent": pct, "95% CI": ci})
-
-

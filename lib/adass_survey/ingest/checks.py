@@ -17,11 +17,12 @@ from ..core.codebook import Codebook, normalise_spelling
 from ..core.errors import SurveyInputError
 
 if TYPE_CHECKING:
-
     from .model import RawExport
 
 
-EXPORT_AGAIN = "export the survey again from the survey tool (CSV or .xlsx, with both header rows) and replace this file"
+EXPORT_AGAIN = (
+    "export the survey again from the survey tool (CSV or .xlsx, with both header rows) and replace this file"
+)
 
 
 MIN_SHARE_OF_KNOWN_COLUMNS = 0.25
@@ -194,7 +195,14 @@ def check_is_survey_export(raw: RawExport, codebook: Codebook) -> None:
 def _check_second_header_row(raw: RawExport, codebook: Codebook) -> None:
     id_key = codebook.id_question.id
     header1, header2 = raw.header_rows
-    position = next((j for j, h in enumerate(header1) if normalise_spelling(h) in (normalise_spelling(codebook.id_question.header), id_key)), None)
+    position = next(
+        (
+            j
+            for j, h in enumerate(header1)
+            if normalise_spelling(h) in (normalise_spelling(codebook.id_question.header), id_key)
+        ),
+        None,
+    )
     if position is not None and position < len(header2) and header2[position].strip().isdigit():
         raise SurveyInputError(
             raw.path,
@@ -239,9 +247,11 @@ def check_required_columns(raw: RawExport, codebook: Codebook) -> None:
     if close:
         problem += f" (the file has a column '{close[0]}', which looks like a renamed version)"
     if len(missing) > 1:
-        problem += f"; {len(missing) - 1} other question column(s) are missing too: " + ", ".join(
-            s.key for s in missing[1:6]
-        ) + (" ..." if len(missing) > 6 else "")
+        problem += (
+            f"; {len(missing) - 1} other question column(s) are missing too: "
+            + ", ".join(s.key for s in missing[1:6])
+            + (" ..." if len(missing) > 6 else "")
+        )
     raise SurveyInputError(
         raw.path,
         problem,

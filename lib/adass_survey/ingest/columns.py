@@ -154,7 +154,12 @@ def from_records(
 
 
 def _fit_width(
-    path: Path, line: int, cells: list[str], width: int, is_truncated_last: bool, faults: list[RowFault],
+    path: Path,
+    line: int,
+    cells: list[str],
+    width: int,
+    is_truncated_last: bool,
+    faults: list[RowFault],
     delimiter: str = ",",
 ) -> list[str]:
     """Pad or cut a row to the header width, recording a fault unless only empty cells were cut."""

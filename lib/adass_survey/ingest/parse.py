@@ -204,8 +204,17 @@ def _header_rows(head: str, delimiter: str) -> tuple[list[str], list[str], int] 
     return header1, header2, header_lines
 
 
-def _arrow_table(data: bytes, start: int, end: int, encoding: str, delimiter: str, header_lines: int,
-                 names: list[str], keys: dict[int, str], high: tuple[np.ndarray, np.ndarray] | None):
+def _arrow_table(
+    data: bytes,
+    start: int,
+    end: int,
+    encoding: str,
+    delimiter: str,
+    header_lines: int,
+    names: list[str],
+    keys: dict[int, str],
+    high: tuple[np.ndarray, np.ndarray] | None,
+):
     """The body of ``data[start:end]`` parsed by pyarrow: the mapped columns as ``large_string``.
 
     None when pyarrow refuses the file, skips a row (a ragged row) or finds no rows.
@@ -264,8 +273,8 @@ def _source_rows(table, physical_lines: int, header_lines: int) -> np.ndarray | 
             embedded += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     if header_lines + table.num_rows + int(embedded.sum()) != physical_lines:
         return None
-    return header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(
-        ([0], np.cumsum(embedded)[:-1])
+    return (
+        header_lines + 1 + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(embedded)[:-1]))
     )
 
 

@@ -90,6 +90,8 @@ def run_template(args) -> int:
     0
     """
     write_template(args.out)
-    print(f"template: written {Path(args.out).name} (fill in one council per row from row 3, then: "
-          "python -m adass_survey build --raw FILE)")
+    print(
+        f"template: written {Path(args.out).name} (fill in one council per row from row 3, then: "
+        "python -m adass_survey build --raw FILE)"
+    )
     return 0

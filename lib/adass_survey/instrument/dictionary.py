@@ -11,9 +11,17 @@ from .questionnaire import skip_notes
 from .template import template_columns
 
 FIELDS = ("column", "question_id", "section", "question", "type", "codes", "labels", "asked_if")
-TYPE_NAMES = {"id": "identifier", "meta": "survey-tool metadata", "single": "one option", "yes_no": "yes or no",
-              "multi": "ticked or blank", "likert5": "rating 1 to 5", "number": "number",
-              "percent_text": "percentage, banded", "text": "free text, coded into themes"}
+TYPE_NAMES = {
+    "id": "identifier",
+    "meta": "survey-tool metadata",
+    "single": "one option",
+    "yes_no": "yes or no",
+    "multi": "ticked or blank",
+    "likert5": "rating 1 to 5",
+    "number": "number",
+    "percent_text": "percentage, banded",
+    "text": "free text, coded into themes",
+}
 
 
 def _codes(question: Question, column: str) -> tuple[list[str], list[str]]:
@@ -49,9 +57,18 @@ def dictionary_rows(codebook: Codebook | None = None) -> list[dict[str, str]]:
     for column, _, _ in template_columns(codebook):
         question = codebook[column.split("__")[0]]
         codes, labels = _codes(question, column)
-        rows.append({"column": column, "question_id": question.id, "section": question.section,
-                     "question": question.header, "type": TYPE_NAMES[question.type], "codes": " | ".join(codes),
-                     "labels": " | ".join(labels), "asked_if": notes.get(question.id, "")})
+        rows.append(
+            {
+                "column": column,
+                "question_id": question.id,
+                "section": question.section,
+                "question": question.header,
+                "type": TYPE_NAMES[question.type],
+                "codes": " | ".join(codes),
+                "labels": " | ".join(labels),
+                "asked_if": notes.get(question.id, ""),
+            }
+        )
     return rows
 
 
@@ -80,10 +97,15 @@ def dictionary_html(codebook: Codebook | None = None) -> str:
     (True, True)
     """
     head = "".join(f'<th scope="col">{escape(f)}</th>' for f in FIELDS)
-    body = "".join("<tr>" + "".join(f"<td>{escape(row[f])}</td>" for f in FIELDS) + "</tr>"
-                   for row in dictionary_rows(codebook))
-    style = ("body{font-family:Arial,Helvetica,sans-serif;font-size:10pt}table{border-collapse:collapse}"
-             "th,td{border:1px solid #b1b4b6;padding:0.2rem 0.4rem;text-align:left;vertical-align:top}")
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Data dictionary</title>'
-            f"<style>{style}</style></head><body><h1>Data dictionary</h1><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></body></html>")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(row[f])}</td>" for f in FIELDS) + "</tr>" for row in dictionary_rows(codebook)
+    )
+    style = (
+        "body{font-family:Arial,Helvetica,sans-serif;font-size:10pt}table{border-collapse:collapse}"
+        "th,td{border:1px solid #b1b4b6;padding:0.2rem 0.4rem;text-align:left;vertical-align:top}"
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Data dictionary</title>'
+        f"<style>{style}</style></head><body><h1>Data dictionary</h1><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></body></html>"
+    )

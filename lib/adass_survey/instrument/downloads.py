@@ -33,17 +33,22 @@ def instrument_zip() -> bytes:
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("questionnaire.html", questionnaire_html()), ("data-dictionary.csv", dictionary_csv()),
-                           ("data-dictionary.html", dictionary_html()),
-                           ("export-template.csv", _csv_text(template_rows()))):
+        for name, text in (
+            ("questionnaire.html", questionnaire_html()),
+            ("data-dictionary.csv", dictionary_csv()),
+            ("data-dictionary.html", dictionary_html()),
+            ("export-template.csv", _csv_text(template_rows())),
+        ):
             archive.writestr(zipfile.ZipInfo(name, date_time=(2011, 9, 9, 0, 0, 0)), text.encode("utf-8"))
     return buffer.getvalue()
 
 
 def _link(data: bytes, mime: str, filename: str, text: str) -> str:
     payload = base64.b64encode(data).decode("ascii")
-    return (f'<a class="adass-download" download="{escape(filename, quote=True)}" '
-            f'href="data:{mime};base64,{payload}">{escape(text)}</a>')
+    return (
+        f'<a class="adass-download" download="{escape(filename, quote=True)}" '
+        f'href="data:{mime};base64,{payload}">{escape(text)}</a>'
+    )
 
 
 def instrument_downloads() -> Rich:
@@ -58,12 +63,24 @@ def instrument_downloads() -> Rich:
     Downloads: questionnaire.html, data-dictionary.html, next-wave-instrument.zip
     """
     links = [
-        _link(questionnaire_html().encode("utf-8"), "text/html", "questionnaire.html",
-              "The questionnaire, ready to print (HTML)"),
-        _link(dictionary_html().encode("utf-8"), "text/html", "data-dictionary.html",
-              "The data dictionary: column, question, type, codes and labels (HTML)"),
-        _link(instrument_zip(), "application/zip", ZIP_NAME,
-              "Everything for a next wave: questionnaire, dictionary (CSV and HTML) and the blank export template (zip)"),
+        _link(
+            questionnaire_html().encode("utf-8"),
+            "text/html",
+            "questionnaire.html",
+            "The questionnaire, ready to print (HTML)",
+        ),
+        _link(
+            dictionary_html().encode("utf-8"),
+            "text/html",
+            "data-dictionary.html",
+            "The data dictionary: column, question, type, codes and labels (HTML)",
+        ),
+        _link(
+            instrument_zip(),
+            "application/zip",
+            ZIP_NAME,
+            "Everything for a next wave: questionnaire, dictionary (CSV and HTML) and the blank export template (zip)",
+        ),
     ]
     html = '<ul class="adass-instrument">' + "".join(f"<li>{link}</li>" for link in links) + "</ul>"
     return Rich(html, "Downloads: questionnaire.html, data-dictionary.html, " + ZIP_NAME)

@@ -40,14 +40,19 @@ def skip_notes(path: str | Path | None = None, codebook: Codebook | None = None)
         if condition:
             asked = codebook[condition["question"]]
             label = asked.option_labels().get(str(condition["answer"]), str(condition["answer"]))
-            notes[question["id"]] = (f"Answer only if you answered '{label}' to question {asked.section} "
-                                     f"({asked.short or asked.id}).")
+            notes[question["id"]] = (
+                f"Answer only if you answered '{label}' to question {asked.section} ({asked.short or asked.id})."
+            )
     return notes
 
 
 def _answer_area(question: Question) -> str:
     if question.type == "multi":
-        return "<p>Tick all that apply.</p><ul>" + "".join(f"<li>{escape(o.label)}</li>" for o in question.options) + "</ul>"
+        return (
+            "<p>Tick all that apply.</p><ul>"
+            + "".join(f"<li>{escape(o.label)}</li>" for o in question.options)
+            + "</ul>"
+        )
     if question.type == "percent_text":
         return '<p>Write a percentage.</p><div class="write short"></div>'
     if question.type == "number":
@@ -77,9 +82,15 @@ def questionnaire_html(codebook: Codebook | None = None, path: str | Path | None
         if question.type in NOT_ASKED:
             continue
         skip = f'<p class="skip">{escape(notes[question.id])}</p>' if question.id in notes else ""
-        blocks.append(f'<section class="q"><h2>{escape(question.section)}. {escape(question.header)}</h2>'
-                      f"{skip}{_answer_area(question)}</section>")
-    intro = (f"<p>Fieldwork: {escape(str(survey.get('fieldwork', '')))}. Printed from the codebook; the 2011 "
-             "questionnaire was never published, so the wording is the project's reading of the report.</p>")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>{intro}{''.join(blocks)}</body></html>")
+        blocks.append(
+            f'<section class="q"><h2>{escape(question.section)}. {escape(question.header)}</h2>'
+            f"{skip}{_answer_area(question)}</section>"
+        )
+    intro = (
+        f"<p>Fieldwork: {escape(str(survey.get('fieldwork', '')))}. Printed from the codebook; the 2011 "
+        "questionnaire was never published, so the wording is the project's reading of the report.</p>"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>{intro}{''.join(blocks)}</body></html>"
+    )

@@ -124,12 +124,17 @@ def table_view(frame: pd.DataFrame, caption: str, notes: tuple[str, ...] | list[
     """
     head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
     body = "".join(
-        "<tr>" + f'<th scope="row">{escape(str(row[0]))}</th>' + "".join(f"<td>{escape(str(v))}</td>" for v in row[1:]) + "</tr>"
+        "<tr>"
+        + f'<th scope="row">{escape(str(row[0]))}</th>'
+        + "".join(f"<td>{escape(str(v))}</td>" for v in row[1:])
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     foot = "".join(f'<p class="adass-footnote">{escape(n)}</p>' for n in notes)
-    html = (f'<table class="adass-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{foot}")
+    html = (
+        f'<table class="adass-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>{foot}"
+    )
     lines = [caption, " | ".join(map(str, frame.columns))]
     lines += [" | ".join(map(str, row)) for row in frame.itertuples(index=False)]
     lines += list(notes)

@@ -56,15 +56,27 @@ def download_frame(table: SuppressedTable) -> pd.DataFrame:
     d = table.display
     if table.kind == "crosstab":
         v = table.values
-        out = pd.DataFrame({
-            "row_category": v["row_category"], "row_label": v["row_label"], "col_category": v["col_category"],
-            "col_label": v["col_label"], "count": d["Councils"], "percent_of_row": d["Percent of row"],
-        })
+        out = pd.DataFrame(
+            {
+                "row_category": v["row_category"],
+                "row_label": v["row_label"],
+                "col_category": v["col_category"],
+                "col_label": v["col_label"],
+                "count": d["Councils"],
+                "percent_of_row": d["Percent of row"],
+            }
+        )
     else:
-        out = pd.DataFrame({
-            "question_id": table.question_id, "category": table.values["category"], "label": table.values["label"],
-            "count": d["Councils"], "percent": d["Percent"], "ci_95": d["95% CI"],
-        })
+        out = pd.DataFrame(
+            {
+                "question_id": table.question_id,
+                "category": table.values["category"],
+                "label": table.values["label"],
+                "count": d["Councils"],
+                "percent": d["Percent"],
+                "ci_95": d["95% CI"],
+            }
+        )
     out["base"] = table.base
     out["group"] = selection_label(table.selection) if table.selection else "all responding councils"
     out["status"] = _status(table)
@@ -115,9 +127,17 @@ def csv_download_link(table: SuppressedTable, filename: str, text: str | None = 
 def _notes(table: SuppressedTable) -> pd.DataFrame:
     notes = [
         ("status", PUBLISHED_NOTE if table.is_published else SYNTHETIC_NOTICE),
-        ("c", next((n for n in table.footnotes if n.startswith(SUPPRESSED)),
-                   "[c] marks a figure that is not shown to keep responding councils anonymous (none in this table).")),
-        ("base", f"Base: {table.base} councils ({selection_label(table.selection) if table.selection else 'all responding councils'})."),
+        (
+            "c",
+            next(
+                (n for n in table.footnotes if n.startswith(SUPPRESSED)),
+                "[c] marks a figure that is not shown to keep responding councils anonymous (none in this table).",
+            ),
+        ),
+        (
+            "base",
+            f"Base: {table.base} councils ({selection_label(table.selection) if table.selection else 'all responding councils'}).",
+        ),
     ]
     return pd.DataFrame({"Note reference": [r for r, _ in notes], "Note text": [t for _, t in notes]})
 
@@ -140,9 +160,12 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
     frame = download_frame(table).drop(columns=["note"])
     frame = frame.rename(columns=lambda c: c.replace("_", " ").capitalize())
     sheet = gpt.GPTable(
-        table=frame, table_name="figures", title=f"{title} $$status$$",
+        table=frame,
+        table_name="figures",
+        title=f"{title} $$status$$",
         subtitles=[f"Base: {table.base} councils $$base$$", f"{SUPPRESSED} = confidential $$c$$"],
-        source="ADASS Personalisation Survey, September 2011", index_columns={2: 0},
+        source="ADASS Personalisation Survey, September 2011",
+        index_columns={2: 0},
     )
     cover = gpt.Cover(
         title=f"ADASS Personalisation Survey 2011: {title}",
@@ -158,7 +181,10 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # gptables: unreferenced-note and pandas deprecation notices
         workbook = gpt.produce_workbook(
-            filename=buffer, sheets={"Table_1": sheet}, cover=cover, notes_table=_notes(table),
+            filename=buffer,
+            sheets={"Table_1": sheet},
+            cover=cover,
+            notes_table=_notes(table),
             workbook_options={"in_memory": True},
         )
         workbook.close()
@@ -176,4 +202,6 @@ def xlsx_download_link(table: SuppressedTable, filename: str, title: str | None 
     >>> "spreadsheetml.sheet;base64," in xlsx_download_link(t, "strategy.xlsx")
     True
     """
-    return _link(xlsx_bytes(table, title), XLSX_MIME, filename, text or f"Download this table as a spreadsheet ({filename})")
+    return _link(
+        xlsx_bytes(table, title), XLSX_MIME, filename, text or f"Download this table as a spreadsheet ({filename})"
+    )

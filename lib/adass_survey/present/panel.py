@@ -47,8 +47,10 @@ def view_html(view: dict) -> str:
     >>> view_html({"html": "<p>chart</p>", "base": "Showing all 58 councils (n = 58)", "text": ""})
     '<div class="adass-panel-view"><p class="adass-base" role="status">Showing all 58 councils (n = 58)</p><p>chart</p></div>'
     """
-    return (f'<div class="adass-panel-view"><p class="adass-base" role="status">{escape(view["base"])}</p>'
-            f'{view["html"]}</div>')
+    return (
+        f'<div class="adass-panel-view"><p class="adass-base" role="status">{escape(view["base"])}</p>'
+        f"{view['html']}</div>"
+    )
 
 
 def static_html(entry: dict, panel_id: str) -> str:
@@ -70,20 +72,27 @@ def static_html(entry: dict, panel_id: str) -> str:
     controls, rules, blocks = [], [], []
     for d in dims:
         sid = _css_id(panel_id, d["id"])
-        options = "".join(f'<option value="{escape(code, quote=True)}"{" selected" if code == ALL else ""}>'
-                          f"{escape(label)}</option>" for label, code in d["options"])
-        controls.append(f'<label for="{sid}">{escape(d["label"])}</label> '
-                        f'<select id="{sid}" class="adass-static-filter">{options}</select>')
+        options = "".join(
+            f'<option value="{escape(code, quote=True)}"{" selected" if code == ALL else ""}>{escape(label)}</option>'
+            for label, code in d["options"]
+        )
+        controls.append(
+            f'<label for="{sid}">{escape(d["label"])}</label> '
+            f'<select id="{sid}" class="adass-static-filter">{options}</select>'
+        )
     for key, view in entry["views"].items():
         vid = _css_id(panel_id, "view", *key.split("|"))
         blocks.append(f'<div id="{vid}" class="adass-static-view">{view_html(view)}</div>')
-        conditions = "".join(f':has(#{_css_id(panel_id, d["id"])} option[value="{code}"]:checked)'
-                             for d, code in zip(dims, key.split("|")))
+        conditions = "".join(
+            f':has(#{_css_id(panel_id, d["id"])} option[value="{code}"]:checked)'
+            for d, code in zip(dims, key.split("|"))
+        )
         rules.append(f"#{panel_id}{conditions} #{vid}{{display:block}}")
-    style = (f"<style>#{panel_id}:has(select) .adass-static-view{{display:none}}"
-             f"{''.join(rules)}</style>")
-    return (f'<div class="adass-static-panel" id="{panel_id}">{style}'
-            f'<div class="adass-filters">{" ".join(controls)}</div>{"".join(blocks)}</div>')
+    style = f"<style>#{panel_id}:has(select) .adass-static-view{{display:none}}{''.join(rules)}</style>"
+    return (
+        f'<div class="adass-static-panel" id="{panel_id}">{style}'
+        f'<div class="adass-filters">{" ".join(controls)}</div>{"".join(blocks)}</div>'
+    )
 
 
 class Panel:
@@ -119,13 +128,19 @@ class Panel:
         import ipywidgets as w
 
         dims = self.entry["dimensions"]
-        dropdowns = [w.Dropdown(options=[(label, i) for i, (label, _code) in enumerate(d["options"])], value=0,
-                                description=d["label"], description_allow_html=False,
-                                style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-                     for d in dims]
+        dropdowns = [
+            w.Dropdown(
+                options=[(label, i) for i, (label, _code) in enumerate(d["options"])],
+                value=0,
+                description=d["label"],
+                description_allow_html=False,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="auto"),
+            )
+            for d in dims
+        ]
         keys = view_keys(dims)
-        stacks = [w.Stack([w.HTML(view_html(self.entry["views"][k])) for k in row], selected_index=0)
-                  for row in keys]
+        stacks = [w.Stack([w.HTML(view_html(self.entry["views"][k])) for k in row], selected_index=0) for row in keys]
         for dropdown, title in zip(dropdowns, (d["description"] for d in dims)):
             dropdown.tooltip = title or None
         if len(dims) == 1:

@@ -105,7 +105,10 @@ def describe(table: SuppressedTable, title: str, n: int | None) -> str:
     """
     if not table.shown:
         return f"Chart not shown: {table.message}"
-    parts = [f"{lab}: {value_label(c, p)}" for lab, c, p in zip(table.values["label"], table.values["count"], table.values["percent"])]
+    parts = [
+        f"{lab}: {value_label(c, p)}"
+        for lab, c, p in zip(table.values["label"], table.values["count"], table.values["percent"])
+    ]
     text = f"Bar chart: {title.rstrip('.')}. Base: {n} councils. " + "; ".join(parts) + "."
     if SUPPRESSED in text:
         text += " [c] means fewer than 5 councils, not shown to protect anonymity."
@@ -135,11 +138,15 @@ def chart_frame(table: SuppressedTable) -> pd.DataFrame:
     [['Yes', '50 (86%)', 86.20689655172414], ['No', '[c]', 100.0], ['No response', '[c]', 100.0]]
     """
     v = table.values.reset_index(drop=True)
-    frame = pd.DataFrame({
-        "label": v["label"].astype(str),
-        "count": v["count"], "percent": v["percent"].astype("Float64"),
-        "ci_low": v["ci_low"].astype("Float64"), "ci_high": v["ci_high"].astype("Float64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "label": v["label"].astype(str),
+            "count": v["count"],
+            "percent": v["percent"].astype("Float64"),
+            "ci_low": v["ci_low"].astype("Float64"),
+            "ci_high": v["ci_high"].astype("Float64"),
+        }
+    )
     frame["suppressed"] = frame["count"].isna().astype(bool)
     frame["value_label"] = [value_label(c, p) for c, p in zip(frame["count"], frame["percent"])]
     frame["bar"] = frame["percent"].fillna(0.0).where(~frame["suppressed"], 100.0).astype(float)
@@ -150,9 +157,22 @@ def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
     """Horizontal seaborn bars of percentages, first category at the top, each labelled directly."""
     keys = [str(i) for i in range(len(frame))]  # one bar per row, even when two rows share a label
     data = frame.assign(_bar=keys)
-    sns.barplot(data=data, x="bar", y="_bar", hue="_bar", order=keys, hue_order=keys, palette=dict(zip(keys, colours)),
-                orient="h", errorbar=None, saturation=1, width=0.8, legend=False, ax=ax)
-    bars = {round(p.get_y() + p.get_height() / 2): p for p in ax.patches[-len(frame):]}
+    sns.barplot(
+        data=data,
+        x="bar",
+        y="_bar",
+        hue="_bar",
+        order=keys,
+        hue_order=keys,
+        palette=dict(zip(keys, colours)),
+        orient="h",
+        errorbar=None,
+        saturation=1,
+        width=0.8,
+        legend=False,
+        ax=ax,
+    )
+    bars = {round(p.get_y() + p.get_height() / 2): p for p in ax.patches[-len(frame) :]}
     for y, row in enumerate(frame.itertuples()):
         if row.suppressed:
             bars[y].set(facecolor="white", edgecolor="#3D3D3D", hatch=EMPTY_HATCH, linewidth=0.8, alpha=0.35)
@@ -160,8 +180,9 @@ def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
             continue
         p = float(row.bar)
         if error_bars and not pd.isna(row.ci_low):
-            ax.errorbar(p, y, xerr=[[p - float(row.ci_low)], [float(row.ci_high) - p]], fmt="none", ecolor="#3D3D3D",
-                        capsize=3)
+            ax.errorbar(
+                p, y, xerr=[[p - float(row.ci_low)], [float(row.ci_high) - p]], fmt="none", ecolor="#3D3D3D", capsize=3
+            )
         right = max(p, float(row.ci_high)) if error_bars and not pd.isna(row.ci_high) else p  # clear of the interval
         ax.text(min(right, 100) + 1.5, y, row.value_label, va="center", ha="left", fontsize=12)
     ax.set_yticks(range(len(frame)), list(frame["label"]))
@@ -196,7 +217,9 @@ def _withheld_chart(table: SuppressedTable, title: str, n, alt_text) -> Chart:
     return Chart(fig, alt_text or describe(table, title, n), table, title, n)
 
 
-def bar_chart(table, title: str, *, n: int | None, alt_text: str | None = None, error_bars: bool = False, ax=None) -> Chart:
+def bar_chart(
+    table, title: str, *, n: int | None, alt_text: str | None = None, error_bars: bool = False, ax=None
+) -> Chart:
     """Horizontal bar chart of one question, with direct labels, base and ``[c]`` for suppressed bars.
 
     Parameters
@@ -250,7 +273,9 @@ def theme_chart(table, title: str, *, n: int | None, alt_text: str | None = None
         return _finish(fig, ax, title, n, table, alt_text)
 
 
-def likert_chart(table, title: str, *, n: int | None, alt_text: str | None = None, kind: str = "bars", ax=None) -> Chart:
+def likert_chart(
+    table, title: str, *, n: int | None, alt_text: str | None = None, kind: str = "bars", ax=None
+) -> Chart:
     """Chart of a five-point rating: ordered bars (default) or one 100% stacked bar, in scale order.
 
     Bars are shaded from the AF sequential palette by scale point and labelled directly, so the
@@ -282,13 +307,28 @@ def likert_chart(table, title: str, *, n: int | None, alt_text: str | None = Non
         frame = frame.assign(_row="all", right=width.cumsum(), left=width.cumsum() - width)
         # One bar per scale point from 0 to its running total, the longest first: each shows from its left edge on.
         for i in reversed(range(len(frame))):
-            sns.barplot(data=frame.iloc[[i]], x="right", y="_row", color=shades[i], saturation=1, orient="h",
-                        errorbar=None, ax=ax, edgecolor="white")
+            sns.barplot(
+                data=frame.iloc[[i]],
+                x="right",
+                y="_row",
+                color=shades[i],
+                saturation=1,
+                orient="h",
+                errorbar=None,
+                ax=ax,
+                edgecolor="white",
+            )
             if frame["suppressed"].iloc[i]:
                 ax.patches[-1].set_hatch(EMPTY_HATCH)
         for i, row in enumerate(frame.itertuples()):
-            ax.text((row.left + row.right) / 2, 0.55 + 0.28 * (i % 2), f"{row.label}: {row.value_label}",
-                    ha="center", va="top", fontsize=10)
+            ax.text(
+                (row.left + row.right) / 2,
+                0.55 + 0.28 * (i % 2),
+                f"{row.label}: {row.value_label}",
+                ha="center",
+                va="top",
+                fontsize=10,
+            )
         ax.set_yticks([])
         ax.set_ylabel("")
         ax.set_ylim(1.3, -0.6)

@@ -55,8 +55,15 @@ def published_table(figure_ids: list[str]) -> pd.DataFrame:
         if figures[column].nunique() != 1:
             raise ValueError(f"the figures must share one {column}; got {sorted(map(str, figures[column].unique()))}")
     question_id = figures["question"].iloc[0]
-    rows = [{"category": row["category"], "label": _label(question_id, row["category"]),
-             "count": int(row["count"]), "base": int(row["base"])} for _, row in figures.iterrows()]
+    rows = [
+        {
+            "category": row["category"],
+            "label": _label(question_id, row["category"]),
+            "count": int(row["count"]),
+            "base": int(row["base"]),
+        }
+        for _, row in figures.iterrows()
+    ]
     return table_from_rows(rows, question_id, "binary")
 
 

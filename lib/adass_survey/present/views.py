@@ -112,10 +112,16 @@ def merge_unpublished(table: pd.DataFrame, published: set[str]) -> pd.DataFrame:
     keep = table["category"].isin(published)
     if keep.all():
         return table
-    other = {"question_id": table["question_id"].iloc[0], "category": OTHER, "label": OTHER_LABEL,
-             "count": int(table.loc[~keep, "count"].sum()), "base": int(table["base"].iloc[0])}
-    merged = pd.concat([table[keep][["question_id", "category", "label", "count", "base"]], pd.DataFrame([other])],
-                       ignore_index=True)
+    other = {
+        "question_id": table["question_id"].iloc[0],
+        "category": OTHER,
+        "label": OTHER_LABEL,
+        "count": int(table.loc[~keep, "count"].sum()),
+        "base": int(table["base"].iloc[0]),
+    }
+    merged = pd.concat(
+        [table[keep][["question_id", "category", "label", "count", "base"]], pd.DataFrame([other])], ignore_index=True
+    )
     merged["percent"] = 100 * merged["count"] / merged["base"].where(merged["base"] > 0)
     merged["ci_low"], merged["ci_high"] = wilson_interval(merged["count"], merged["base"])
     merged.attrs.update(table.attrs)
@@ -151,15 +157,24 @@ def view_html(table, chart, selection: dict) -> Rich:
         plt.close(chart.figure)  # a withheld view shows its message only: its chart must not stay open either
         return Rich(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
     who = "all responding councils" if not selection else selection_label(selection)
-    status = ("As published in the report (real national figures)." if table.is_published
-              else ILLUSTRATIVE if selection else "From the synthetic respondent data.")
+    status = (
+        "As published in the report (real national figures)."
+        if table.is_published
+        else ILLUSTRATIVE
+        if selection
+        else "From the synthetic respondent data."
+    )
     figure_html = chart_html(chart)
     plt.close(chart.figure)  # a dashboard kernel draws a chart per filter change: never keep them open
     stem = _file_stem(table.question_id, selection)
-    links = (f'<p class="adass-downloads">Download this table: {csv_download_link(table, stem + ".csv")} · '
-             f"{xlsx_download_link(table, stem + '.xlsx', title=chart.title)}</p>")
-    html = (f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong> '
-            f"Showing {escape(who)} (n = {table.base}).</p>{figure_html}{links}</div>")
+    links = (
+        f'<p class="adass-downloads">Download this table: {csv_download_link(table, stem + ".csv")} · '
+        f"{xlsx_download_link(table, stem + '.xlsx', title=chart.title)}</p>"
+    )
+    html = (
+        f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong> '
+        f"Showing {escape(who)} (n = {table.base}).</p>{figure_html}{links}</div>"
+    )
     text = f"{chart.title} | {who} (n = {table.base}) | {status}"
     return Rich(html, text)
 
@@ -184,8 +199,14 @@ class QuestionViews:
     ['[c]', '[c]', '0']
     """
 
-    def __init__(self, survey, question_id: str, title: str, dimensions: tuple[str, ...] = DIMENSIONS,
-                 policy: DisclosurePolicy | None = None):
+    def __init__(
+        self,
+        survey,
+        question_id: str,
+        title: str,
+        dimensions: tuple[str, ...] = DIMENSIONS,
+        policy: DisclosurePolicy | None = None,
+    ):
         check_panel(tuple(dimensions), question_id)
         self.question_id = question_id
         self.title = title
@@ -201,8 +222,15 @@ class QuestionViews:
             table = _table_for(group, themes[themes["respondent_id"].isin(group["respondent_id"])], question_id)
             return merge_unpublished(table, _published_categories(question_id)) if fold else table
 
-        self._tables = suppress_views(self.plan, respondents, make_table, published_national=published,
-                                      policy=self.policy, title=title, exact=True)
+        self._tables = suppress_views(
+            self.plan,
+            respondents,
+            make_table,
+            published_national=published,
+            policy=self.policy,
+            title=title,
+            exact=True,
+        )
         self._rendered: dict[tuple, Rich] = {}
 
     def table(self, selection: dict):
@@ -295,17 +323,25 @@ def panel_entry(views: QuestionViews, dimension_ids: tuple[str, ...]) -> dict:
     'Showing 17 county councils (n = 17)'
     """
     dims = filter_dimensions()
-    panel = [{"id": d, "label": dims[d].label, "description": dims[d].description,
-              "options": [[dims[d].all_label, ALL], *([label, code] for code, label in dims[d].options)]}
-             for d in dimension_ids]
+    panel = [
+        {
+            "id": d,
+            "label": dims[d].label,
+            "description": dims[d].description,
+            "options": [[dims[d].all_label, ALL], *([label, code] for code, label in dims[d].options)],
+        }
+        for d in dimension_ids
+    ]
     entry = {"kind": "panel", "dimensions": panel, "views": {}}
     for selection in all_selections(tuple(dimension_ids), dims):
         key = "|".join(selection.get(d, ALL) for d in dimension_ids)
         blocked = views.plan.message(selection)
-        shown = (Rich(f'<p class="adass-withheld" role="status">{escape(blocked)}</p>', blocked) if blocked
-                 else views.render(selection))
-        entry["views"][key] = {"html": shown.html, "text": shown.text,
-                               "base": base_text(views.plan, selection, dims)}
+        shown = (
+            Rich(f'<p class="adass-withheld" role="status">{escape(blocked)}</p>', blocked)
+            if blocked
+            else views.render(selection)
+        )
+        entry["views"][key] = {"html": shown.html, "text": shown.text, "base": base_text(views.plan, selection, dims)}
     filters = ", ".join(d["label"].lower() for d in panel)
     entry["text"] = f"Filter panel ({filters}). Default view: {entry['views'][all_key(dimension_ids)]['text']}"
     return entry

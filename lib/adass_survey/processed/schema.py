@@ -31,8 +31,14 @@ OUTPUT_FILES = ("respondents.csv", "respondents.parquet", "themes.csv", "quarant
 THEME_COLUMNS = {"respondent_id": "int64", "question_id": "str", "theme": "str"}
 """Columns of ``themes.csv`` and their types, in file order."""
 
-QUARANTINE_COLUMNS = {"source_row": "int64", "respondent_id": "str", "column": "str", "value": "str", "reason": "str",
-                      "suggestion": "str"}
+QUARANTINE_COLUMNS = {
+    "source_row": "int64",
+    "respondent_id": "str",
+    "column": "str",
+    "value": "str",
+    "reason": "str",
+    "suggestion": "str",
+}
 """Columns of ``quarantine.csv`` and their types, in file order."""
 
 
@@ -136,8 +142,10 @@ def write_files(folder: Path, respondents, themes, quarantine, report_json: str)
         (folder / "build_report.json").write_text(report_json, encoding="utf-8")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [pool.submit(write_respondents),
-                pool.submit(pacsv.write_csv, theme_rows, folder / "themes.csv", write_options=options)]
+        jobs = [
+            pool.submit(write_respondents),
+            pool.submit(pacsv.write_csv, theme_rows, folder / "themes.csv", write_options=options),
+        ]
         for job in jobs:
             job.result()
 

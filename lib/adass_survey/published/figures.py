@@ -27,7 +27,6 @@ REPORT_FILE = "adass-personalisation-survey-2011-report.txt"
 """File name of the report text among the shared seeds."""
 
 
-
 def load_quantifiers(path: str | Path | None = None) -> dict:
     """The vague quantifiers and their ranges (``data/published/quantifiers.yaml``): ``all``, ``percent``, ``count``.
 
@@ -68,8 +67,12 @@ def _optional_text(*checks: pa.Check) -> pa.Column:
 
 
 def _count(minimum: int = 0, maximum: int | None = None, nullable: bool = True) -> pa.Column:
-    return pa.Column("Int64", checks=pa.Check.in_range(minimum, maximum if maximum is not None else 10**9),
-                     nullable=nullable, coerce=True)
+    return pa.Column(
+        "Int64",
+        checks=pa.Check.in_range(minimum, maximum if maximum is not None else 10**9),
+        nullable=nullable,
+        coerce=True,
+    )
 
 
 def _exact_rows_have_count(df: pd.DataFrame) -> pd.Series:
@@ -192,14 +195,16 @@ def read_validated(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
     frame = _read_csv(path)
     expected = list(schema.columns)
     if list(frame.columns) != expected:
-        raise SurveyInputError(path, f"the header is {list(frame.columns)}, expected {expected}",
-                               "restore the header row", row=1)
+        raise SurveyInputError(
+            path, f"the header is {list(frame.columns)}, expected {expected}", "restore the header row", row=1
+        )
     try:
         return schema.validate(frame, lazy=True)
     except SchemaErrors as error:
         problem, row, column = _first_failure(error)
-        raise SurveyInputError(path, problem, "correct the value against data/published/README.md",
-                               row=row, column=column) from error
+        raise SurveyInputError(
+            path, problem, "correct the value against data/published/README.md", row=row, column=column
+        ) from error
 
 
 def load_figures(path: str | Path | None = None) -> pd.DataFrame:
@@ -302,8 +307,13 @@ def load_frame(path: str | Path | None = None) -> pd.DataFrame:
         unknown = ~frame[column].isin(allowed)
         if unknown.any():
             first = frame.index[unknown][0]
-            raise SurveyInputError(path, f"'{frame.at[first, column]}' is not a codebook code of {question}",
-                                   f"use one of {sorted(allowed)}", row=int(first) + 2, column=column)
+            raise SurveyInputError(
+                path,
+                f"'{frame.at[first, column]}' is not a codebook code of {question}",
+                f"use one of {sorted(allowed)}",
+                row=int(first) + 2,
+                column=column,
+            )
     return frame
 
 
@@ -329,7 +339,9 @@ def load_handcoded_quotes(path: str | Path | None = None) -> pd.DataFrame:
     >>> quotes.loc[quotes["quote_id"] == "Q01", "themes"].item()
     'ni130_denominator'
     """
-    return read_validated(Path(path) if path else data_dir() / "coding" / "report_quotes_handcoded.csv", HANDCODED_SCHEMA)
+    return read_validated(
+        Path(path) if path else data_dir() / "coding" / "report_quotes_handcoded.csv", HANDCODED_SCHEMA
+    )
 
 
 def report_path() -> Path:

@@ -23,9 +23,20 @@ from .figures import load_figures, load_frame, load_quantifiers
 
 STATUSES = ("reproduced", "erratum", "mismatch")
 COLUMNS = [
-    "id", "section", "question", "category", "check",
-    "published_count", "reproduced_count", "published_base", "reproduced_base",
-    "percent_printed", "percent_reproduced", "status", "erratum_id", "note",
+    "id",
+    "section",
+    "question",
+    "category",
+    "check",
+    "published_count",
+    "reproduced_count",
+    "published_base",
+    "reproduced_base",
+    "percent_printed",
+    "percent_reproduced",
+    "status",
+    "erratum_id",
+    "note",
 ]
 
 _QUANTIFIERS = load_quantifiers()
@@ -214,11 +225,17 @@ def _compare(figure: dict, count: int, base: int) -> list[str]:
 
 def _reconcile_row(figure: dict, survey, frame: pd.DataFrame, codebook: Codebook) -> dict:
     row = {
-        "id": figure["id"], "section": figure["section"], "question": figure["question"],
-        "category": figure["category"], "check": figure["check"],
-        "published_count": figure["count"], "reproduced_count": pd.NA,
-        "published_base": figure["base"], "reproduced_base": pd.NA,
-        "percent_printed": figure["percent_printed"], "percent_reproduced": pd.NA,
+        "id": figure["id"],
+        "section": figure["section"],
+        "question": figure["question"],
+        "category": figure["category"],
+        "check": figure["check"],
+        "published_count": figure["count"],
+        "reproduced_count": pd.NA,
+        "published_base": figure["base"],
+        "reproduced_base": pd.NA,
+        "percent_printed": figure["percent_printed"],
+        "percent_reproduced": pd.NA,
         "erratum_id": figure["erratum_id"] if pd.notna(figure["erratum_id"]) else "",
     }
     try:
@@ -282,8 +299,14 @@ def reconcile(survey, figures: pd.DataFrame | None = None, frame: pd.DataFrame |
     codebook = load_codebook()
     rows = [_reconcile_row(figure, survey, frame, codebook) for figure in figures.to_dict("records")]
     result = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("published_count", "reproduced_count", "published_base", "reproduced_base",
-                   "percent_printed", "percent_reproduced"):
+    for column in (
+        "published_count",
+        "reproduced_count",
+        "published_base",
+        "reproduced_base",
+        "percent_printed",
+        "percent_reproduced",
+    ):
         result[column] = result[column].astype("Int64")
     return result
 
@@ -297,8 +320,10 @@ def summary_line(result: pd.DataFrame) -> str:
     '3 figures: 2 reproduced, 1 listed errata, 0 mismatches'
     """
     counts = result["status"].value_counts()
-    return (f"{len(result)} figures: {counts.get('reproduced', 0)} reproduced, "
-            f"{counts.get('erratum', 0)} listed errata, {counts.get('mismatch', 0)} mismatches")
+    return (
+        f"{len(result)} figures: {counts.get('reproduced', 0)} reproduced, "
+        f"{counts.get('erratum', 0)} listed errata, {counts.get('mismatch', 0)} mismatches"
+    )
 
 
 def format_table(result: pd.DataFrame) -> str:
@@ -307,7 +332,7 @@ def format_table(result: pd.DataFrame) -> str:
     Examples
     --------
     >>> print(format_table(pd.DataFrame([{"id": "F07-01", "status": "reproduced"}])))
-    id     status    
+    id     status
     F07-01 reproduced
     """
     if result.empty:
@@ -316,16 +341,24 @@ def format_table(result: pd.DataFrame) -> str:
     text = text.replace("", "-")
     widths = {c: max(len(c), int(text[c].str.len().max())) for c in text.columns}
     lines = [" ".join(c.ljust(widths[c]) for c in text.columns)]
-    lines += [" ".join(v.ljust(widths[c]) for c, v in zip(text.columns, values)) for values in text.itertuples(index=False)]
+    lines += [
+        " ".join(v.ljust(widths[c]) for c, v in zip(text.columns, values)) for values in text.itertuples(index=False)
+    ]
     return "\n".join(lines)
 
 
 def _short(result: pd.DataFrame) -> pd.DataFrame:
-    shown = result.rename(columns={
-        "published_count": "count", "reproduced_count": "recount", "published_base": "base",
-        "reproduced_base": "rebase", "percent_printed": "pct", "percent_reproduced": "repct",
-        "erratum_id": "erratum",
-    }).copy()
+    shown = result.rename(
+        columns={
+            "published_count": "count",
+            "reproduced_count": "recount",
+            "published_base": "base",
+            "reproduced_base": "rebase",
+            "percent_printed": "pct",
+            "percent_reproduced": "repct",
+            "erratum_id": "erratum",
+        }
+    ).copy()
     shown["category"] = shown["category"].str.slice(0, 28)
     return shown
 

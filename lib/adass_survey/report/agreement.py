@@ -97,7 +97,9 @@ def decisions(handcoded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         for i, value in enumerate(group["themes"]):
             unknown = _human_themes(value) - set(codes)
             if unknown:
-                raise ValueError(f"quote {group['quote_id'].iloc[i]}: themes {sorted(unknown)} are not in the '{question_id}' frame")
+                raise ValueError(
+                    f"quote {group['quote_id'].iloc[i]}: themes {sorted(unknown)} are not in the '{question_id}' frame"
+                )
             human[i] = [c in _human_themes(value) for c in codes]
         pieces.append(
             pd.DataFrame(
@@ -208,14 +210,16 @@ def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None 
         question = codebook[question_id]
         return f"{question.section} {question.short}"
 
-    shown = pd.DataFrame({
-        "Coding frame (report section)": [frame_name(q) for q in table["question_id"]],
-        "Quotes": table["quotes"],
-        "Decisions": table["n"],
-        "Themes coded by hand": table["human_positive"],
-        "Themes coded by the coder": table["coder_positive"],
-        "Agreement": [f"{p:.1f}%" for p in table["percent_agreement"]],
-        "Kappa": [_kappa_text(k) for k in table["kappa"]],
-    })
+    shown = pd.DataFrame(
+        {
+            "Coding frame (report section)": [frame_name(q) for q in table["question_id"]],
+            "Quotes": table["quotes"],
+            "Decisions": table["n"],
+            "Themes coded by hand": table["human_positive"],
+            "Themes coded by the coder": table["coder_positive"],
+            "Agreement": [f"{p:.1f}%" for p in table["percent_agreement"]],
+            "Kappa": [_kappa_text(k) for k in table["kappa"]],
+        }
+    )
     caption = "How often the automatic coder agrees with a hand-coding of the report's own quotes"
     return table_view(shown, caption, AGREEMENT_NOTES)

@@ -106,17 +106,28 @@ def notebook_calls(path: str | Path) -> list[tuple[str, list, dict]]:
         if cell["cell_type"] != "code":
             continue
         for node in ast.walk(ast.parse("".join(cell["source"]))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "report"):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "report"
+            ):
                 continue
             try:
                 args = [ast.literal_eval(a) for a in node.args]
                 kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
             except ValueError as exc:
-                raise ValueError(f"{Path(path).name}, cell {number}: report.{node.func.attr}(...) takes literal "
-                                 "arguments only, so its view can be computed in advance") from exc
-            calls.append((node.func.attr, [list(a) if isinstance(a, tuple) else a for a in args],
-                          {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()}))
+                raise ValueError(
+                    f"{Path(path).name}, cell {number}: report.{node.func.attr}(...) takes literal "
+                    "arguments only, so its view can be computed in advance"
+                ) from exc
+            calls.append(
+                (
+                    node.func.attr,
+                    [list(a) if isinstance(a, tuple) else a for a in args],
+                    {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()},
+                )
+            )
     return calls
 
 

@@ -76,8 +76,11 @@ def build_catalogue(notebooks: Path | None = None, out: Path | None = None, prog
 
     out = Path(out) if out else catalogue_dir()
     if out.exists() and any(not p.name.endswith(".json") for p in out.iterdir()):
-        raise SurveyInputError(out, "the folder holds files other than a views catalogue, so it is not replaced",
-                               "choose an empty folder or the catalogue folder for --out")
+        raise SurveyInputError(
+            out,
+            "the folder holds files other than a views catalogue, so it is not replaced",
+            "choose an empty folder or the catalogue folder for --out",
+        )
     survey()  # builds the processed data first if it is missing or stale: the key depends on it
     calls = planned_calls(notebooks or notebooks_dir())
     say = progress or (lambda _line: None)

@@ -66,14 +66,24 @@ def cohort_table(survey, by: str = "region") -> pd.DataFrame:
     if unknown:
         raise ValueError(f"respondents' {by} not in the 2011 frame: {unknown}")
     counts = answers.value_counts()
-    rows = [{"by": by, "category": o.code, "label": o.label, "respondents": int(counts.get(o.code, 0)),
-             "councils": int(frame.get(o.code, 0))} for o in question.options]
+    rows = [
+        {
+            "by": by,
+            "category": o.code,
+            "label": o.label,
+            "respondents": int(counts.get(o.code, 0)),
+            "councils": int(frame.get(o.code, 0)),
+        }
+        for o in question.options
+    ]
     table = pd.DataFrame(rows)
     over = table[table["respondents"] > table["councils"]]
     if not over.empty:
         first = over.iloc[0]
-        raise ValueError(f"{first['label']}: {first['respondents']} respondents but only {first['councils']} "
-                         "councils in the 2011 frame")
+        raise ValueError(
+            f"{first['label']}: {first['respondents']} respondents but only {first['councils']} "
+            "councils in the 2011 frame"
+        )
     table["share"] = 100 * table["respondents"] / max(len(answers), 1)
     return table
 
@@ -102,8 +112,14 @@ def response_rates(survey, by: str = "region", england: bool = True) -> pd.DataF
     """
     table = cohort_table(survey, by)
     if england:
-        total = {"by": by, "category": ENGLAND, "label": "England", "respondents": int(table["respondents"].sum()),
-                 "councils": int(table["councils"].sum()), "share": float(table["share"].sum())}
+        total = {
+            "by": by,
+            "category": ENGLAND,
+            "label": "England",
+            "respondents": int(table["respondents"].sum()),
+            "councils": int(table["councils"].sum()),
+            "share": float(table["share"].sum()),
+        }
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table["rate"] = 100 * table["respondents"] / table["councils"]
     table["ci_low"], table["ci_high"] = wilson_interval(table["respondents"], table["councils"])
@@ -140,8 +156,16 @@ def council_type_reconciliation() -> pd.DataFrame:
     rows = []
     for code in labels:
         if code in printed:
-            rows.append({"category": code, "published_label": labels[code], "published": printed[code],
-                         "read_label": labels[code], "read": printed[code], "councils": int(frame[code])})
+            rows.append(
+                {
+                    "category": code,
+                    "published_label": labels[code],
+                    "published": printed[code],
+                    "read_label": labels[code],
+                    "read": printed[code],
+                    "councils": int(frame[code]),
+                }
+            )
     combined = [c for c in printed if "|" in c]
     for category in combined:
         parts = category.split("|")
@@ -150,12 +174,25 @@ def council_type_reconciliation() -> pd.DataFrame:
         if len(rest) != 1:
             raise ValueError(f"cannot read the combined council type '{category}': expected one new type in it")
         read = printed[category] - sum(printed[p] for p in single)
-        rows.append({"category": rest[0], "published_label": "Borough/unitary (as printed)",
-                     "published": printed[category], "read_label": labels[rest[0]], "read": read,
-                     "councils": int(frame[rest[0]])})
+        rows.append(
+            {
+                "category": rest[0],
+                "published_label": "Borough/unitary (as printed)",
+                "published": printed[category],
+                "read_label": labels[rest[0]],
+                "read": read,
+                "councils": int(frame[rest[0]]),
+            }
+        )
     table = pd.DataFrame(rows)
-    total = {"category": "total", "published_label": "Total", "published": int(table["published"].sum()),
-             "read_label": "Total", "read": int(table["read"].sum()), "councils": int(table["councils"].sum())}
+    total = {
+        "category": "total",
+        "published_label": "Total",
+        "published": int(table["published"].sum()),
+        "read_label": "Total",
+        "read": int(table["read"].sum()),
+        "councils": int(table["councils"].sum()),
+    }
     erratum = load_errata().set_index("id")
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table.attrs["erratum"] = erratum.loc["E01", "problem"] if "E01" in erratum.index else ""
@@ -176,13 +213,15 @@ def rates_display(rates: pd.DataFrame) -> pd.DataFrame:
     ['County council', '17', '27', '63%', '44% to 78%']
     """
     what = "Region" if rates["by"].iloc[0] == "region" else "Council type"
-    return pd.DataFrame({
-        what: rates["label"],
-        "Respondents": rates["respondents"],
-        "Councils in 2011": rates["councils"],
-        "Response rate": [_pct(r) for r in rates["rate"]],
-        "95% CI": [f"{_pct(lo)} to {_pct(hi)}" for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
-    })
+    return pd.DataFrame(
+        {
+            what: rates["label"],
+            "Respondents": rates["respondents"],
+            "Councils in 2011": rates["councils"],
+            "Response rate": [_pct(r) for r in rates["rate"]],
+            "95% CI": [f"{_pct(lo)} to {_pct(hi)}" for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
+        }
+    )
 
 
 def rates_view(survey, by: str = "region") -> Rich:
@@ -197,7 +236,9 @@ def rates_view(survey, by: str = "region") -> Rich:
     rates = response_rates(survey, by)
     what = "region" if by == "region" else "council type"
     notes = (BASIS[by], "95% CI is the Wilson score interval. Percentages are rounded half up.")
-    return table_view(rates_display(rates), f"Response rate by {what}: respondents of the councils in the 2011 frame", notes)
+    return table_view(
+        rates_display(rates), f"Response rate by {what}: respondents of the councils in the 2011 frame", notes
+    )
 
 
 def response_rate_chart(survey, by: str, title: str):
@@ -228,18 +269,40 @@ def response_rate_chart(survey, by: str, title: str):
     rates = response_rates(survey, by)
     england = rates[rates["category"] == ENGLAND].iloc[0]
     bars = rates[rates["category"] != ENGLAND].sort_values("rate", ascending=False, kind="stable")
-    values = pd.DataFrame({"question_id": by, "category": bars["category"], "label": bars["label"],
-                           "count": bars["respondents"].astype("Int64"), "base": bars["councils"],
-                           "percent": bars["rate"], "ci_low": bars["ci_low"], "ci_high": bars["ci_high"]})
+    values = pd.DataFrame(
+        {
+            "question_id": by,
+            "category": bars["category"],
+            "label": bars["label"],
+            "count": bars["respondents"].astype("Int64"),
+            "base": bars["councils"],
+            "percent": bars["rate"],
+            "ci_low": bars["ci_low"],
+            "ci_high": bars["ci_high"],
+        }
+    )
     display = rates_display(pd.concat([bars, rates[rates["category"] == ENGLAND]]))
     notes = [BASIS[by], PUBLISHED_NOTE + " Bars show the response rate with its 95% Wilson interval."]
-    table = SuppressedTable(question_id=by, kind="binary", display=display, values=values.reset_index(drop=True),
-                            footnotes=notes, base=int(england["councils"]), is_published=True, title=title)
-    parts = [f"{r.label}: {r.respondents} of {r.councils} councils ({_pct(r.rate)}, 95% CI {_pct(r.ci_low)} to "
-             f"{_pct(r.ci_high)})" for r in bars.itertuples()]
-    alt = (f"Bar chart: {title.rstrip('.')}. Response rate by {'region' if by == 'region' else 'council type'}, "
-           f"highest first. " + "; ".join(parts) + f". England: {england['respondents']} of {england['councils']} "
-           f"({_pct(england['rate'])}).")
+    table = SuppressedTable(
+        question_id=by,
+        kind="binary",
+        display=display,
+        values=values.reset_index(drop=True),
+        footnotes=notes,
+        base=int(england["councils"]),
+        is_published=True,
+        title=title,
+    )
+    parts = [
+        f"{r.label}: {r.respondents} of {r.councils} councils ({_pct(r.rate)}, 95% CI {_pct(r.ci_low)} to "
+        f"{_pct(r.ci_high)})"
+        for r in bars.itertuples()
+    ]
+    alt = (
+        f"Bar chart: {title.rstrip('.')}. Response rate by {'region' if by == 'region' else 'council type'}, "
+        f"highest first. " + "; ".join(parts) + f". England: {england['respondents']} of {england['councils']} "
+        f"({_pct(england['rate'])})."
+    )
     chart = bar_chart(table, title, n=int(england["councils"]), alt_text=alt, error_bars=True)
     ax = chart.figure.axes[0]
     for label, high in zip(ax.texts[: len(bars)], bars["ci_high"]):  # value labels clear of the interval
@@ -257,9 +320,14 @@ def reconciliation_view() -> Rich:
     Total | 68 | Total | 58 | 152
     """
     table = council_type_reconciliation()
-    shown = pd.DataFrame({
-        "As printed": table["published_label"], "Printed count": table["published"],
-        "As read": table["read_label"], "Read count": table["read"], "Councils in 2011 (as read)": table["councils"],
-    })
+    shown = pd.DataFrame(
+        {
+            "As printed": table["published_label"],
+            "Printed count": table["published"],
+            "As read": table["read_label"],
+            "Read count": table["read"],
+            "Councils in 2011 (as read)": table["councils"],
+        }
+    )
     notes = (f"Erratum E01: {table.attrs['erratum']}",)
     return table_view(shown, "Responding councils by type: as printed in the report and as read", notes)

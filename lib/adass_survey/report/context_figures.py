@@ -22,8 +22,10 @@ MARCH_SAMPLE = "March 2011 ADASS survey (132 councils)"
 SEPTEMBER_SAMPLE = "September 2011 survey (58 councils, this report)"
 MARCH_IDS = ("C12", "C13", "C14", "C15")
 TARGET_BANDS = ((0, 5000, "Fewer than 5,000"), (5000, 15000, "5,000 to 14,999"), (15000, np.inf, "15,000 or more"))
-CONTEXT_NOTE = ("Context, not survey answers: these numbers are quoted in the report (national statistics, another "
-                "survey, or one council's own words); they are not counts of the 58 responding councils.")
+CONTEXT_NOTE = (
+    "Context, not survey answers: these numbers are quoted in the report (national statistics, another "
+    "survey, or one council's own words); they are not counts of the 58 responding councils."
+)
 
 
 def march_2011_context(context: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -51,8 +53,16 @@ def march_2011_context(context: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def _row(sample, measure, count, base, source):
     low, high = wilson_interval(count, base)
-    return {"sample": sample, "measure": measure, "councils": int(count), "base": int(base),
-            "percent": 100 * count / base, "ci_low": float(low), "ci_high": float(high), "source": source}
+    return {
+        "sample": sample,
+        "measure": measure,
+        "councils": int(count),
+        "base": int(base),
+        "percent": 100 * count / base,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "source": source,
+    }
 
 
 def take_up_comparison(survey, context: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -82,16 +92,33 @@ def take_up_comparison(survey, context: pd.DataFrame | None = None) -> pd.DataFr
     march = march_2011_context(context).set_index("id")["value"]
     responses = int(march["C12"])
     rows = [
-        _row(MARCH_SAMPLE, "Delivering personal budgets to a third or more of eligible people", int(march["C13"]),
-             responses, "context.csv C13 (report section 1.2)"),
-        _row(MARCH_SAMPLE, "Of those, delivering to over half of their eligible group", int(march["C14"]),
-             responses, "context.csv C14 (report section 1.2)"),
+        _row(
+            MARCH_SAMPLE,
+            "Delivering personal budgets to a third or more of eligible people",
+            int(march["C13"]),
+            responses,
+            "context.csv C13 (report section 1.2)",
+        ),
+        _row(
+            MARCH_SAMPLE,
+            "Of those, delivering to over half of their eligible group",
+            int(march["C14"]),
+            responses,
+            "context.csv C14 (report section 1.2)",
+        ),
     ]
     bands = frequency_table(survey.respondents, "take_up")
     bands = bands[bands["category"] != MISSING]
     for band in bands.itertuples():
-        rows.append(_row(SEPTEMBER_SAMPLE, f"Take-up: {band.label}", band.count, band.base,
-                         "respondent data, reproducing the report's figures F02-07 to F02-09"))
+        rows.append(
+            _row(
+                SEPTEMBER_SAMPLE,
+                f"Take-up: {band.label}",
+                band.count,
+                band.base,
+                "respondent data, reproducing the report's figures F02-07 to F02-09",
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -105,15 +132,21 @@ def comparison_view(table: pd.DataFrame) -> Rich:
     March 2011 ADASS survey (132 councils) | Delivering personal budgets to a third or more of eligible people | 83 of 132 | 63% | 54% to 71%
     """
     pct = lambda v: f"{round_half_up(float(v))}%"  # noqa: E731
-    shown = pd.DataFrame({
-        "Sample": table["sample"], "Measure": table["measure"],
-        "Councils": [f"{c} of {b}" for c, b in zip(table["councils"], table["base"])],
-        "Percent": [pct(p) for p in table["percent"]],
-        "95% CI": [f"{pct(lo)} to {pct(hi)}" for lo, hi in zip(table["ci_low"], table["ci_high"])],
-    })
-    notes = ("Two different samples: March 2011 had 132 responding councils, September 2011 had 58 self-selected "
-             "ones. The thresholds differ too (a third and a half in March, 60% in September), so the rows are not "
-             "a trend.", "Both sets of counts are real (printed in the report). 95% CI: Wilson score interval.")
+    shown = pd.DataFrame(
+        {
+            "Sample": table["sample"],
+            "Measure": table["measure"],
+            "Councils": [f"{c} of {b}" for c, b in zip(table["councils"], table["base"])],
+            "Percent": [pct(p) for p in table["percent"]],
+            "95% CI": [f"{pct(lo)} to {pct(hi)}" for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        }
+    )
+    notes = (
+        "Two different samples: March 2011 had 132 responding councils, September 2011 had 58 self-selected "
+        "ones. The thresholds differ too (a third and a half in March, 60% in September), so the rows are not "
+        "a trend.",
+        "Both sets of counts are real (printed in the report). 95% CI: Wilson score interval.",
+    )
     return table_view(shown, "Take-up of personal budgets in two ADASS surveys of 2011", notes)
 
 
@@ -160,10 +193,14 @@ def context_view(section: str, caption: str) -> Rich:
             return f"£{number}{unit[3:]}"
         return f"{number} {unit}"
 
-    shown = pd.DataFrame({
-        "Id": rows["id"], "What": rows["figure"], "Value": rows.apply(value, axis=1),
-        "In the report's words": [f'"{q}"' for q in rows["quote"]],
-    })
+    shown = pd.DataFrame(
+        {
+            "Id": rows["id"],
+            "What": rows["figure"],
+            "Value": rows.apply(value, axis=1),
+            "In the report's words": [f'"{q}"' for q in rows["quote"]],
+        }
+    )
     return table_view(shown, caption, (CONTEXT_NOTE,))
 
 
@@ -186,8 +223,10 @@ def target_group_bands(survey) -> pd.DataFrame:
     """
     sizes = pd.to_numeric(survey.respondents["target_group_size"], errors="coerce")
     base = len(sizes)
-    rows = [{"category": f"band_{i}", "label": label, "count": int(((sizes >= lo) & (sizes < hi)).sum()), "base": base}
-            for i, (lo, hi, label) in enumerate(TARGET_BANDS)]
+    rows = [
+        {"category": f"band_{i}", "label": label, "count": int(((sizes >= lo) & (sizes < hi)).sum()), "base": base}
+        for i, (lo, hi, label) in enumerate(TARGET_BANDS)
+    ]
     rows.append({"category": MISSING, "label": MISSING_LABEL, "count": int(sizes.isna().sum()), "base": base})
     table = pd.DataFrame(rows)
     if table["count"].sum() != base:
@@ -225,8 +264,13 @@ def target_group_by_type(survey, policy=None) -> pd.DataFrame:
         answered = len(group)
         small = policy.is_small(answered)
         median = SUPPRESSED if small or not answered else f"{1000 * round_half_up(group.median() / 1000):,}"
-        rows.append({"Council type": option.label, "Councils giving a number": SUPPRESSED if small else str(answered),
-                     "Median (nearest 1,000)": median})
+        rows.append(
+            {
+                "Council type": option.label,
+                "Councils giving a number": SUPPRESSED if small else str(answered),
+                "Median (nearest 1,000)": median,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -254,6 +298,70 @@ def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=Non
     return table_view(shown, caption, tuple(table.footnotes))
 
 
+def _printed_table(rows: pd.DataFrame, question_id: str, title: str):
+    """The printed counts of one question as a table shown as published: labels, percentages of the base, errata."""
+    from ..core.codebook import load_codebook
+    from ..disclosure.table import PUBLISHED_NOTE, SuppressedTable
+
+    question = load_codebook()[question_id]
+    labels = {
+        **question.option_labels(),
+        **question.theme_labels(),
+        **{b.code: b.label for b in question.bands},
+        MISSING: "Did not respond",
+    }
+    labels = {
+        code: labels.get(code) or " or ".join(labels.get(p, p) for p in code.split("|")) for code in rows["category"]
+    } | labels
+    labels = {c: (f"Answered ({lab})" if "|" in c else lab) for c, lab in labels.items()}
+    base = int(rows["published_base"].iloc[0]) if "published_base" in rows else 58
+    count = rows["published_count"].astype(int).to_numpy()
+    low, high = wilson_interval(count, base)
+    label = [
+        labels.get(c, c) + (f" [{e}]" if isinstance(e, str) and e else "")
+        for c, e in zip(rows["category"], rows["erratum_id"])
+    ]
+    values = pd.DataFrame(
+        {
+            "question_id": question_id,
+            "category": rows["category"].to_numpy(),
+            "label": label,
+            "count": pd.array(count, dtype="Int64"),
+            "base": base,
+            "percent": 100 * count / base,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
+    printed_pct = ["-" if pd.isna(p) else f"{int(p)}%" for p in rows["percent_printed"]]
+    display = pd.DataFrame(
+        {
+            "Answer": label,
+            "Printed": [str(c) for c in count],
+            "From the data": rows["reproduced_count"].astype(int).astype(str).to_numpy(),
+            f"Percent of {base}": [f"{round_half_up(100 * c / base)}%" for c in count],
+            "Printed percent": printed_pct,
+        }
+    )
+    notes = [
+        PUBLISHED_NOTE + f" Counts as printed, in the report's order; percentages of all {base} councils.",
+        "One answer can carry several themes, so the bars do not add up to the total."
+        if question.type == "text"
+        else "A combined answer (one or the other) overlaps the answers it combines.",
+    ]
+    table = SuppressedTable(
+        question_id=question_id,
+        kind="binary",
+        display=display,
+        values=values,
+        footnotes=notes,
+        base=base,
+        is_published=True,
+        title=title,
+    )
+    return table
+
+
 def printed_figures_chart(survey, section: str, question_id: str, title: str):
     """The counts the report printed for one question, in the report's order, beside the data.
 
@@ -272,8 +380,6 @@ def printed_figures_chart(survey, section: str, question_id: str, title: str):
     >>> chart.table.display["Printed"].tolist()[:3], chart.n
     (['7', '5', '3'], 58)
     """
-    from ..core.codebook import load_codebook
-    from ..disclosure.table import PUBLISHED_NOTE, SuppressedTable
     from ..present.plot import bar_chart
     from .section import section_figures
 
@@ -281,34 +387,15 @@ def printed_figures_chart(survey, section: str, question_id: str, title: str):
     rows = rows[(rows["question"] == question_id) & rows["published_count"].notna()].sort_values("id")
     if rows.empty:
         raise ValueError(f"the report prints no count for '{question_id}' in section {section}")
-    question = load_codebook()[question_id]
-    labels = {**question.option_labels(), **question.theme_labels(), **{b.code: b.label for b in question.bands},
-              MISSING: "Did not respond"}
-    labels = {code: labels.get(code) or " or ".join(labels.get(p, p) for p in code.split("|"))
-              for code in rows["category"]} | labels
-    labels = {c: (f"Answered ({lab})" if "|" in c else lab) for c, lab in labels.items()}
-    base = int(rows["published_base"].iloc[0]) if "published_base" in rows else 58
-    count = rows["published_count"].astype(int).to_numpy()
-    low, high = wilson_interval(count, base)
-    label = [labels.get(c, c) + (f" [{e}]" if isinstance(e, str) and e else "")
-             for c, e in zip(rows["category"], rows["erratum_id"])]
-    values = pd.DataFrame({"question_id": question_id, "category": rows["category"].to_numpy(), "label": label,
-                           "count": pd.array(count, dtype="Int64"), "base": base, "percent": 100 * count / base,
-                           "ci_low": low, "ci_high": high})
-    printed_pct = ["-" if pd.isna(p) else f"{int(p)}%" for p in rows["percent_printed"]]
-    display = pd.DataFrame({
-        "Answer": label, "Printed": [str(c) for c in count],
-        "From the data": rows["reproduced_count"].astype(int).astype(str).to_numpy(),
-        f"Percent of {base}": [f"{round_half_up(100 * c / base)}%" for c in count],
-        "Printed percent": printed_pct,
-    })
-    notes = [PUBLISHED_NOTE + f" Counts as printed, in the report's order; percentages of all {base} councils.",
-             "One answer can carry several themes, so the bars do not add up to the total." if question.type == "text"
-             else "A combined answer (one or the other) overlaps the answers it combines."]
-    table = SuppressedTable(question_id=question_id, kind="binary", display=display, values=values, footnotes=notes,
-                            base=base, is_published=True, title=title)
-    alt = (f"Bar chart: {title.rstrip('.')}. Counts printed in the report, in its order, of {base} councils: "
-           + "; ".join(f"{lab}: {c} ({round_half_up(100 * c / base)}%)" for lab, c in zip(label, count)) + ".")
+    table = _printed_table(rows, question_id, title)
+    base, label = table.base, list(table.values["label"])
+    count = table.values["count"].astype(int).to_numpy()
+    values = table.values
+    alt = (
+        f"Bar chart: {title.rstrip('.')}. Counts printed in the report, in its order, of {base} councils: "
+        + "; ".join(f"{lab}: {c} ({round_half_up(100 * c / base)}%)" for lab, c in zip(label, count))
+        + "."
+    )
     chart = bar_chart(table, title, n=base, alt_text=alt)
     top = min(100, 10 * int(np.ceil((values["percent"].max() + 15) / 10)))
     ax = chart.figure.axes[0]

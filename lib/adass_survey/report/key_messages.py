@@ -46,8 +46,18 @@ KEY_MESSAGES_SCHEMA = pa.DataFrameSchema(
 )
 
 EVIDENCE_COLUMNS = [
-    "message_id", "figure_id", "relation", "section", "quote", "published", "reproduced_count",
-    "reproduced_base", "percent_reproduced", "status", "erratum_id", "note",
+    "message_id",
+    "figure_id",
+    "relation",
+    "section",
+    "quote",
+    "published",
+    "reproduced_count",
+    "reproduced_base",
+    "percent_reproduced",
+    "status",
+    "erratum_id",
+    "note",
 ]
 
 
@@ -113,13 +123,22 @@ def message_evidence(survey, message_id: str, links: pd.DataFrame | None = None)
     rows = []
     for link in chosen.to_dict("records"):
         live = result.loc[link["figure_id"]]
-        rows.append({
-            "message_id": message_id, "figure_id": link["figure_id"], "relation": link["relation"],
-            "section": live["section"], "quote": quotes[link["figure_id"]], "published": printed_text(live),
-            "reproduced_count": live["reproduced_count"], "reproduced_base": live["reproduced_base"],
-            "percent_reproduced": live["percent_reproduced"], "status": live["status"],
-            "erratum_id": live["erratum_id"], "note": link["note"],
-        })
+        rows.append(
+            {
+                "message_id": message_id,
+                "figure_id": link["figure_id"],
+                "relation": link["relation"],
+                "section": live["section"],
+                "quote": quotes[link["figure_id"]],
+                "published": printed_text(live),
+                "reproduced_count": live["reproduced_count"],
+                "reproduced_base": live["reproduced_base"],
+                "percent_reproduced": live["percent_reproduced"],
+                "status": live["status"],
+                "erratum_id": live["erratum_id"],
+                "note": link["note"],
+            }
+        )
     evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     for column in ("reproduced_count", "reproduced_base", "percent_reproduced"):
         evidence[column] = evidence[column].astype("Int64")
@@ -187,8 +206,11 @@ def _summary_line(row: dict) -> str:
         reproduced += f", {row['erratum']} differ{'s' if row['erratum'] == 1 else ''} from the print (listed erratum)"
     if row["mismatch"]:
         reproduced += f", {row['mismatch']} NOT reproduced"
-    verbs = {"supports": ("supports", "support"), "qualifies": ("qualifies", "qualify"),
-             "contradicts": ("contradicts", "contradict")}
+    verbs = {
+        "supports": ("supports", "support"),
+        "qualifies": ("qualifies", "qualify"),
+        "contradicts": ("contradicts", "contradict"),
+    }
     bearing = ", ".join(f"{row[r]} {verbs[r][0] if row[r] == 1 else verbs[r][1]}" for r in RELATIONS if row[r])
     errata = f"; errata {row['errata']}" if row["errata"] else "; no errata"
     return f"{row['message_id']}: {row['linked']} linked figures, {reproduced}; {bearing}{errata}"
@@ -199,8 +221,11 @@ def _data_and_status(row) -> tuple[str, str]:
         data = "not reproducible from these data"
     else:
         data = figure_with_base(int(row["reproduced_count"]), int(row["reproduced_base"]))
-    status = {"reproduced": "reproduced", "erratum": f"differs: listed erratum {row['erratum_id']}",
-              "mismatch": "NOT reproduced"}[row["status"]]
+    status = {
+        "reproduced": "reproduced",
+        "erratum": f"differs: listed erratum {row['erratum_id']}",
+        "mismatch": "NOT reproduced",
+    }[row["status"]]
     return data, status
 
 
@@ -219,15 +244,17 @@ def show_message(survey, message_id: str) -> Rich:
     items = []
     for _, row in evidence.iterrows():
         data, status = _data_and_status(row)
-        lines.append(f'- {row["relation"]}: {row["figure_id"]} ({row["section"]}) "{row["quote"]}" | '
-                     f'published {row["published"]} | data: {data} | {status}')
-        lines.append(f'    why: {row["note"]}')
+        lines.append(
+            f'- {row["relation"]}: {row["figure_id"]} ({row["section"]}) "{row["quote"]}" | '
+            f"published {row['published']} | data: {data} | {status}"
+        )
+        lines.append(f"    why: {row['note']}")
         items.append(
             f'<li class="adass-{escape(row["relation"])}"><strong>{escape(row["relation"])}</strong>: '
-            f'<q>{escape(row["quote"])}</q> (published {escape(row["published"])}; from the data: '
-            f'{escape(data)}; {escape(status)}) '
-            f'<small>[{escape(row["figure_id"])}, section {escape(str(row["section"]))}]</small>'
-            f'<br><em>{escape(row["note"])}</em></li>'
+            f"<q>{escape(row['quote'])}</q> (published {escape(row['published'])}; from the data: "
+            f"{escape(data)}; {escape(status)}) "
+            f"<small>[{escape(row['figure_id'])}, section {escape(str(row['section']))}]</small>"
+            f"<br><em>{escape(row['note'])}</em></li>"
         )
     if errata:
         lines.append("Errata touching this message: " + ", ".join(errata))
@@ -251,7 +278,9 @@ def _thin_reasons(row, small_base: int, small_count: int) -> list[str]:
     return reasons
 
 
-def thin_evidence(survey, links: pd.DataFrame | None = None, small_base: int = 20, small_count: int = 5) -> pd.DataFrame:
+def thin_evidence(
+    survey, links: pd.DataFrame | None = None, small_base: int = 20, small_count: int = 5
+) -> pd.DataFrame:
     """The linked figures a key message should not lean on too hard, and why.
 
     A figure is thin when the report printed no count for it (a vague quantifier such as "most";
@@ -285,6 +314,13 @@ def thin_evidence(survey, links: pd.DataFrame | None = None, small_base: int = 2
         for _, row in message_evidence(survey, message_id, links).iterrows():
             reasons = _thin_reasons(row, small_base, small_count)
             if reasons:
-                rows.append({"message_id": message_id, "figure_id": row["figure_id"], "relation": row["relation"],
-                             "quote": row["quote"], "reasons": "; ".join(reasons)})
+                rows.append(
+                    {
+                        "message_id": message_id,
+                        "figure_id": row["figure_id"],
+                        "relation": row["relation"],
+                        "quote": row["quote"],
+                        "reasons": "; ".join(reasons),
+                    }
+                )
     return pd.DataFrame(rows, columns=["message_id", "figure_id", "relation", "quote", "reasons"])

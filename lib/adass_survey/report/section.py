@@ -99,21 +99,21 @@ def headlines(survey, section: str) -> Rich:
     lines, items = [f"Published figures of section {section}, recomputed from the data:"], []
     for _, row in rows.iterrows():
         data = figure_with_base(int(row["reproduced_count"]), int(row["reproduced_base"]))
-        line = (f'- {row["id"]} ({row["section"]}) "{row["quote"]}" | published {_published_text(row)} | '
-                f"data: {data} | {_status_text(row)}")
+        line = (
+            f'- {row["id"]} ({row["section"]}) "{row["quote"]}" | published {_published_text(row)} | '
+            f"data: {data} | {_status_text(row)}"
+        )
         lines.append(line)
         items.append(
             f'<li><q>{escape(row["quote"])}</q> <span class="adass-published">published: '
             f"{escape(_published_text(row))}</span>; from the data: <strong>{escape(data)}</strong> "
             f'<span class="adass-status adass-{row["status"]}">{escape(_status_text(row))}</span> '
-            f'<small>[{escape(row["id"])}, section {escape(str(row["section"]))}]</small></li>'
+            f"<small>[{escape(row['id'])}, section {escape(str(row['section']))}]</small></li>"
         )
     if rows.empty:
         lines.append("- The report prints no count for this section.")
         items.append("<li>The report prints no count for this section.</li>")
-    html = (
-        f'<section class="adass-headlines"><ul>{"".join(items)}</ul></section>'
-    )
+    html = f'<section class="adass-headlines"><ul>{"".join(items)}</ul></section>'
     return Rich(html, "\n".join(lines))
 
 
@@ -141,8 +141,10 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
         answers = [a.strip().lstrip("-•* ").strip() for a in answers]  # exports keep typed bullet marks
         quoted = "".join(f"<li><q>{escape(a)}</q></li>" for a in answers)
         blocks.append(f"<h4>{escape(labels.get(theme, theme))}</h4><ul>{quoted}</ul>")
-    html = (f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
-            f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>")
+    html = (
+        f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
+        f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>"
+    )
     return Rich(html, "\n".join(lines))
 
 
@@ -187,10 +189,20 @@ def caveat_sentences(policy=None) -> list[str]:
     responded, invited = int(rate["count"]), int(load_frame()["councils"].sum())
     recomputed = round_half_up(100 * responded / invited)
     printed = rate["percent_printed"]
-    printed_note = "" if pd.isna(printed) or int(printed) == recomputed else notes["printed_note"].format(
-        printed_rate=int(printed), erratum=rate["erratum_id"])
-    values = {"responded": responded, "invited": invited, "rate": recomputed, "printed_note": printed_note,
-              "one_council": ceil(100 / responded), "threshold": policy.threshold, "synthetic": SYNTHETIC_NOTICE}
+    printed_note = (
+        ""
+        if pd.isna(printed) or int(printed) == recomputed
+        else notes["printed_note"].format(printed_rate=int(printed), erratum=rate["erratum_id"])
+    )
+    values = {
+        "responded": responded,
+        "invited": invited,
+        "rate": recomputed,
+        "printed_note": printed_note,
+        "one_council": ceil(100 / responded),
+        "threshold": policy.threshold,
+        "synthetic": SYNTHETIC_NOTICE,
+    }
     return [template.format(**values) for template in notes["caveats"]]
 
 
@@ -206,9 +218,15 @@ def caveats(section: str, extra: list[str] | None = None) -> Rich:
     errata = load_errata()
     touching = errata[_in_section(errata["section"].astype(str), section)]
     for _, row in touching.iterrows():
-        items.append(f"Erratum {row['id']} ({row['section']}): {row['problem']}"
-                     + (f" Reading used: {row['reading']}" if isinstance(row["reading"], str) and row["reading"] else ""))
-    html = "<section class=\"adass-caveats\"><h3>Caveats</h3><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul></section>"
+        items.append(
+            f"Erratum {row['id']} ({row['section']}): {row['problem']}"
+            + (f" Reading used: {row['reading']}" if isinstance(row["reading"], str) and row["reading"] else "")
+        )
+    html = (
+        '<section class="adass-caveats"><h3>Caveats</h3><ul>'
+        + "".join(f"<li>{escape(i)}</li>" for i in items)
+        + "</ul></section>"
+    )
     return Rich(html, "Caveats:\n" + "\n".join(f"- {i}" for i in items))
 
 

@@ -56,9 +56,9 @@ from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
 SECTION = re.compile(r"^(\d{2}-[A-Za-z0-9_-]+)\.ipynb$")
 NOTES = {
     "pool-empty": "This is the section's static copy (the same figures and tables): its interactive page is being "
-                  "prepared for the next reader.",
+    "prepared for the next reader.",
     "kernel-cap": "This is the section's static copy (the same figures and tables): the server is at its limit of "
-                  "interactive pages just now.",
+    "interactive pages just now.",
 }
 BUSY_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Busy</title></head>
@@ -106,12 +106,14 @@ def fallback_page(static_html: str, note: str, base_href: str, live_href: str) -
     role="status">Static copy. <a href="/voila/render/07-restrictions.ipynb">Try the interactive page again</a></p><h1>7</h1></body></html>
     """
     base = f'<base href="{html.escape(base_href)}">'
-    line = (f'<p class="adass-fallback-note" role="status">{html.escape(note)} '
-            f'<a href="{html.escape(live_href)}">Try the interactive page again</a></p>')
+    line = (
+        f'<p class="adass-fallback-note" role="status">{html.escape(note)} '
+        f'<a href="{html.escape(live_href)}">Try the interactive page again</a></p>'
+    )
     head = re.search(r"<head[^>]*>", static_html, flags=re.IGNORECASE)
-    page = static_html[:head.end()] + base + static_html[head.end():] if head else base + static_html
+    page = static_html[: head.end()] + base + static_html[head.end() :] if head else base + static_html
     body = re.search(r"<body[^>]*>", page, flags=re.IGNORECASE)
-    return page[:body.end()] + line + page[body.end():] if body else line + page
+    return page[: body.end()] + line + page[body.end() :] if body else line + page
 
 
 class FallbackVoilaHandler(TornadoVoilaHandler):

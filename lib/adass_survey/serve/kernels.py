@@ -30,7 +30,7 @@ import asyncio
 import os
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float, Int, Unicode, default
@@ -147,7 +147,7 @@ def routed_kernel_id(route: str) -> str:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class GraceKernelManager(AsyncMappingKernelManager):
@@ -156,11 +156,17 @@ class GraceKernelManager(AsyncMappingKernelManager):
     Voilà's pooling subclass calls :meth:`cull_kernel_if_idle` only for kernels that are not in a pool.
     """
 
-    kernel_cap = Int(0, config=True, help=f"""Most kernels alive (or starting) at once; 0 sizes it to memory.
-        The environment variable {CAP_ENV} overrides this setting.""")
+    kernel_cap = Int(
+        0,
+        config=True,
+        help=f"""Most kernels alive (or starting) at once; 0 sizes it to memory.
+        The environment variable {CAP_ENV} overrides this setting.""",
+    )
     kernel_memory_mib = Float(150.0, config=True, help="Expected resident memory of one kernel (MiB), to size the cap.")
     kernel_memory_fraction = Float(0.5, config=True, help="Share of the available memory the kernels may take.")
-    kernel_cap_ceiling = Int(64, config=True, help="Upper bound of the memory-sized cap (CPU, not memory, binds there).")
+    kernel_cap_ceiling = Int(
+        64, config=True, help="Upper bound of the memory-sized cap (CPU, not memory, binds there)."
+    )
     cap_poll_interval = Float(0.5, config=True, help="Seconds between checks of a pool refill waiting under the cap.")
     kernel_route = Unicode(config=True, help=f"Five digits every kernel id ends with (default: ${ROUTE_ENV}).")
 
@@ -213,14 +219,20 @@ class GraceKernelManager(AsyncMappingKernelManager):
         else:
             available = available_memory()
             floor = max(4, self._pooled_total() + 2)  # every section's pool, and two readers
-            cap = memory_sized_cap(available, self.kernel_memory_mib, self.kernel_memory_fraction, floor,
-                                   self.kernel_cap_ceiling)
-            why = (f"sized to memory: {self.kernel_memory_fraction:.0%} of {available / 1024**3:.1f} GiB available"
-                   f" / {self.kernel_memory_mib:.0f} MiB per kernel, within [{floor}, {self.kernel_cap_ceiling}]")
+            cap = memory_sized_cap(
+                available, self.kernel_memory_mib, self.kernel_memory_fraction, floor, self.kernel_cap_ceiling
+            )
+            why = (
+                f"sized to memory: {self.kernel_memory_fraction:.0%} of {available / 1024**3:.1f} GiB available"
+                f" / {self.kernel_memory_mib:.0f} MiB per kernel, within [{floor}, {self.kernel_cap_ceiling}]"
+            )
         self.log.info("Kernel cap: at most %d live kernels (%s)", cap, why)
         if cap <= self._pooled_total():
-            self.log.warning("The preheated pools (%d kernels) fill the kernel cap of %d: readers will mostly get "
-                             "the static copies", self._pooled_total(), cap)
+            self.log.warning(
+                "The preheated pools (%d kernels) fill the kernel cap of %d: readers will mostly get the static copies",
+                self._pooled_total(),
+                cap,
+            )
         return cap
 
     def live_kernel_count(self) -> int:
@@ -296,7 +308,9 @@ class GraceKernelManager(AsyncMappingKernelManager):
         self._first_seen_unpooled[kernel_id] = time.monotonic()
         if self.cull_idle_timeout > 0:
             loop = asyncio.get_running_loop()
-            loop.call_later(self.cull_idle_timeout, lambda: asyncio.ensure_future(self._cull_if_never_connected(kernel_id)))
+            loop.call_later(
+                self.cull_idle_timeout, lambda: asyncio.ensure_future(self._cull_if_never_connected(kernel_id))
+            )
 
     def notify_connect(self, kernel_id: str) -> None:
         """Count a new websocket connection to a kernel, and remember that its page connected."""
@@ -339,8 +353,12 @@ class GraceKernelManager(AsyncMappingKernelManager):
     def _in_pool(self, kernel_id: str) -> bool:
         for pool in getattr(self, "_pools", {}).values():
             for entry in pool:
-                if entry.done() and not entry.cancelled() and entry.exception() is None \
-                        and entry.result().get("kernel_id") == kernel_id:
+                if (
+                    entry.done()
+                    and not entry.cancelled()
+                    and entry.exception() is None
+                    and entry.result().get("kernel_id") == kernel_id
+                ):
                     return True
         return False
 

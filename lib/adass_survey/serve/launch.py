@@ -28,8 +28,14 @@ def voila_argv(notebooks: Path, host: str, port: int, extra: list[str]) -> list[
     >>> voila_argv(Path("notebooks"), "127.0.0.1", 8866, ["--MappingKernelManager.cull_idle_timeout=60"])
     ['notebooks', '--Voila.ip=127.0.0.1', '--Voila.port=8866', '--Voila.port_retries=0', '--no-browser', '--MappingKernelManager.cull_idle_timeout=60']
     """
-    return [str(notebooks), f"--Voila.ip={host}", f"--Voila.port={port}", "--Voila.port_retries=0", "--no-browser",
-            *extra]
+    return [
+        str(notebooks),
+        f"--Voila.ip={host}",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        *extra,
+    ]
 
 
 def serve_environment(root: Path, environ: dict[str, str]) -> dict[str, str]:
@@ -51,20 +57,43 @@ def serve_environment(root: Path, environ: dict[str, str]) -> dict[str, str]:
 def _build_static_pages(root: Path, notebooks: Path) -> None:
     log_path = root / "logs" / "export.log"
     log_path.parent.mkdir(exist_ok=True)
-    print(f"serve: building the static pages in {notebooks.as_posix()}/site/ (once, about a minute; "
-          "log: logs/export.log)", flush=True)
-    command = [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(notebooks),
-               "--out", str(notebooks / "site")]
-    with log_path.open("w", encoding="utf-8") as log, subprocess.Popen(
-            command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            encoding="utf-8", errors="replace") as process:
+    print(
+        f"serve: building the static pages in {notebooks.as_posix()}/site/ (once, about a minute; "
+        "log: logs/export.log)",
+        flush=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "adass_survey",
+        "export",
+        "--notebooks",
+        str(notebooks),
+        "--out",
+        str(notebooks / "site"),
+    ]
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        subprocess.Popen(
+            command,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as process,
+    ):
         for line in process.stdout:
             log.write(line)
             if line.startswith("export:"):
                 print(line, end="", flush=True)
     if process.returncode != 0:
-        print("serve: the static pages could not be built (see logs/export.log); serving the dashboards without "
-              "them", file=sys.stderr, flush=True)
+        print(
+            "serve: the static pages could not be built (see logs/export.log); serving the dashboards without them",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
@@ -85,13 +114,18 @@ def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
     build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
     if build.returncode != 0:
         return EXIT_BAD_INPUT
-    print("serve: views catalogue (data/catalogue/; built only when the data, codebook or notebooks changed)",
-          flush=True)
-    catalogue = subprocess.run([sys.executable, "-m", "adass_survey", "catalogue", "--quiet",
-                                "--notebooks", str(notebooks)], cwd=root)
+    print(
+        "serve: views catalogue (data/catalogue/; built only when the data, codebook or notebooks changed)", flush=True
+    )
+    catalogue = subprocess.run(
+        [sys.executable, "-m", "adass_survey", "catalogue", "--quiet", "--notebooks", str(notebooks)], cwd=root
+    )
     if catalogue.returncode != 0:
-        print("serve: the views catalogue could not be built; pages will compute their views live (slowly)",
-              file=sys.stderr, flush=True)
+        print(
+            "serve: the views catalogue could not be built; pages will compute their views live (slowly)",
+            file=sys.stderr,
+            flush=True,
+        )
     from ..report.catalogue import catalogue_dir
 
     if static_pages and any(notebooks.glob("*.ipynb")) and static_pages_stale(notebooks, catalogue_dir()):

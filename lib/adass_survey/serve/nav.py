@@ -149,8 +149,9 @@ def list_sections(folder: Path) -> list[Section]:
         if not match:
             continue
         title = first_heading(path) or title_from_name(path.stem)
-        sections.append(Section(number=int(match.group(1)), name=path.stem, title=title,
-                                summary=summary_sentence(path)))
+        sections.append(
+            Section(number=int(match.group(1)), name=path.stem, title=title, summary=summary_sentence(path))
+        )
     return sections
 
 

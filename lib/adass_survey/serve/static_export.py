@@ -42,7 +42,8 @@ def default_site_dir() -> Path:
 
 def _has_templates(root: Path) -> bool:
     return (root / "voila" / "templates" / "adass" / "adass_header.html.j2").is_file() and (
-        root / "nbconvert" / "templates" / "adass_static" / "index.html.j2").is_file()
+        root / "nbconvert" / "templates" / "adass_static" / "index.html.j2"
+    ).is_file()
 
 
 def share_dir() -> Path:
@@ -62,8 +63,10 @@ def share_dir() -> Path:
     candidates = [project_root() / "share" / "jupyter", *(Path(p) for p in jupyter_path())]
     found = next((root for root in candidates if _has_templates(root)), None)
     if found is None:
-        raise FileNotFoundError("the page templates (voila/templates/adass, nbconvert/templates/adass_static) are "
-                                "in no Jupyter data folder; reinstall the package with pip install -e .")
+        raise FileNotFoundError(
+            "the page templates (voila/templates/adass, nbconvert/templates/adass_static) are "
+            "in no Jupyter data folder; reinstall the package with pip install -e ."
+        )
     return found
 
 
@@ -121,8 +124,9 @@ def execute_notebook(path: Path):
     notebook = nbformat.read(path, as_version=4)
     env_backend = os.environ.setdefault("MPLBACKEND", "Agg")
     log.info("executing %s (MPLBACKEND=%s)", path.name, env_backend)
-    client = NotebookClient(notebook, timeout=EXECUTION_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=EXECUTION_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     return notebook
 
@@ -163,8 +167,10 @@ def render_index(sections: list[Section]) -> str:
     """
     import jinja2
 
-    template_dirs = [share_dir() / "nbconvert" / "templates" / "adass_static",
-                     share_dir() / "voila" / "templates" / "adass"]
+    template_dirs = [
+        share_dir() / "nbconvert" / "templates" / "adass_static",
+        share_dir() / "voila" / "templates" / "adass",
+    ]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]), autoescape=True)
     css = (share_dir() / "voila" / "templates" / "adass" / "static" / "adass.css").read_text(encoding="utf-8")
     nav = section_nav(sections, "")
@@ -228,9 +234,11 @@ def run_export(args) -> int:
     except CellExecutionError as error:
         log.error("notebook failed during export: %s", error)
         first_line = str(error).strip().splitlines()[-1] if str(error).strip() else "a cell failed"
-        print(f"error: a notebook in {notebooks.name}/ failed while exporting ({first_line[:200]}). "
-              "Nothing was written. Run it in JupyterLab to see the cell; the detail is in logs/.",
-              file=__import__("sys").stderr)
+        print(
+            f"error: a notebook in {notebooks.name}/ failed while exporting ({first_line[:200]}). "
+            "Nothing was written. Run it in JupyterLab to see the cell; the detail is in logs/.",
+            file=__import__("sys").stderr,
+        )
         return 2
     print(f"export: {len(pages)} pages in {args.out}")
     return 0

@@ -123,9 +123,7 @@ def render_number(rng: np.random.Generator, council_types: np.ndarray, phrases: 
         values[mask] = rng.integers(a, b + 1, size=int(mask.sum()))
     step = np.array(spec["round_to"])[rng.integers(0, len(spec["round_to"]), size=len(values))]
     values = np.clip(np.round(values / step) * step, low, high).astype(np.int64)
-    grid = np.array(
-        [[f.format(int=v, comma=f"{v:,}") for f in formats] for v in range(low, high + 1)], dtype=object
-    )
+    grid = np.array([[f.format(int=v, comma=f"{v:,}") for f in formats] for v in range(low, high + 1)], dtype=object)
     out = grid[values - low, rng.integers(0, len(formats), size=len(values))]
     blank = largest_remainder([spec["blank"], 58 - spec["blank"]], len(values))[0]
     out[rng.permutation(len(values))[:blank]] = ""
@@ -178,9 +176,7 @@ def render_text(
     return out
 
 
-def place_verbatim(
-    question: Question, matrix: np.ndarray, texts: np.ndarray, quotes: list[dict], exact: bool
-) -> None:
+def place_verbatim(question: Question, matrix: np.ndarray, texts: np.ndarray, quotes: list[dict], exact: bool) -> None:
     """Put each verbatim quote (at most once) on a respondent whose intended themes fit it.
 
     ``matrix`` and ``texts`` are changed in place; with ``exact`` the respondent's themes must be

@@ -48,8 +48,9 @@ def load_region_groups(path=None) -> dict[str, tuple[str, tuple[str, ...]]]:
     listed = [r for _, regions in groups.values() for r in regions]
     regions = load_codebook()["region"].option_codes()
     if sorted(listed) != sorted(regions):
-        raise ValueError(f"the region groups must hold each region of the codebook once: {sorted(listed)} "
-                         f"against {sorted(regions)}")
+        raise ValueError(
+            f"the region groups must hold each region of the codebook once: {sorted(listed)} against {sorted(regions)}"
+        )
     return groups
 
 
@@ -108,10 +109,12 @@ def dimensions(codebook: Codebook | None = None) -> dict[str, Dimension]:
     types = tuple((o.code, o.label) for o in codebook["council_type"].options)
     regions = tuple((code, label) for code, (label, _) in REGION_GROUPS.items())
     out = {
-        "council_type": Dimension("council_type", "Council type", "Show councils of this type", types,
-                                  "All council types"),
-        "region_group": Dimension("region_group", "Region", "Show councils in this group of regions", regions,
-                                  "All regions"),
+        "council_type": Dimension(
+            "council_type", "Council type", "Show councils of this type", types, "All council types"
+        ),
+        "region_group": Dimension(
+            "region_group", "Region", "Show councils in this group of regions", regions, "All regions"
+        ),
     }
     for question_id in codebook.answer_filters:
         dim = answer_dimension(codebook, question_id)
@@ -137,12 +140,19 @@ def answer_dimension(codebook: Codebook, question_id: str) -> Dimension:
     else:
         column, options = question.id, tuple((o.code, o.label) for o in question.options)
     label = question.short or question.header
-    return Dimension(column, label, f"Show councils by their answer to: {question.header}", options,
-                     "All answers", question_id=question.id)
+    return Dimension(
+        column,
+        label,
+        f"Show councils by their answer to: {question.header}",
+        options,
+        "All answers",
+        question_id=question.id,
+    )
 
 
-def check_panel(dimension_ids: tuple[str, ...], question_id: str | None = None,
-                dims: dict[str, Dimension] | None = None) -> None:
+def check_panel(
+    dimension_ids: tuple[str, ...], question_id: str | None = None, dims: dict[str, Dimension] | None = None
+) -> None:
     """Refuse a filter panel the disclosure checks do not cover.
 
     Council type and region group may be combined. An answer dimension stands alone (the exact audit models
@@ -169,7 +179,9 @@ def check_panel(dimension_ids: tuple[str, ...], question_id: str | None = None,
     answers = [d for d in dimension_ids if dims[d].question_id]
     if answers and len(dimension_ids) > 1:
         others = [d for d in dimension_ids if d != answers[0]]
-        raise ValueError(f"the answer filter '{answers[0]}' must be the only filter of its panel, not combined with {others}")
+        raise ValueError(
+            f"the answer filter '{answers[0]}' must be the only filter of its panel, not combined with {others}"
+        )
     for d in answers:
         if question_id is not None and dims[d].question_id == question_id:
             raise ValueError(f"'{question_id}' cannot be filtered by its own answer ('{d}')")

@@ -119,7 +119,9 @@ def table_from_rows(rows: list[dict], question_id: str, kind: str) -> pd.DataFra
     table["count"] = table["count"].astype(int)
     table["base"] = table["base"].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["percent"] = np.where(table["base"] > 0, 100 * table["count"] / table["base"].where(table["base"] > 0, 1), np.nan)
+        table["percent"] = np.where(
+            table["base"] > 0, 100 * table["count"] / table["base"].where(table["base"] > 0, 1), np.nan
+        )
     table["ci_low"], table["ci_high"] = wilson_interval(table["count"], table["base"])
     table.attrs["kind"] = kind
     table.attrs["question_id"] = question_id
@@ -295,7 +297,9 @@ def crosstab(
     table["col_base"] = table.groupby("col_category", sort=False)["count"].transform("sum")
     table["base"] = int(table["count"].sum())
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["percent"] = np.where(table["row_base"] > 0, 100 * table["count"] / table["row_base"].clip(lower=1), np.nan)
+        table["percent"] = np.where(
+            table["row_base"] > 0, 100 * table["count"] / table["row_base"].clip(lower=1), np.nan
+        )
     table.attrs["kind"] = "crosstab"
     table.attrs["question_id"] = f"{row_q} by {col_q}"
     return table
