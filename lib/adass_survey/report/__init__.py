@@ -44,6 +44,11 @@ def entry_of(shown) -> dict:
     """
     if isinstance(shown, dict):
         return shown
+    if type(shown).__module__.startswith("pandas"):  # a table shows as a notebook shows it, whatever the terminal
+        import pandas as pd
+
+        with pd.option_context("display.max_columns", 20, "display.width", 80):
+            return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
     return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
 
 
