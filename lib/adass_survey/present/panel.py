@@ -10,10 +10,14 @@ Imports nothing heavier than ipywidgets, and that only when a live page asks for
 
 from __future__ import annotations
 
+import os
 import re
 from html import escape
 
 ALL = "all"
+STATIC_PAGE_ENV = "ADASS_STATIC_PAGE"
+"""Set to 1 in the kernels of the static export: a panel's HTML form then holds every view (pages without a kernel
+switch them); elsewhere it holds the default view only (what a saved notebook keeps, next to the widget)."""
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -156,6 +160,11 @@ class Panel:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/html"] = static_html(self.entry, self.panel_id)
+        if os.environ.get(STATIC_PAGE_ENV) == "1":
+            bundle["text/html"] = static_html(self.entry, self.panel_id)
+        else:
+            default = self.entry["views"][view_keys(self.entry["dimensions"])[0][0]]
+            bundle["text/html"] = f'<div class="adass-panel-default">{view_html(default)}</div>'
+
         bundle["text/plain"] = repr(self)
         return bundle

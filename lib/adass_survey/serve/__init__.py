@@ -1,4 +1,4 @@
 """Serve the notebooks: the Voila kernel manager, the section navigation and the static export.
 
-May import: core (and report for the static export's pages).
+May import: core, present (the panel's static form) and report (the views catalogue, the static export's pages).
 """
