@@ -23,7 +23,7 @@ from .conftest import (
 )
 
 NOTEBOOK = "07-restrictions.ipynb"
-CHOICE = "County"  # an option of the council-type filter; 17 county councils responded
+CHOICE = "County council"  # an option of the council-type filter; 17 county councils responded
 SNAPSHOT = """el => ({
   base: [...el.querySelectorAll('.adass-base')].filter(e => e.offsetParent !== null).map(e => e.innerText),
   charts: [...el.querySelectorAll('img')].filter(e => e.offsetParent !== null).map(i => i.src.slice(-48)),
