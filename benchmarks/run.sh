@@ -25,4 +25,10 @@ if [ -f benchmarks/dashboards.py ] && [ "${1:-}" != "--quick" ]; then
   echo "== dashboards: first chart, filter update, static pages" >&2
   "$py" benchmarks/dashboards.py || status=1
 fi
+if [ "${1:-}" != "--quick" ]; then
+  echo "== crowd: a dozen readers at once on one section, beside its static copy; kernel memory" >&2
+  "$py" benchmarks/crowd.py || status=1
+  echo "== flood: 100 page requests without a websocket, under the kernel cap" >&2
+  "$py" benchmarks/flood.py || status=1
+fi
 exit "$status"
