@@ -1,6 +1,6 @@
 """Dashboard timings in Chromium: first chart (cold and preheated kernels), filter update, static page, nbconvert.
 
-Run: ``.venv/bin/python benchmarks/dashboards.py`` (needs Debian's chromium at /usr/bin/chromium).
+Run: ``.venv/bin/python benchmarks/dashboards.py [NN-name.ipynb ...]`` (needs Debian's chromium at /usr/bin/chromium).
 Writes ``benchmarks/results/dashboards.md`` (a table) and ``benchmarks/results/dashboards.json``.
 Not a test: the numbers depend on the machine; the table records its CPU count.
 """
@@ -144,7 +144,8 @@ def main() -> int:
         print(f"benchmark: Debian's chromium is missing at {CHROMIUM}", file=sys.stderr)
         return 2
     os.environ.setdefault("MPLBACKEND", "Agg")
-    notebooks = served_notebooks()
+    chosen = [a for a in sys.argv[1:] if a.endswith(".ipynb")]  # optional: measure only these notebooks
+    notebooks = [n for n in served_notebooks() if not chosen or n in chosen]
     rows = {n: {"notebook": n} for n in notebooks}
     tmp = Path(tempfile.mkdtemp(prefix="adass-bench-"))
     with sync_playwright() as playwright:
