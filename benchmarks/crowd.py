@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/crowd.py [--readers 12] [--notebook 07-restri
 Writes ``benchmarks/results/crowd.md`` and ``benchmarks/results/crowd.json``. Not a test: the numbers depend
 on the machine.
 
-The script builds the views catalogue (timed), starts Voilà exactly as ``scripts/serve.sh`` does, waits
+The script builds the views catalogue (timed) and the static pages when stale, starts Voilà exactly as ``scripts/serve.sh`` does, waits
 until every section's kernel pool is filled, then measures, side by side in one run: ``--readers``
 simultaneous plain HTTP requests of one section's page (following redirects, to the end of the body), the
 same number of requests of that section's static copy, the resident memory of each pooled kernel and of the
@@ -33,7 +33,9 @@ from readers import _children, _rss_mb  # noqa: E402
 
 from adass_survey.report.catalogue import catalogue_dir  # noqa: E402
 from adass_survey.report.catalogue_build import build_catalogue  # noqa: E402
-from conftest import render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
+from adass_survey.serve.launch import static_pages_stale  # noqa: E402
+from adass_survey.serve.static_export import export_site  # noqa: E402
+from conftest import notebook_dir, render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -73,6 +75,9 @@ def main() -> int:
         "catalogue_views": len(manifest["calls"]),
         "catalogue_mb": sum(p.stat().st_size for p in catalogue_dir().iterdir()) / 1e6,
     }
+    site = notebook_dir() / "site"
+    if static_pages_stale(notebook_dir(), catalogue_dir()):  # what serve.sh does before Voilà starts
+        export_site(notebook_dir(), site)
     server = start_voila(Path(tempfile.mkdtemp(prefix="adass-crowd-")))
     try:
         wait_for_pools(server, served_notebooks())
