@@ -138,7 +138,11 @@ def start_voila(
         "ADASS_NOTEBOOKS": os.path.relpath(folder, REPO),
         **(extra_env or {}),
     }
-    command = ["bash", "scripts/serve.sh", *(extra_args or [])]
+    return launch(["bash", "scripts/serve.sh", *(extra_args or [])], env, port, log, folder)
+
+
+def launch(command: list[str], env: dict[str, str], port: int, log: Path, folder: Path) -> Server:
+    """Start a server command at the repository root, its output in ``log``; return once it answers on ``port``."""
     with log.open("w") as handle:
         process = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True

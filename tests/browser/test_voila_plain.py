@@ -8,7 +8,6 @@ the root as Voilà always does.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from .conftest import (
     REPO,
     Server,
     free_port,
+    launch,
     notebook_dir,
     open_page,
     require_chromium,
@@ -26,7 +26,6 @@ from .conftest import (
     served_notebooks,
     stop_process_group,
     wait_for_dashboard,
-    wait_for_http,
 )
 
 VENV_BIN = Path(sys.executable).parent
@@ -44,18 +43,7 @@ def start_plain_voila(tmp: Path, target: str) -> Server:
     log = tmp / f"voila-plain-{port}.log"
     env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    command = ["voila", target, f"--port={port}", "--no-browser"]
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_http(url, process, log)
-    except Exception:
-        stop_process_group(process)
-        raise
-    return Server(url=url, folder=notebook_dir(), log=log, process=process)
+    return launch(["voila", target, f"--port={port}", "--no-browser"], env, port, log, notebook_dir())
 
 
 @pytest.fixture(scope="module")
