@@ -1,6 +1,7 @@
 """HTML building blocks for notebooks and Voilà dashboards.
 
-``show_chart`` renders a chart as a ``<figure>``: the PNG inline (base64) with its alt text, a
+``show_chart`` renders a chart as a ``<figure>``: the PNG inline (base64) with its alt text and its size (the page
+keeps its space while it loads; ``elementtiming`` lets a browser report when the chart was painted), a
 ``<figcaption>``, and the accessible HTML table of the same (suppressed) figures below it.
 Its plain-text form is a short stable summary, so nbval can compare it; the PNG inside the HTML
 varies with fonts and library versions, so mark chart cells ``# NBVAL_IGNORE_OUTPUT`` or compare
@@ -19,6 +20,17 @@ from .. import SYNTHETIC_NOTICE
 from .rich import Rich
 
 
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, read from a PNG's header (so the page reserves the image's space before it loads).
+
+    Examples
+    --------
+    >>> png_size(bytes.fromhex("89504e470d0a1a0a0000000d49484452") + (640).to_bytes(4, "big") + (480).to_bytes(4, "big"))
+    (640, 480)
+    """
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 def chart_html(chart) -> str:
     """The ``<figure>`` HTML of a :class:`~adass_survey.present.plot.Chart` (image, caption, table).
 
@@ -32,13 +44,16 @@ def chart_html(chart) -> str:
     >>> html.startswith('<figure class="adass-chart"><img src="data:image/png;base64,')
     True
     """
-    png = base64.b64encode(chart.png_bytes()).decode("ascii")
+    raw = chart.png_bytes()
+    png = base64.b64encode(raw).decode("ascii")
+    width, height = png_size(raw)
     table = chart.table
     group = f", {escape(table.group_label)}" if table.selection else ""
     caption = escape(chart.title) + (f" (n = {chart.n}{group})" if chart.n is not None else "")
     return (
         '<figure class="adass-chart">'
-        f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" style="max-width:100%">'
+        f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" width="{width}" '
+        f'height="{height}" style="max-width:100%;height:auto" elementtiming="adass-chart">'
         f"<figcaption>{caption}</figcaption>"
         f"{table.to_html(caption=False)}"
         "</figure>"
