@@ -24,9 +24,11 @@ if [ -z "$python_bin" ]; then
   exit 1
 fi
 
-# Reuse .venv when nothing that defines the environment has changed since the last install.
+# Reuse .venv when nothing that defines the environment has changed since the last install. The page templates
+# under share/ count too: the install copies them into .venv/share, where Voilà and nbconvert find them.
 stamp=.venv/.adass-installed
-want=$(cat constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$( (cat constraints.txt pyproject.toml; find share -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
+  | sha256sum | cut -d' ' -f1)
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "setup: .venv is up to date"
 else
