@@ -58,7 +58,9 @@ def crowd(url: str, readers: int) -> dict:
         "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
         "max_s": seconds[-1],
         "statuses": sorted({r[1] for r in results}),
-        "static_copies": sum("/voila/files/site/" in r[2] for r in results),
+        # The header names the reason ("pool-empty", "kernel-cap"); the copy is served at the page's own address.
+        "static_copies": sum(bool(r[2]) for r in results),
+        "fallback_reasons": sorted({r[2] for r in results if r[2]}),
     }
 
 

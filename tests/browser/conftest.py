@@ -39,6 +39,14 @@ VIEWPORT = {"width": 1280, "height": 800}
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 RENDER_TIMEOUT_MS = 180_000
+# The browser's own record of when the page's first chart was painted, in seconds from the start of navigation (the
+# Element Timing API: every chart image carries elementtiming="adass-chart"); null when no chart was painted.
+CHART_PAINTED_JS = """() => new Promise(resolve => {
+  const done = entries => resolve(entries.length ? Math.min(...entries.map(e => e.renderTime || e.loadTime)) / 1000 : null);
+  new PerformanceObserver((list, observer) => { observer.disconnect(); done(list.getEntries()); })
+    .observe({type: 'element', buffered: true});
+  setTimeout(() => done([]), 2000);
+})"""
 SECTION_NAME = re.compile(r"^\d{2}-[A-Za-z0-9_-]+\.ipynb$")
 
 
@@ -156,13 +164,38 @@ def launch(command: list[str], env: dict[str, str], port: int, log: Path, folder
     return Server(url=url, folder=folder, log=log, process=process)
 
 
+def wait_until_ready(server: Server, notebooks: list[str] | None = None, timeout: float = 600) -> None:
+    """Wait until every served notebook's preheated kernel has run it ("ready for a reader" in the log).
+
+    Until then a reader of that section gets its static copy (when ``notebooks/site/`` has one), not the live page.
+    """
+    names = notebooks if notebooks is not None else served_notebooks()
+    deadline = time.monotonic() + timeout
+    missing = names
+    while time.monotonic() < deadline:
+        log = server.log.read_text(encoding="utf-8", errors="replace")
+        missing = [n for n in names if f"has run {n}: ready for a reader" not in log]
+        if not missing:
+            return
+        if server.process.poll() is not None:
+            break
+        time.sleep(0.5)
+    raise RuntimeError(f"no preheated kernel ready for {missing} after {timeout:.0f} s; see {server.log}")
+
+
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The repository's dashboards, served by standalone Voilà with the repository's configuration."""
+    """The repository's dashboards, served by standalone Voilà with the repository's configuration, every section's
+    preheated kernel ready (so a test reads the live page, never the static copy a reader gets while pools fill)."""
     require_chromium()
     # Exactly the repository's configuration. (A long VoilaKernelManager.fill_delay would spare the refills, but a
     # request then waits for the delayed pool kernel instead of starting a fresh one.)
     server = start_voila(tmp_path_factory.mktemp("voila"))
+    try:
+        wait_until_ready(server)
+    except Exception:
+        stop_process_group(server.process)
+        raise
     yield server
     stop_process_group(server.process)
 
