@@ -29,13 +29,11 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from dashboards import wait_for_pools  # noqa: E402
-from readers import _children, _rss_mb  # noqa: E402
+from readers import _children, _rss_mb, static_pages_as_served  # noqa: E402
 
 from adass_survey.report.catalogue import catalogue_dir  # noqa: E402
 from adass_survey.report.catalogue_build import build_catalogue  # noqa: E402
-from adass_survey.serve.launch import static_pages_stale  # noqa: E402
-from adass_survey.serve.static_export import export_site  # noqa: E402
-from conftest import notebook_dir, render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
+from conftest import render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -77,9 +75,7 @@ def main() -> int:
         "catalogue_views": len(manifest["calls"]),
         "catalogue_mb": sum(p.stat().st_size for p in catalogue_dir().iterdir()) / 1e6,
     }
-    site = notebook_dir() / "site"
-    if static_pages_stale(notebook_dir(), catalogue_dir()):  # what serve.sh does before Voilà starts
-        export_site(notebook_dir(), site)
+    static_pages_as_served()
     server = start_voila(Path(tempfile.mkdtemp(prefix="adass-crowd-")))
     try:
         wait_for_pools(server, served_notebooks())

@@ -36,9 +36,9 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
 )
 
 RESULTS = REPO / "benchmarks" / "results"
-FIRST_CHART = "#rendered_cells img"
+FIRST_CHART = ".adass-main img:visible"  # a dashboard's cells or a static copy (whose other views are hidden)
 CHART_OR_DONE = (
-    "() => [...document.querySelectorAll('#rendered_cells img')].some(i => i.getBoundingClientRect().height > 0)"
+    "() => [...document.querySelectorAll('.adass-main img')].some(i => i.getBoundingClientRect().height > 0)"
     " || !document.getElementById('loading')"
 )
 IMAGES_LIST = "() => [...document.images].map(i => i.src.length + i.src.slice(-40))"

@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/readers.py [--readers 20] [--pages-per-reader
 Writes ``benchmarks/results/readers.md`` (a table) and ``benchmarks/results/readers.json``.
 Not a test: the numbers depend on the machine, which the table describes.
 
-The script starts Voilà exactly as ``scripts/serve.sh`` does (through the browser tests' helpers) on a
+The script exports the static pages when stale and starts Voilà exactly as ``scripts/serve.sh`` does (through the browser tests' helpers) on a
 free port of 127.0.0.1, then ``--readers`` readers, all at once, each open ``--pages-per-reader``
 section dashboards one after the other in headless Chromium (Debian's ``/usr/bin/chromium``; one
 browser, one context per reader). The load is bounded: a fixed number of page opens, each with a
@@ -36,6 +36,7 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
+    notebook_dir,
     served_notebooks,
     start_voila,
     stop_process_group,
@@ -43,7 +44,7 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
 )
 
 RESULTS = REPO / "benchmarks" / "results"
-FIRST_CHART = "#rendered_cells img"
+FIRST_CHART = ".adass-main img:visible"  # a dashboard's cells or a static copy (whose other views are hidden)
 PAGE_TIMEOUT_S = 180
 NO_CHART_GRACE_S = 15
 
@@ -165,7 +166,9 @@ async def one_page(browser, url: str, errors: list[dict], plain: list[float], ex
     timeout = PAGE_TIMEOUT_S * 1000
     try:
         start = time.perf_counter()
-        await page.goto(url, timeout=timeout, wait_until="commit")
+        response = await page.goto(url, timeout=timeout, wait_until="commit")
+        if response is not None and response.headers.get("x-adass-fallback"):
+            extra["static"].append(url)
         chart_task = asyncio.ensure_future(page.wait_for_selector(FIRST_CHART, state="visible", timeout=timeout))
         live_task = asyncio.ensure_future(page.wait_for_selector("#loading", state="detached", timeout=timeout))
         await asyncio.wait({chart_task, live_task}, return_when=asyncio.FIRST_COMPLETED)
@@ -206,8 +209,11 @@ async def reader(
 
 
 async def run_readers(
-    server_url: str, sections: list[str], readers: int, pages: int, deadline: float, extra: dict
+    server_url: str, sections: list[str], readers: int, pages: int, deadline: float, extra: dict, url_of=None
 ) -> dict:
+    """Run the readers against a server; ``url_of(server_url, notebook)`` gives a page's address (default: the
+    dashboard's)."""
+    url_of = url_of or render_url_of
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -217,8 +223,7 @@ async def run_readers(
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             plans = [
-                [render_url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)]
-                for r in range(readers)
+                [url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)] for r in range(readers)
             ]
             start = time.perf_counter()
             tasks = [asyncio.create_task(reader(browser, plan, times, errors, plain, extra)) for plan in plans]
@@ -249,6 +254,43 @@ def render_url_of(server_url: str, notebook: str) -> str:
     return f"{server_url}voila/render/{notebook}"
 
 
+def static_url_of(server_url: str, notebook: str) -> str:
+    return f"{server_url}{notebook.removesuffix('.ipynb')}.html"
+
+
+def static_floor(sections: list[str], readers: int, pages: int, deadline: float) -> dict:
+    """The same readers opening the static copies from a plain file server: the floor of this machine and browser.
+
+    No kernel, no Voilà and no script on the page: what is left is Chromium loading the same number of pages on the
+    same cores. Returns first chart p50/p95 (as seen and as painted) and the errors.
+    """
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(notebook_dir() / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    extra = {"painted": [], "live": [], "static": []}
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        run = asyncio.run(run_readers(url, sections, readers, pages, deadline, extra, static_url_of))
+    finally:
+        httpd.shutdown()
+    return {
+        "pages_with_chart": len(run["times"]),
+        "first_chart_p50_s": percentile(run["times"], 50),
+        "first_chart_p95_s": percentile(run["times"], 95),
+        "first_chart_painted_p50_s": percentile(extra["painted"], 50),
+        "first_chart_painted_p95_s": percentile(extra["painted"], 95),
+        "errors": len(run["errors"]) + run["unfinished_pages"],
+        "wall_s": run["wall_s"],
+    }
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """The q-th percentile (0–100) by linear interpolation; None for no values.
 
@@ -266,6 +308,20 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def static_pages_as_served() -> None:
+    """Export the static pages when stale, as ``serve`` does before Voilà starts (the browser tests' server skips it).
+
+    A reader who would otherwise wait for a kernel (the section's pool empty, or the server at its cap) gets the
+    section's static copy at once; without the pages that reader waits for a fresh kernel instead.
+    """
+    from adass_survey.report.catalogue import catalogue_dir
+    from adass_survey.serve.launch import static_pages_stale
+    from adass_survey.serve.static_export import export_site
+
+    if static_pages_stale(notebook_dir(), catalogue_dir()):
+        export_site(notebook_dir(), notebook_dir() / "site")
+
+
 def section_notebooks() -> list[str]:
     """Served notebooks that are report sections (the index page has no chart)."""
     return [n for n in served_notebooks() if not n.startswith("00-")]
@@ -277,6 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages-per-reader", type=int, default=2)
     parser.add_argument("--deadline", type=float, default=600, help="seconds after which unfinished readers stop")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--voila-option",
+        action="append",
+        default=[],
+        help="a Voilà option for this run only, e.g. --voila-option=--VoilaKernelManager.fill_delay=10 (repeatable)",
+    )
     args = parser.parse_args(argv)
     sections = section_notebooks()
     if not sections:
@@ -285,22 +347,25 @@ def main(argv: list[str] | None = None) -> int:
     import numpy
     import pandas
 
+    static_pages_as_served()
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="adass-readers-") as tmp:
-        server = start_voila(Path(tmp))
+        server = start_voila(Path(tmp), extra_args=args.voila_option)
         sampler = MemorySampler(server.process.pid)
         sampler.start()
         try:
             wait_until_ready(server)  # the readers arrive at a server whose pools are filled, as after a launch
             time.sleep(5)
             idle = _rss_mb(server.process.pid)
-            extra = {"painted": [], "live": []}
+            extra = {"painted": [], "live": [], "static": []}
             run = asyncio.run(
                 run_readers(server.url, sections, args.readers, args.pages_per_reader, args.deadline, extra)
             )
         finally:
             memory = sampler.stop()
             stop_process_group(server.process)
+    time.sleep(10)  # the server and its kernels are gone: the floor runs on a quiet machine, as the readers did
+    floor = static_floor(sections, args.readers, args.pages_per_reader, args.deadline)
     times = run["times"]
     content = {
         "machine": {
@@ -312,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_at_start": load_start,
             "load_average_at_end": os.getloadavg(),
         },
+        "voila_options": args.voila_option,
         "readers": args.readers,
         "pages_per_reader": args.pages_per_reader,
         "sections": sections,
@@ -326,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         "first_chart_painted_p95_s": percentile(extra["painted"], 95),
         "controls_live_p50_s": percentile(extra["live"], 50),
         "controls_live_p95_s": percentile(extra["live"], 95),
+        "static_copies": len(extra["static"]),
+        "floor_static_pages": floor,
         "errors": run["errors"],
         "error_count": len(run["errors"]) + run["unfinished_pages"],
         "cancelled_readers": run["cancelled_readers"],
@@ -356,7 +424,8 @@ def render(c: dict) -> str:
         f"Machine: {m['cores']} cores, {m['memory_gb']} GB memory, Python {m['python']}, pandas {m['pandas']}; "
         f"load average {m['load_average_at_start'][0]:.1f} at start, {m['load_average_at_end'][0]:.1f} at end.",
         f"{c['readers']} readers at once, {c['pages_per_reader']} section pages each "
-        f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1.",
+        f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1"
+        + (f", with {' '.join(c['voila_options'])}." if c.get("voila_options") else "."),
         "",
         "| pages with a chart | text-only pages | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
         "| server + kernels peak MB | kernels at once (peak) | kernel peak MB (median / max) |",
@@ -372,8 +441,20 @@ def render(c: dict) -> str:
         "First chart: Playwright sees a chart image on screen. The browser's own paint time of that chart (Element "
         f"Timing): p50 {_s(c.get('first_chart_painted_p50_s'))} s, p95 {_s(c.get('first_chart_painted_p95_s'))} s. "
         f"Controls live (widgets connected): p50 {_s(c.get('controls_live_p50_s'))} s, "
-        f"p95 {_s(c.get('controls_live_p95_s'))} s.",
+        f"p95 {_s(c.get('controls_live_p95_s'))} s (a static copy has no controls to wait for). Pages answered by "
+        f"the section's static copy (its pool empty or the server at its cap): {c.get('static_copies', 0)}.",
+        "",
     ]
+    floor = c.get("floor_static_pages")
+    if floor:
+        lines += [
+            "**Floor, same run:** the same readers and pages opening the static copies from a plain file server (no "
+            "Voilà, no kernel, no script): first chart p50 "
+            f"{_s(floor['first_chart_p50_s'])} s, p95 {_s(floor['first_chart_p95_s'])} s (painted p50 "
+            f"{_s(floor['first_chart_painted_p50_s'])} s, p95 {_s(floor['first_chart_painted_p95_s'])} s), "
+            f"{floor['pages_with_chart']} pages with a chart, {floor['errors']} errors. What is left there is "
+            "Chromium loading the pages on the same cores.",
+        ]
     return "\n".join(lines) + "\n"
 
 
