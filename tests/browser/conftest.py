@@ -188,8 +188,8 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The repository's dashboards, served by standalone Voilà with the repository's configuration, every section's
     preheated kernel ready (so a test reads the live page, never the static copy a reader gets while pools fill)."""
     require_chromium()
-    # Exactly the repository's configuration. (A long VoilaKernelManager.fill_delay would spare the refills, but a
-    # request then waits for the delayed pool kernel instead of starting a fresh one.)
+    # Exactly the repository's configuration. (A long VoilaKernelManager.fill_delay would spare the refills, but
+    # without static pages, as here, a request then waits for the delayed pool kernel; voila.json's is 2 s.)
     server = start_voila(tmp_path_factory.mktemp("voila"))
     try:
         wait_until_ready(server)
