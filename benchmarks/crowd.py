@@ -28,12 +28,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from dashboards import wait_for_pools  # noqa: E402
 from readers import _children, _rss_mb, static_pages_as_served  # noqa: E402
 
 from adass_survey.report.catalogue import catalogue_dir  # noqa: E402
 from adass_survey.report.catalogue_build import build_catalogue  # noqa: E402
-from conftest import render_url, served_notebooks, start_voila, stop_process_group  # noqa: E402
+from conftest import render_url, start_voila, stop_process_group, wait_until_ready  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -78,7 +77,8 @@ def main() -> int:
     static_pages_as_served()
     server = start_voila(Path(tempfile.mkdtemp(prefix="adass-crowd-")))
     try:
-        wait_for_pools(server, served_notebooks())
+        wait_until_ready(server)
+        time.sleep(5)
         kernels = [
             pid for pid in _children(server.process.pid) if "ipykernel" in Path(f"/proc/{pid}/cmdline").read_text()
         ]

@@ -7,14 +7,11 @@ Not a test: the numbers depend on the machine; the table records its CPU count.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import platform
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -26,13 +23,16 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHART_PAINTED_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    free_port,
+    folder_server,
     notebook_dir,
     open_page,
+    ready_count,
     render_url,
     served_notebooks,
     start_voila,
     stop_process_group,
+    wait_for_refill,
+    wait_until_ready,
 )
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -124,31 +124,6 @@ def static_load_seconds(browser, url: str) -> float:
         page.context.close()
 
 
-def wait_for_refill(server, notebook: str, refills_before: int, timeout: float = 120) -> None:
-    """Wait until Voilà has refilled the pool of the notebook just opened and pre-rendered it.
-
-    A reader takes the pooled kernel and Voilà starts another that runs the notebook; measured back to back,
-    the next page would share the 2 cores with that refill. This measures a reader arriving at a settled server.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.log.read_text().count(f"Kernel pool of {notebook} is filled") > refills_before:
-            break
-        time.sleep(0.5)
-    time.sleep(10)  # the refilled kernel pre-renders the notebook
-
-
-def wait_for_pools(server, notebooks: list[str], timeout: float = 600) -> None:
-    """Wait until the server's log shows a filled kernel pool for every notebook, plus time to pre-render."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = server.log.read_text()
-        if all(f"Kernel pool of {n} is filled" in log for n in notebooks):
-            break
-        time.sleep(1)
-    time.sleep(10 + 5 * len(notebooks))  # pre-rendering runs every notebook once after its kernel starts
-
-
 def main() -> int:
     """Measure every served notebook and write the results."""
     from playwright.sync_api import sync_playwright
@@ -174,9 +149,10 @@ def main() -> int:
 
         warm = start_voila(tmp)
         try:
-            wait_for_pools(warm, notebooks)
+            wait_until_ready(warm, notebooks)
+            time.sleep(5)
             for n in notebooks:
-                refills = warm.log.read_text().count(f"Kernel pool of {n} is filled")
+                refills = ready_count(warm, n)
                 timings = first_chart(browser, render_url(warm, n))
                 rows[n]["first_chart_preheated_s"] = timings["seen"]
                 rows[n]["first_chart_painted_s"] = timings["painted"]
@@ -192,13 +168,9 @@ def main() -> int:
 
         site = tmp / "site"
         export_site(notebook_dir(), site)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        for n in notebooks:
-            url = f"http://127.0.0.1:{httpd.server_address[1]}/{n.removesuffix('.ipynb')}.html"
-            rows[n]["static_load_s"] = static_load_seconds(browser, url)
-        httpd.shutdown()
+        with folder_server(site) as url:
+            for n in notebooks:
+                rows[n]["static_load_s"] = static_load_seconds(browser, f"{url}{n.removesuffix('.ipynb')}.html")
         browser.close()
 
     write_results(list(rows.values()))

@@ -36,6 +36,7 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
+    folder_server,
     notebook_dir,
     served_notebooks,
     start_voila,
@@ -264,22 +265,9 @@ def static_floor(sections: list[str], readers: int, pages: int, deadline: float)
     No kernel, no Voilà and no script on the page: what is left is Chromium loading the same number of pages on the
     same cores. Returns first chart p50/p95 (as seen and as painted) and the errors.
     """
-    import functools
-    import http.server
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(notebook_dir() / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     extra = {"painted": [], "live": [], "static": []}
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    with folder_server(notebook_dir() / "site") as url:
         run = asyncio.run(run_readers(url, sections, readers, pages, deadline, extra, static_url_of))
-    finally:
-        httpd.shutdown()
     return {
         "pages_with_chart": len(run["times"]),
         "first_chart_p50_s": percentile(run["times"], 50),

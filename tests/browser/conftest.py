@@ -8,16 +8,20 @@ The notebooks served are ``notebooks/NN-*.ipynb``, or the small fixture notebook
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -162,6 +166,53 @@ def launch(command: list[str], env: dict[str, str], port: int, log: Path, folder
         stop_process_group(process)
         raise
     return Server(url=url, folder=folder, log=log, process=process)
+
+
+@contextmanager
+def folder_server(folder: Path) -> Iterator[str]:
+    """Serve a folder with Python's plain file server on a free port of 127.0.0.1, quietly; yield its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def ready_count(server: Server, notebook: str) -> int:
+    """How many times a preheated kernel has run ``notebook`` and was "ready for a reader" (in the server's log)."""
+    return server.log.read_text(encoding="utf-8", errors="replace").count(f"has run {notebook}: ready for a reader")
+
+
+def wait_for_refill(server: Server, notebook: str, ready_before: int, timeout: float = 120) -> None:
+    """Wait until the pool of ``notebook``, taken by a page just opened, is ready again (``ready_count`` grew).
+
+    Opening the same section again before that gets its static copy when ``notebooks/site/`` exists.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and ready_count(server, notebook) <= ready_before:
+        time.sleep(0.5)
+    time.sleep(1)  # the server renders the refilled kernel's page
+
+
+def goto_live(page, url: str, timeout: float = 120):
+    """Open a dashboard's live page and return the response.
+
+    While a section's pool refills (a page just took its kernel), the server answers with the static copy
+    (``X-Adass-Fallback``) when ``notebooks/site/`` exists; this opens the page again until the live one comes.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        response = page.goto(url)
+        if response is None or not response.headers.get("x-adass-fallback") or time.monotonic() > deadline:
+            return response
+        page.wait_for_timeout(1000)
 
 
 def wait_until_ready(server: Server, notebooks: list[str] | None = None, timeout: float = 600) -> None:

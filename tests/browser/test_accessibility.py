@@ -14,11 +14,8 @@ Screenshots (desktop and 390 px) go to ``artifacts/screenshots/a11y-*.png``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import os
-import threading
 
 import pytest
 
@@ -27,7 +24,7 @@ from adass_survey.serve.static_export import export_site
 from .conftest import (
     REPO,
     SCREENSHOTS,
-    free_port,
+    folder_server,
     notebook_dir,
     open_page,
     render_url,
@@ -375,11 +372,8 @@ def static_site(tmp_path_factory):
     require_axe()
     out = tmp_path_factory.mktemp("a11y-static") / "site"
     export_site(notebook_dir(), out)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with folder_server(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=STATIC_PAGES)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 
 import pytest
 
@@ -13,7 +10,7 @@ from adass_survey.serve.static_export import export_site
 
 from .conftest import (
     Traffic,
-    free_port,
+    folder_server,
     kernel_id_of,
     notebook_dir,
     open_page,
@@ -74,11 +71,8 @@ def test_filter_switches_with_the_kernel_stopped(voila_server, browser) -> None:
 def static_page(tmp_path_factory):
     out = tmp_path_factory.mktemp("static") / "site"
     export_site(notebook_dir(), out, only=[NOTEBOOK])
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/{NOTEBOOK.replace('.ipynb', '.html')}"
-    server.shutdown()
+    with folder_server(out) as url:
+        yield url + NOTEBOOK.replace(".ipynb", ".html")
 
 
 def test_static_page_filters_work_offline(static_page, browser) -> None:

@@ -8,7 +8,7 @@ too and stands in for the panel until the live widget (dropdowns and the same vi
 
 from __future__ import annotations
 
-from .conftest import VIEWPORT, render_url, save_screenshot, wait_for_dashboard
+from .conftest import VIEWPORT, goto_live, render_url, save_screenshot, wait_for_dashboard
 
 NOTEBOOK = "07-restrictions.ipynb"  # two filter panels and a chart outside them
 SHOWN = """() => {
@@ -29,7 +29,7 @@ def _without_scripts(browser, url: str) -> dict:
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(url)
+        goto_live(page, url)
         save_screenshot(page, "07-without-scripts")
         return page.evaluate(SHOWN)
     finally:
@@ -50,7 +50,7 @@ def test_live_panel_replaces_its_server_drawn_view(voila_server, browser) -> Non
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
-        page.goto(render_url(voila_server, NOTEBOOK))
+        goto_live(page, render_url(voila_server, NOTEBOOK))
         wait_for_dashboard(page)
         live = page.evaluate(SHOWN)
     finally:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
 from adass_survey.serve.static_export import export_site
 
-from .conftest import Traffic, free_port, notebook_dir, open_page, save_screenshot, served_notebooks
+from .conftest import Traffic, folder_server, notebook_dir, open_page, save_screenshot, served_notebooks
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
 
 # Executing every notebook belongs to the export itself (and the benchmark); here the first section, and the
@@ -26,12 +23,8 @@ def static_site(tmp_path_factory):
     """Export the chosen notebooks and serve the folder over plain HTTP on 127.0.0.1."""
     out = tmp_path_factory.mktemp("static") / "site"
     pages = export_site(notebook_dir(), out, only=EXPORTED)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", pages
-    server.shutdown()
+    with folder_server(out) as url:
+        yield url, pages
 
 
 def test_index_lists_every_section(static_site, browser) -> None:
