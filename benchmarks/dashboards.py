@@ -23,6 +23,7 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHART_PAINTED_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    FILTERS,
     folder_server,
     notebook_dir,
     open_page,
@@ -41,7 +42,9 @@ CHART_OR_DONE = (
     "() => [...document.querySelectorAll('.adass-main img')].some(i => i.getBoundingClientRect().height > 0)"
     " || !document.getElementById('loading')"
 )
-IMAGES_LIST = "() => [...document.images].map(i => i.src.length + i.src.slice(-40))"
+IMAGES_LIST = (  # the images on screen: a filter panel holds every view, one shown at a time
+    "() => [...document.images].filter(i => i.offsetParent !== null).map(i => i.src.length + i.src.slice(-40))"
+)
 
 
 def _chart_appears(page, timeout_ms: int = 20_000) -> bool:
@@ -59,8 +62,8 @@ def first_chart(browser, url: str) -> dict:
     """Seconds from navigation to the first chart on screen, and to the page's controls being live.
 
     ``seen``: Playwright sees a chart image visible; ``painted``: the browser's own paint time of that chart (Element
-    Timing); ``live``: Voilà's front end has connected the widgets (its loading note is gone). All None when the page
-    has no chart.
+    Timing); ``live``: the controls work (a section page's filters are HTML, live when drawn; on a page with widgets,
+    Voilà's front end has connected them and its loading note is gone). All None when the page has no chart.
     """
     page = open_page(browser)
     try:
@@ -88,7 +91,7 @@ def filter_update_seconds(browser, url: str) -> float | None:
         if not _chart_appears(page):
             return None
         # Widget views render after the cells: wait for the filter itself, not a count taken at the first chart.
-        dropdown = page.locator(".widget-dropdown select")
+        dropdown = page.locator(FILTERS)
         try:
             dropdown.first.wait_for(state="attached", timeout=10_000)
         except PlaywrightTimeout:

@@ -4,14 +4,16 @@ Run: ``.venv/bin/python benchmarks/readers.py [--readers 20] [--pages-per-reader
 Writes ``benchmarks/results/readers.md`` (a table) and ``benchmarks/results/readers.json``.
 Not a test: the numbers depend on the machine, which the table describes.
 
-The script exports the static pages when stale and starts Voilà exactly as ``scripts/serve.sh`` does (through the browser tests' helpers) on a
-free port of 127.0.0.1, then ``--readers`` readers, all at once, each open ``--pages-per-reader``
-section dashboards one after the other in headless Chromium (Debian's ``/usr/bin/chromium``; one
-browser, one context per reader). The load is bounded: a fixed number of page opens, each with a
-timeout, and an overall deadline after which unfinished readers are cancelled; the server is stopped
-at the end. Measured: time from navigation to the first chart on screen (p50, p95, max), errors
-(timeouts, pages without a chart, HTTP errors, script errors), and the memory of the server and of
-each kernel it started, sampled twice a second with psutil (``/proc`` when psutil is missing).
+The script exports the static pages when stale and starts Voilà exactly as ``scripts/serve.sh`` does (through the
+browser tests' helpers) on a free port of 127.0.0.1, then ``--readers`` readers, all at once, each open
+``--pages-per-reader`` section dashboards one after the other in headless Chromium (Debian's ``/usr/bin/chromium``;
+one browser, one context and one tab per reader, as a reader follows the section links). The load is bounded: a
+fixed number of page opens, each with a timeout, and an overall deadline after which unfinished readers are
+cancelled; the server is stopped at the end. Measured: time from navigation to the first chart on screen (p50, p95,
+max), errors (timeouts, pages without a chart, HTTP errors, script errors, requests that failed), and the memory of
+the server and of each kernel it started, sampled twice a second with psutil (``/proc`` when psutil is missing).
+Then, in the same run, two floors: the same readers opening the static copies, and pages holding only each
+section's first chart, from a plain file server.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -35,7 +38,6 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
     CHART_PAINTED_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    LOCAL_HOSTS,
     folder_server,
     notebook_dir,
     served_notebooks,
@@ -47,6 +49,9 @@ from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà e
 RESULTS = REPO / "benchmarks" / "results"
 FIRST_CHART = ".adass-main img:visible"  # a dashboard's cells or a static copy (whose other views are hidden)
 PAGE_TIMEOUT_S = 180
+# Nothing leaves this machine: every other host name fails to resolve in the browser itself (a route in Playwright
+# would pass each of the readers' requests through this script, a cost no reader's browser has).
+LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
 NO_CHART_GRACE_S = 15
 
 
@@ -135,39 +140,21 @@ class MemorySampler(threading.Thread):
 # --------------------------------------------------------------------------------- readers
 
 
-async def one_page(browser, url: str, errors: list[dict], plain: list[float], extra: dict) -> float | None:
-    """Open one dashboard in a fresh context; seconds to the first chart on screen, or None.
+async def one_page(page, url: str, errors: list[dict], plain: list[float], extra: dict) -> float | None:
+    """Open one page in the reader's tab; seconds to the first chart on screen, or None.
 
-    The page is then kept open until its controls are live (Voilà's front end has connected the widgets), as a
-    reader's browser would: that time goes to ``extra["live"]``, and the browser's own paint time of the first chart
-    (Element Timing) to ``extra["painted"]``. A page that finishes without any chart (a text-only section) is timed
-    to the end of rendering and listed in ``plain``, not counted as an error. The page is closed as a reader closes
-    a tab (its unload handlers run, so Voilà can shut the kernel down).
+    The page is then kept until its controls are live (on a page with widgets, Voilà's front end has connected
+    them; a section page has HTML filters, live as soon as they are drawn): that time goes to ``extra["live"]``, and
+    the browser's own paint time of the first chart (Element Timing) to ``extra["painted"]``. A page that finishes
+    without any chart (a text-only section) is timed to the end of rendering and listed in ``plain``, not counted as
+    an error.
     """
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-
-    async def route(route_, request) -> None:
-        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
-        if request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            await route_.continue_()
-        else:
-            await route_.abort()
-
-    await context.route("**/*", route)
-    page = await context.new_page()
-    page.on("pageerror", lambda error: errors.append({"url": url, "kind": "script error", "detail": str(error)[:200]}))
-    page.on(
-        "response",
-        lambda response: (
-            errors.append({"url": url, "kind": f"HTTP {response.status}", "detail": response.url[:200]})
-            if response.status >= 400
-            else None
-        ),
-    )
     timeout = PAGE_TIMEOUT_S * 1000
     try:
         start = time.perf_counter()
         response = await page.goto(url, timeout=timeout, wait_until="commit")
+        if response is not None and response.status >= 400:
+            errors.append({"url": url, "kind": f"HTTP {response.status}", "detail": url[:200]})
         static_copy = response is not None and bool(response.headers.get("x-adass-fallback"))
         if static_copy:
             extra["static"].append(url)
@@ -193,22 +180,33 @@ async def one_page(browser, url: str, errors: list[dict], plain: list[float], ex
     except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
         errors.append({"url": url, "kind": type(error).__name__, "detail": str(error).splitlines()[0][:200]})
         return None
-    finally:
-        try:
-            await page.close(run_before_unload=True)
-            await asyncio.sleep(0.5)
-        except Exception:  # noqa: BLE001 - the page may already be gone
-            pass
-        await context.close()
 
 
 async def reader(
     browser, urls: list[str], times: list[float], errors: list[dict], plain: list[float], extra: dict
 ) -> None:
-    for url in urls:
-        seconds = await one_page(browser, url, errors, plain, extra)
-        if seconds is not None:
-            times.append(seconds)
+    """One reader: a browser profile of their own (a context) and one tab, opening the pages one after the other
+    as a reader follows the section links; the tab is closed at the end as a reader closes it (its unload handlers
+    run, so Voilà can shut a connected kernel down)."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = await context.new_page()
+        page.on("pageerror", lambda error: errors.append({"kind": "script error", "detail": str(error)[:200]}))
+        page.on(
+            "requestfailed",  # a request to any other host than this machine fails: the browser cannot resolve it
+            lambda request: errors.append({"kind": "request failed", "detail": request.url[:200]}),
+        )
+        for url in urls:
+            seconds = await one_page(page, url, errors, plain, extra)
+            if seconds is not None:
+                times.append(seconds)
+        try:
+            await page.close(run_before_unload=True)
+            await asyncio.sleep(0.5)
+        except Exception:  # noqa: BLE001 - the page may already be gone
+            pass
+    finally:
+        await context.close()
 
 
 async def run_readers(
@@ -223,7 +221,9 @@ async def run_readers(
     errors: list[dict] = []
     plain: list[float] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, LOOPBACK_ONLY], headless=True
+        )
         try:
             plans = [
                 [url_of(server_url, sections[(r + k) % len(sections)]) for k in range(pages)] for r in range(readers)
@@ -261,14 +261,14 @@ def static_url_of(server_url: str, notebook: str) -> str:
     return f"{server_url}{notebook.removesuffix('.ipynb')}.html"
 
 
-def static_floor(sections: list[str], readers: int, pages: int, deadline: float) -> dict:
-    """The same readers opening the static copies from a plain file server: the floor of this machine and browser.
+def floor_run(folder: Path, sections: list[str], readers: int, pages: int, deadline: float) -> dict:
+    """The same readers opening the pages of ``folder`` (``NN-name.html``) from a plain file server.
 
-    No kernel, no Voilà and no script on the page: what is left is Chromium loading the same number of pages on the
-    same cores. Returns first chart p50/p95 (as seen and as painted) and the errors.
+    No kernel, no Voilà and no script: what is left is Chromium loading the same number of pages on the same cores.
+    Returns first chart p50/p95 (as seen and as painted) and the errors.
     """
     extra = {"painted": [], "live": [], "static": []}
-    with folder_server(notebook_dir() / "site") as url:
+    with folder_server(folder) as url:
         run = asyncio.run(run_readers(url, sections, readers, pages, deadline, extra, static_url_of))
     return {
         "pages_with_chart": len(run["times"]),
@@ -279,6 +279,27 @@ def static_floor(sections: list[str], readers: int, pages: int, deadline: float)
         "errors": len(run["errors"]) + run["unfinished_pages"],
         "wall_s": run["wall_s"],
     }
+
+
+FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def chart_only_pages(site: Path, out: Path) -> Path:
+    """Write, for every static copy in ``site``, a page holding nothing but that section's first chart image.
+
+    Opened by the same readers, these pages measure the machine's own floor: what 20 Chromium readers on these cores
+    cost with the lightest page that still has a chart (a text-only section stays a page with its title only).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for page in site.glob("[0-9][0-9]-*.html"):
+        found = FIRST_IMAGE.search(page.read_text(encoding="utf-8"))
+        body = found.group(0) if found else "<p>No chart in this section.</p>"
+        (out / page.name).write_text(
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{page.stem}</title></head>'
+            f'<body><main class="adass-main"><h1>{page.stem}</h1>{body}</main></body></html>',
+            encoding="utf-8",
+        )
+    return out
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -354,8 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             memory = sampler.stop()
             stop_process_group(server.process)
-    time.sleep(10)  # the server and its kernels are gone: the floor runs on a quiet machine, as the readers did
-    floor = static_floor(sections, args.readers, args.pages_per_reader, args.deadline)
+    time.sleep(10)  # the server and its kernels are gone: the floors run on a quiet machine, as the readers did
+    site = notebook_dir() / "site"
+    floor = floor_run(site, sections, args.readers, args.pages_per_reader, args.deadline)
+    time.sleep(5)
+    with tempfile.TemporaryDirectory(prefix="adass-chart-only-") as tmp:
+        machine = floor_run(
+            chart_only_pages(site, Path(tmp)), sections, args.readers, args.pages_per_reader, args.deadline
+        )
     times = run["times"]
     content = {
         "machine": {
@@ -384,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         "controls_live_p95_s": percentile(extra["live"], 95),
         "static_copies": len(extra["static"]),
         "floor_static_pages": floor,
+        "floor_chart_only_pages": machine,
         "errors": run["errors"],
         "error_count": len(run["errors"]) + run["unfinished_pages"],
         "cancelled_readers": run["cancelled_readers"],
@@ -444,6 +472,16 @@ def render(c: dict) -> str:
             f"{_s(floor['first_chart_painted_p50_s'])} s, p95 {_s(floor['first_chart_painted_p95_s'])} s), "
             f"{floor['pages_with_chart']} pages with a chart, {floor['errors']} errors. What is left there is "
             "Chromium loading the pages on the same cores.",
+        ]
+    machine = c.get("floor_chart_only_pages")
+    if machine:
+        lines += [
+            "",
+            "**Machine floor, same run:** the same readers opening, from the same file server, pages that hold only "
+            f"each section's first chart: first chart p50 {_s(machine['first_chart_p50_s'])} s, p95 "
+            f"{_s(machine['first_chart_p95_s'])} s (painted p50 {_s(machine['first_chart_painted_p50_s'])} s, p95 "
+            f"{_s(machine['first_chart_painted_p95_s'])} s), {machine['errors']} errors: what {c['readers']} "
+            "Chromium readers cost on these cores with the lightest page that still has a chart.",
         ]
     return "\n".join(lines) + "\n"
 

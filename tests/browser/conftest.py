@@ -43,6 +43,9 @@ VIEWPORT = {"width": 1280, "height": 800}
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 RENDER_TIMEOUT_MS = 180_000
+# A filter of a panel: an HTML <select> on a reader's page (dashboard or static copy), a dropdown widget in JupyterLab.
+FILTERS = "select.adass-static-filter, .widget-dropdown select"
+PANEL_OF_FILTER = "xpath=ancestor::div[contains(@class, 'adass-static-panel') or contains(@class, 'adass-panel')][1]"
 # The browser's own record of when the page's first chart was painted, in seconds from the start of navigation (the
 # Element Timing API: every chart image carries elementtiming="adass-chart"); null when no chart was painted.
 CHART_PAINTED_JS = """() => new Promise(resolve => {
@@ -319,6 +322,16 @@ def kernel_id_of(page) -> str:
     """Return the id of the kernel Voilà started for the page."""
     config = json.loads(page.locator("#jupyter-config-data").text_content())
     return config["kernelId"]
+
+
+def kernel_gone(kernel_id: str, timeout: float = 15) -> bool:
+    """Wait until no process of this kernel runs (its command line names its connection file); tell whether it went."""
+    deadline = time.monotonic() + timeout
+    while subprocess.run(["pgrep", "-f", f"kernel-{kernel_id}"], capture_output=True, check=False).returncode == 0:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def render_url(server: Server, notebook: str) -> str:

@@ -22,9 +22,11 @@ import pytest
 from adass_survey.serve.static_export import export_site
 
 from .conftest import (
+    FILTERS,
     REPO,
     SCREENSHOTS,
     folder_server,
+    goto_live,
     notebook_dir,
     open_page,
     render_url,
@@ -259,7 +261,7 @@ def dashboard_audit(request, voila_server, browser) -> dict:
     notebook = request.param
     page = open_page(browser)
     try:
-        page.goto(render_url(voila_server, notebook))
+        goto_live(page, render_url(voila_server, notebook))
         wait_for_dashboard(page)
         return audit(page, notebook.removesuffix(".ipynb"))
     finally:
@@ -324,15 +326,15 @@ def test_a_filter_and_a_download_work_by_keyboard_alone_with_a_visible_focus(voi
     assert notebook, "no served dashboard has a filter panel"
     page = open_page(browser)
     try:
-        page.goto(render_url(voila_server, notebook))
+        goto_live(page, render_url(voila_server, notebook))
         wait_for_dashboard(page)
         rings = {}
         assert focus_by_tab(page, ".adass-nav a"), "Tab never reaches the section navigation"
         rings["navigation link"] = focus_ring_pixels(page)
-        assert focus_by_tab(page, ".widget-dropdown select"), "Tab never reaches a dropdown filter"
+        assert focus_by_tab(page, FILTERS), "Tab never reaches a dropdown filter"
         before = page.evaluate(
             "() => [document.activeElement.value, document.body.innerText.length,"
-            " [...document.images].map(i => i.src.length).join()]"
+            " [...document.images].filter(i => i.offsetParent !== null).map(i => i.src.length).join()]"
         )
         page.keyboard.press("ArrowDown")
         after = before
@@ -340,7 +342,7 @@ def test_a_filter_and_a_download_work_by_keyboard_alone_with_a_visible_focus(voi
             page.wait_for_timeout(200)
             after = page.evaluate(
                 "() => [document.activeElement.value, document.body.innerText.length,"
-                " [...document.images].map(i => i.src.length).join()]"
+                " [...document.images].filter(i => i.offsetParent !== null).map(i => i.src.length).join()]"
             )
             if after[0] != before[0] and after[2] != before[2]:
                 break

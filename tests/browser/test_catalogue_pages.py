@@ -11,6 +11,8 @@ from adass_survey.serve.static_export import export_site
 from .conftest import (
     Traffic,
     folder_server,
+    goto_live,
+    kernel_gone,
     kernel_id_of,
     notebook_dir,
     open_page,
@@ -51,17 +53,19 @@ def _choose(page, select, panel) -> tuple[dict, dict]:
 def test_filter_switches_with_the_kernel_stopped(voila_server, browser) -> None:
     page = open_page(browser)
     try:
-        page.goto(render_url(voila_server, NOTEBOOK))
+        goto_live(page, render_url(voila_server, NOTEBOOK))
         wait_for_dashboard(page)
         kernel = kernel_id_of(page)
-        stopped = subprocess.run(["pkill", "-f", f"kernel-{kernel}"], check=False).returncode
-        page.wait_for_timeout(1500)
+        subprocess.run(
+            ["pkill", "-f", f"kernel-{kernel}"], check=False
+        )  # the server has released it already, as a rule
+        stopped = kernel_gone(kernel)
         select, panel = _first_panel(page)
         before, after = _choose(page, select, panel)
         save_screenshot(page, "filter-with-kernel-stopped")
     finally:
         page.context.close()
-    assert stopped == 0, "the page's kernel process was not found to stop"
+    assert stopped, "the page's kernel is still running"
     assert before["base"] == ["Showing all 58 councils (n = 58)"], before
     assert after["base"] == ["Showing 17 county councils (n = 17)"], after
     assert after["charts"] and after["charts"] != before["charts"]

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from .conftest import (
+    FILTERS,
+    PANEL_OF_FILTER,
     Traffic,
+    goto_live,
     notebook_dir,
     open_page,
     render_url,
@@ -53,40 +56,51 @@ class Rendered:
     download: dict | None = None
 
 
+PRINTED = """() => {
+  const shown = el => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+  const controls = [...document.querySelectorAll(
+      'select, .widget-dropdown, .widget-select, .widget-select-multiple, .widget-radio, .widget-toggle-buttons,'
+      + ' .widget-checkbox, .widget-button, .widget-text, .widget-slider, .widget-hslider, .widget-combobox')];
+  return {
+    banner: shown(document.querySelector('.adass-banner')),
+    nav: shown(document.querySelector('.adass-nav')),
+    controls: controls.filter(shown).length,
+    images: [...document.images].filter(shown).map(i => i.src.slice(-64)),
+    tables: [...document.querySelectorAll('table')].filter(shown).length,
+  };
+}"""
+
+
 def _print_view(page) -> dict:
-    """Return what stays visible when the page is printed."""
+    """Return what shows on screen and what stays visible when the page is printed.
+
+    A filter panel holds every view, one shown at a time: what prints is compared with what is on screen.
+    """
+    screen = page.evaluate(PRINTED)
     page.emulate_media(media="print")
-    view = page.evaluate(
-        """() => {
-        const shown = el => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
-        const controls = [...document.querySelectorAll(
-            '.widget-dropdown, .widget-select, .widget-select-multiple, .widget-radio, .widget-toggle-buttons,'
-            + ' .widget-checkbox, .widget-button, .widget-text, .widget-slider, .widget-hslider, .widget-combobox')];
-        return {
-          banner: shown(document.querySelector('.adass-banner')),
-          nav: shown(document.querySelector('.adass-nav')),
-          controls: controls.length,
-          controls_shown: controls.filter(shown).length,
-          images: document.images.length,
-          images_shown: [...document.images].filter(shown).length,
-          tables: document.querySelectorAll('table').length,
-          tables_shown: [...document.querySelectorAll('table')].filter(shown).length,
-        };
-        }"""
-    )
+    printed = page.evaluate(PRINTED)
     page.emulate_media(media="screen")
-    return view
+    return {
+        "banner": printed["banner"],
+        "nav": printed["nav"],
+        "controls": screen["controls"],
+        "controls_shown": printed["controls"],
+        "images": screen["images"],
+        "images_shown": printed["images"],
+        "tables": screen["tables"],
+        "tables_shown": printed["tables"],
+    }
 
 
 SNAPSHOT = """() => ({
-  charts: [...document.images].map(i => i.src.length + ':' + i.src.slice(-64)),
+  charts: [...document.images].filter(i => i.offsetParent !== null).map(i => i.src.length + ':' + i.src.slice(-64)),
   base: document.body.innerText.split('\\n').filter(line => /\\bbase\\b|\\(n = \\d+\\)/i.test(line)),
 })"""
 
 
 def _change_first_filter(page) -> dict | None:
     """Choose the second option of the page's first dropdown; return the charts and base lines before and after."""
-    dropdowns = page.locator(".widget-dropdown select")
+    dropdowns = page.locator(FILTERS)
     if dropdowns.count() == 0:
         return None
     dropdown = dropdowns.first
@@ -108,7 +122,7 @@ def _change_first_filter(page) -> dict | None:
 
 def _download_first_csv(page) -> dict | None:
     """Click the page's first CSV download link; return the file's rows and the table shown beside it."""
-    links = page.locator("a[download$='.csv']")
+    links = page.locator("a[download$='.csv']:visible")  # a panel holds every view, one shown at a time
     if links.count() == 0:
         return None
     link = links.first
@@ -134,7 +148,7 @@ def rendered(request, voila_server, browser) -> Rendered:
     traffic = Traffic()
     page = open_page(browser, traffic)
     try:
-        page.goto(render_url(voila_server, notebook))
+        goto_live(page, render_url(voila_server, notebook))
         wait_for_dashboard(page)
         save_screenshot(page, notebook.removesuffix(".ipynb"))
         result = Rendered(
@@ -218,8 +232,8 @@ def test_print_view_keeps_charts_tables_and_banner_drops_controls(rendered: Rend
     assert view["banner"], "the synthetic-data banner must print"
     assert not view["nav"], "navigation must not print"
     assert view["controls_shown"] == 0, f"{view['controls_shown']} of {view['controls']} controls would print"
-    assert view["images_shown"] == view["images"], "every chart must print"
-    assert view["tables_shown"] == view["tables"], "every table must print"
+    assert view["images_shown"] == view["images"], "every chart on screen must print, and only those"
+    assert view["tables_shown"] == view["tables"], "every table on screen must print, and only those"
 
 
 def test_entry_page_lists_every_section_in_order(voila_server, browser) -> None:
@@ -287,11 +301,11 @@ def test_filter_by_another_answer_shows_its_councils_and_base(voila_server, brow
         pytest.skip("no served notebook filters by the take-up band")
     page = open_page(browser)
     try:
-        page.goto(render_url(voila_server, pages[0]))
+        goto_live(page, render_url(voila_server, pages[0]))
         wait_for_dashboard(page)
-        answer = page.locator(".widget-dropdown select", has=page.locator("option", has_text=ANSWER_OPTION)).first
+        answer = page.locator(FILTERS, has=page.locator("option", has_text=ANSWER_OPTION)).first
         answer.wait_for(state="attached", timeout=60_000)
-        panel = answer.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+        panel = answer.locator(PANEL_OF_FILTER)
         answer.scroll_into_view_if_needed()
         answer.select_option(label=ANSWER_OPTION)
         text = ""

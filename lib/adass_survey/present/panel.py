@@ -1,11 +1,12 @@
 """Show a filter panel whose views were all drawn in advance: switching happens in the browser.
 
-A live page (JupyterLab, Voilà) gets ipywidgets: one dropdown per filter, linked in the front end
-(``jslink``) to a stack of the precomputed views, so choosing a filter needs no kernel round trip and
-no Python callback exists for a client to reach. A page without a kernel (the static export) gets the
-same views as plain HTML: ``<select>`` controls and a CSS ``:has()`` rule per view, no script.
+A page drawn for readers (a Voilà dashboard, the static export) gets the views as plain HTML: ``<select>``
+controls and a CSS ``:has()`` rule per view, no script, so the page needs neither a kernel nor Voilà's widget front
+end (about 5 MB of script) to switch them. A notebook in JupyterLab gets ipywidgets: one dropdown per filter, linked
+in the front end (``jslink``) to a stack of the same views. Either way choosing a filter needs no kernel round trip
+and no Python callback exists for a client to reach.
 
-Imports nothing heavier than ipywidgets, and that only when a live page asks for the widgets.
+Imports nothing heavier than ipywidgets, and that only when a notebook asks for the widgets.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import re
 from html import escape
 
 ALL = "all"
-STATIC_PAGE_ENV = "ADASS_STATIC_PAGE"
-"""Set to 1 in the kernels of the static export: a panel's HTML form then holds every view (pages without a kernel
-switch them); elsewhere it holds the default view only (what a saved notebook keeps, next to the widget)."""
+HTML_PANELS_ENV = "ADASS_HTML_PANELS"
+"""Set to 1 in the kernels that draw pages for readers (the dashboards' kernel manager, the static export): a panel
+is then its HTML form with every view and no widget. Elsewhere (JupyterLab, nbval) it is the widget, beside an HTML
+form holding the default view only (what a saved notebook keeps)."""
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -100,7 +102,7 @@ def static_html(entry: dict, panel_id: str) -> str:
 
 
 class Panel:
-    """A precomputed filter panel: widgets on a live page, plain HTML on a static one.
+    """A precomputed filter panel: plain HTML on a reader's page, widgets in JupyterLab.
 
     Parameters
     ----------
@@ -159,12 +161,10 @@ class Panel:
         return w.VBox([controls, views], _dom_classes=["adass-panel"])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        if os.environ.get(HTML_PANELS_ENV) == "1":
+            return {"text/html": static_html(self.entry, self.panel_id), "text/plain": repr(self)}
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
-        if os.environ.get(STATIC_PAGE_ENV) == "1":
-            bundle["text/html"] = static_html(self.entry, self.panel_id)
-        else:
-            default = self.entry["views"][view_keys(self.entry["dimensions"])[0][0]]
-            bundle["text/html"] = f'<div class="adass-panel-default">{view_html(default)}</div>'
-
+        default = self.entry["views"][view_keys(self.entry["dimensions"])[0][0]]
+        bundle["text/html"] = f'<div class="adass-panel-default">{view_html(default)}</div>'
         bundle["text/plain"] = repr(self)
         return bundle

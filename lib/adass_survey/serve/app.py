@@ -7,7 +7,9 @@ answer a request. :class:`AdassVoila` is Voilà's own application with its page 
 :class:`FallbackVoilaHandler`, which decides before Voilà does:
 
 * the section's pool has a kernel that has already run the notebook: Voilà's preheated path, unchanged (the kernel
-  is recorded as handed out, so a page that never connects has it culled one idle timeout later);
+  is recorded as handed out, so a page that never connects has it culled one idle timeout later). A page with no
+  widget on it (every section page: its filters are HTML) is sent without Voilà's front end, so nothing will ever
+  connect to its kernel, which is released as soon as the page is sent;
 * the pool is empty, or its next kernel is still being prepared: the section's static copy
   (``site/NN-name.html`` in the served folder, built by ``python -m adass_survey export``) at once, with a
   one-line note, while the pool refills behind;
@@ -53,12 +55,14 @@ from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
 from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
 
+FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
+"""What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
 SECTION = re.compile(r"^(\d{2}-[A-Za-z0-9_-]+)\.ipynb$")
 NOTES = {
-    "pool-empty": "This is the section's static copy (the same figures and tables): its interactive page is being "
-    "prepared for the next reader.",
-    "kernel-cap": "This is the section's static copy (the same figures and tables): the server is at its limit of "
-    "interactive pages just now.",
+    "pool-empty": "This is the section's static copy, with the same figures, tables and filters: its live page is "
+    "being prepared for the next reader.",
+    "kernel-cap": "This is the section's static copy, with the same figures, tables and filters: the server is at its "
+    "limit of live pages just now.",
 }
 BUSY_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Busy</title></head>
@@ -103,12 +107,12 @@ def fallback_page(static_html: str, note: str, base_href: str, live_href: str) -
     ...                      "Static copy.", "/voila/files/site/", "/voila/render/07-restrictions.ipynb")
     >>> print(page)  # doctest: +NORMALIZE_WHITESPACE
     <html><head><base href="/voila/files/site/"><title>7</title></head><body class='x'><p class="adass-fallback-note"
-    role="status">Static copy. <a href="/voila/render/07-restrictions.ipynb">Try the interactive page again</a></p><h1>7</h1></body></html>
+    role="status">Static copy. <a href="/voila/render/07-restrictions.ipynb">Open the live page again</a></p><h1>7</h1></body></html>
     """
     base = f'<base href="{html.escape(base_href)}">'
     line = (
         f'<p class="adass-fallback-note" role="status">{html.escape(note)} '
-        f'<a href="{html.escape(live_href)}">Try the interactive page again</a></p>'
+        f'<a href="{html.escape(live_href)}">Open the live page again</a></p>'
     )
     head = re.search(r"<head[^>]*>", static_html, flags=re.IGNORECASE)
     page = static_html[: head.end()] + base + static_html[head.end() :] if head else base + static_html
@@ -131,14 +135,20 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
         """Serve the live page, or the static copy when a live page would make the reader wait for a kernel."""
         notebook = self.notebook_path or path
         manager = self.kernel_manager
+        self._pool_kernel: str | None = None
         if isinstance(manager, GraceKernelManager) and notebook:
             reason = self._reason_for_static(manager, notebook)
             if reason and self._write_static(notebook, reason):
                 return
+        front_end = False
         try:
             async for snippet in self.get_generator(path=path):
+                front_end = front_end or FRONT_END_MARK in snippet
                 self.write(snippet)
                 self.flush()
+            if self._pool_kernel and not front_end:  # no widget on the page: its kernel has nothing more to do
+                self.finish()  # the reader's page is complete before the kernel stops
+                await manager.release(self._pool_kernel)
         except KernelCapReached:
             if self._headers_written:  # cannot happen: Voilà starts the kernel before it sends anything
                 raise
@@ -152,6 +162,7 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
             kernel_id = manager.ready_pool_kernel(notebook)
             if kernel_id is not None:
                 manager.mark_handed_out(kernel_id)  # Voilà takes exactly this kernel, with no await in between
+                self._pool_kernel = kernel_id
                 return None
             return "kernel-cap" if manager.at_cap() else "pool-empty"
         return "kernel-cap" if manager.at_cap() else None

@@ -16,6 +16,10 @@ when culling first sees it outside a pool) before the usual rule applies. A kern
 stopped exactly one timeout after it was handed out, by a timer rather than the next culling pass, so a flood of
 requests that never connect holds its places for one timeout at most.
 
+**Pages.** Every kernel it starts draws filter panels as HTML (:data:`~adass_survey.present.panel.HTML_PANELS_ENV`),
+so a section page needs no widget front end; the page handler then stops the kernel
+(:meth:`~GraceKernelManager.release`) as soon as the page is sent, since nothing will connect to it.
+
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
 owns it (:mod:`adass_survey.serve.deploy`, ``deploy/run.sh``).
@@ -34,6 +38,8 @@ from datetime import UTC, datetime
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float, Int, Unicode, default
+
+from ..present.panel import HTML_PANELS_ENV
 
 CAP_ENV = "ADASS_KERNEL_CAP"
 ROUTE_ENV = "ADASS_KERNEL_ROUTE"
@@ -264,6 +270,7 @@ class GraceKernelManager(AsyncMappingKernelManager):
             await asyncio.sleep(self.cap_poll_interval)
         kernel_id = kernel_id or self.new_kernel_id()
         kwargs["kernel_id"] = kernel_id
+        kwargs["env"] = {**(kwargs.get("env") or os.environ), HTML_PANELS_ENV: "1"}  # a reader's page: HTML panels
         self._reserved.add(kernel_id)  # no await between the check above and this line: the check-and-take is atomic
         self.peak_kernels = max(self.peak_kernels, self.live_kernel_count())
         try:
@@ -311,6 +318,12 @@ class GraceKernelManager(AsyncMappingKernelManager):
             loop.call_later(
                 self.cull_idle_timeout, lambda: asyncio.ensure_future(self._cull_if_never_connected(kernel_id))
             )
+
+    async def release(self, kernel_id: str) -> None:
+        """Stop a handed-out kernel at once: its page was sent without Voilà's front end, so nothing will connect."""
+        if kernel_id in self._kernels and kernel_id not in self._connected_once and not self._in_pool(kernel_id):
+            self.log.info("Kernel %s released: its page has no widgets, so nothing connects to it", kernel_id)
+            await self.shutdown_kernel(kernel_id)
 
     def notify_connect(self, kernel_id: str) -> None:
         """Count a new websocket connection to a kernel, and remember that its page connected."""

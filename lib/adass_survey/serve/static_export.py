@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import SYNTHETIC_NOTICE
 from ..core.paths import project_root
-from ..present.panel import STATIC_PAGE_ENV
+from ..present.panel import HTML_PANELS_ENV
 from .nav import STATIC_FOLDER, Section, list_sections, section_nav
 
 log = logging.getLogger("adass_survey.static_export")
@@ -129,7 +129,7 @@ def execute_notebook(path: Path):
         notebook, timeout=EXECUTION_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     # a filter panel puts every view, with its <select> controls, into the page only for a static page
-    client.execute(env={**os.environ, STATIC_PAGE_ENV: "1"})
+    client.execute(env={**os.environ, HTML_PANELS_ENV: "1"})
     return notebook
 
 
