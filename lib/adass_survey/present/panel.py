@@ -62,7 +62,9 @@ def view_html(view: dict) -> str:
 def static_html(entry: dict, panel_id: str) -> str:
     """The panel as HTML with no script: a ``<select>`` per filter and CSS that shows the chosen view.
 
-    Printing prints the view on screen. Browsers without CSS ``:has()`` show every view in turn.
+    Printing prints the view on screen. Browsers without CSS ``:has()`` show every view in turn. The images of the
+    views not shown at first load lazily, when a reader chooses them: a page holds every view (02: 71 charts), and
+    loading them all up front doubled the browser's work before the first chart.
 
     Examples
     --------
@@ -72,6 +74,11 @@ def static_html(entry: dict, panel_id: str) -> str:
     ...                    "county": {"html": "C", "base": "n = 17", "text": ""}}}
     >>> html = static_html(entry, "p1")
     >>> '<select id="p1-t"' in html and 'option[value="county"]:checked' in html
+    True
+    >>> entry["views"]["county"]["html"] = '<img alt="C">'
+    >>> 'id="p1-view-county" class="adass-static-view"><div class="adass-panel-view"><p' in static_html(entry, "p1")
+    True
+    >>> '<img loading="lazy" alt="C">' in static_html(entry, "p1")
     True
     """
     dims = entry["dimensions"]
@@ -86,9 +93,13 @@ def static_html(entry: dict, panel_id: str) -> str:
             f'<label for="{sid}">{escape(d["label"])}</label> '
             f'<select id="{sid}" class="adass-static-filter">{options}</select>'
         )
+    default = view_keys(dims)[0][0]
     for key, view in entry["views"].items():
         vid = _css_id(panel_id, "view", *key.split("|"))
-        blocks.append(f'<div id="{vid}" class="adass-static-view">{view_html(view)}</div>')
+        html = view_html(view)
+        if key != default:  # hidden at first: the browser loads its images only once it is chosen
+            html = html.replace("<img ", '<img loading="lazy" ')
+        blocks.append(f'<div id="{vid}" class="adass-static-view">{html}</div>')
         conditions = "".join(
             f':has(#{_css_id(panel_id, d["id"])} option[value="{code}"]:checked)'
             for d, code in zip(dims, key.split("|"))
