@@ -153,8 +153,6 @@ async def one_page(page, url: str, errors: list[dict], plain: list[float], extra
     try:
         start = time.perf_counter()
         response = await page.goto(url, timeout=timeout, wait_until="commit")
-        if response is not None and response.status >= 400:
-            errors.append({"url": url, "kind": f"HTTP {response.status}", "detail": url[:200]})
         static_copy = response is not None and bool(response.headers.get("x-adass-fallback"))
         if static_copy:
             extra["static"].append(url)
@@ -192,6 +190,14 @@ async def reader(
     try:
         page = await context.new_page()
         page.on("pageerror", lambda error: errors.append({"kind": "script error", "detail": str(error)[:200]}))
+        page.on(
+            "response",
+            lambda response: (
+                errors.append({"kind": f"HTTP {response.status}", "detail": response.url[:200]})
+                if response.status >= 400
+                else None
+            ),
+        )
         page.on(
             "requestfailed",  # a request to any other host than this machine fails: the browser cannot resolve it
             lambda request: errors.append({"kind": "request failed", "detail": request.url[:200]}),

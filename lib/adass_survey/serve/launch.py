@@ -97,7 +97,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
 
 
 def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
-    """True when the static pages are missing or older than the views catalogue they show.
+    """True when the static pages are missing, or older than the views catalogue they show or their page templates.
 
     Examples
     --------
@@ -105,8 +105,17 @@ def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
     >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
     True
     """
-    index, manifest = notebooks / "site" / "index.html", catalogue / "manifest.json"
-    return not index.exists() or (manifest.exists() and manifest.stat().st_mtime > index.stat().st_mtime)
+    index = notebooks / "site" / "index.html"
+    if not index.exists():
+        return True
+    from .static_export import share_dir
+
+    share = share_dir()
+    sources = [catalogue / "manifest.json"]
+    for folder in (share / "nbconvert" / "templates" / "adass_static", share / "voila" / "templates" / "adass"):
+        sources += [path for path in folder.rglob("*") if path.is_file()]
+    built = index.stat().st_mtime
+    return any(path.exists() and path.stat().st_mtime > built for path in sources)
 
 
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:

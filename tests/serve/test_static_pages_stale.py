@@ -1,0 +1,30 @@
+"""The static pages are rebuilt when the views catalogue or the page templates are newer than them."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from adass_survey.serve.launch import static_pages_stale
+
+
+def _site(tmp_path: Path, mtime: float) -> Path:
+    notebooks = tmp_path / "notebooks"
+    (notebooks / "site").mkdir(parents=True)
+    index = notebooks / "site" / "index.html"
+    index.write_text("<html></html>", encoding="utf-8")
+    os.utime(index, (mtime, mtime))
+    return notebooks
+
+
+def test_pages_newer_than_catalogue_and_templates_are_current(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue"
+    catalogue.mkdir()
+    (catalogue / "manifest.json").write_text("{}", encoding="utf-8")
+    assert not static_pages_stale(_site(tmp_path, time.time() + 60), catalogue)
+
+
+def test_pages_older_than_the_templates_are_stale(tmp_path: Path) -> None:
+    # no catalogue manifest at all: only the templates (edited after 1970) make the pages stale
+    assert static_pages_stale(_site(tmp_path, 0), tmp_path / "no-catalogue")
