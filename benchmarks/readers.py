@@ -200,7 +200,11 @@ async def reader(
         )
         page.on(
             "requestfailed",  # a request to any other host than this machine fails: the browser cannot resolve it
-            lambda request: errors.append({"kind": "request failed", "detail": request.url[:200]}),
+            lambda request: (
+                errors.append({"kind": "request failed", "detail": f"{request.failure} {request.url[:200]}"})
+                if request.failure != "net::ERR_ABORTED"  # cancelled by the browser as the reader moves on
+                else None
+            ),
         )
         for url in urls:
             seconds = await one_page(page, url, errors, plain, extra)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .conftest import (
     goto_live,
+    kernel_gone,
     kernel_id_of,
     open_page,
     render_url,
@@ -137,3 +138,22 @@ def test_preheated_kernel_handed_to_a_reader_is_not_culled_before_the_page_conne
         assert _kernel_status(server.url, kernel_id) == 404, "the kernel of the closed tab was never culled"
     finally:
         stop_process_group(server.process)
+
+
+def test_closing_the_compare_page_stops_its_kernel(voila_server, browser) -> None:
+    # Voilà's front end sends the shutdown as a beacon, which carries no XSRF token: stock Voilà refused it (403).
+    form = next((n for n in served_notebooks() if n.startswith("14-")), served_notebooks()[0])
+    page = open_page(browser)
+    refused: list[int] = []
+    page.on("response", lambda r: refused.append(r.status) if "/api/shutdown/" in r.url and r.status >= 400 else None)
+    try:
+        goto_live(page, render_url(voila_server, form))
+        wait_for_dashboard(page)
+        kernel_id = kernel_id_of(page)
+        assert not kernel_gone(kernel_id, timeout=3), "the compare page's kernel must live while the page is open"
+        page.close(run_before_unload=True)
+        gone = kernel_gone(kernel_id)
+    finally:
+        page.context.close()
+    assert refused == [], f"the shutdown beacon was refused: {refused}"
+    assert gone, "the kernel of the closed compare page still runs"

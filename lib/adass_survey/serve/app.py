@@ -51,6 +51,7 @@ def _import_voila() -> None:
 _import_voila()
 
 from voila.app import Voila  # noqa: E402
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # noqa: E402
 from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
 from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
@@ -198,15 +199,29 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
         self.finish(BUSY_PAGE)
 
 
+class BeaconShutdownHandler(VoilaShutdownKernelHandler):
+    """Voilà's kernel shutdown when a page with widgets (the compare form) is closed, made to work.
+
+    Voilà's front end sends it with ``navigator.sendBeacon``, which cannot carry the XSRF header, so jupyter_server
+    refused every one (403, voila-dashboards/voila#1458) and a closed tab's kernel waited for culling. The kernel's id,
+    a random UUID known only to the page it was made for, is what a cross-site request could not know.
+    """
+
+    def check_xsrf_cookie(self) -> None:
+        """Accept the beacon without an XSRF token (see the class docstring)."""
+
+
 class AdassVoila(Voila):
     """Standalone Voilà whose section pages are served by :class:`FallbackVoilaHandler`."""
 
     def init_handlers(self) -> list:
-        """Voilà's handlers, with the page handler replaced."""
+        """Voilà's handlers, with the page handler and the kernel shutdown on page close replaced."""
         site_dir = Path(self.root_dir) / "site"
         handlers = []
         for rule in super().init_handlers():
             if len(rule) == 3 and rule[1] is TornadoVoilaHandler:
                 rule = (rule[0], FallbackVoilaHandler, {**rule[2], "site_dir": site_dir})
+            elif len(rule) == 2 and rule[1] is VoilaShutdownKernelHandler:
+                rule = (rule[0], BeaconShutdownHandler)
             handlers.append(rule)
         return handlers
