@@ -203,7 +203,7 @@ def write_results(rows: list[dict]) -> None:
         f"Written by `benchmarks/dashboards.py` on {machine['cpus']} CPUs ({machine['system']}, Python "
         f"{machine['python']}), headless Debian Chromium at 1280×800. Seconds; — means the page has no chart or "
         "no filter. First chart: Playwright sees a chart image on screen; painted: the browser's own paint time of "
-        "that chart (Element Timing); controls live: the widgets are connected (the loading note is gone).",
+        "that chart (Element Timing); controls live: the filters work (a section page's are HTML, live when drawn; a page with widgets waits for Voilà's front end and its loading note goes).",
         "",
         "| notebook | first chart, cold kernel | first chart, preheated | painted (browser) | controls live | "
         "filter update | static page load | nbconvert execute |",

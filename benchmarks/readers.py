@@ -468,7 +468,7 @@ def render(c: dict) -> str:
         "",
         "First chart: Playwright sees a chart image on screen. The browser's own paint time of that chart (Element "
         f"Timing): p50 {_s(c.get('first_chart_painted_p50_s'))} s, p95 {_s(c.get('first_chart_painted_p95_s'))} s. "
-        f"Controls live (widgets connected): p50 {_s(c.get('controls_live_p50_s'))} s, "
+        f"Controls live (filters working: at once on a section page, after Voilà's front end on the compare page): p50 {_s(c.get('controls_live_p50_s'))} s, "
         f"p95 {_s(c.get('controls_live_p95_s'))} s (live pages only). Pages answered by "
         f"the section's static copy (its pool empty or the server at its cap): {c.get('static_copies', 0)}.",
         "",
