@@ -7,9 +7,7 @@ answer a request. :class:`AdassVoila` is Voilà's own application with its page 
 :class:`FallbackVoilaHandler`, which decides before Voilà does:
 
 * the section's pool has a kernel that has already run the notebook: Voilà's preheated path, unchanged (the kernel
-  is recorded as handed out, so a page that never connects has it culled one idle timeout later). A page with no
-  widget on it (every section page: its filters are HTML) is sent without Voilà's front end, so nothing will ever
-  connect to its kernel, which is released as soon as the page is sent;
+  is recorded as handed out, so a page that never connects has it culled one idle timeout later);
 * the pool is empty, or its next kernel is still being prepared: the section's static copy
   (``site/NN-name.html`` in the served folder, built by ``python -m adass_survey export``) at once, with a
   one-line note, while the pool refills behind;
@@ -17,6 +15,9 @@ answer a request. :class:`AdassVoila` is Voilà's own application with its page 
   The cap is also enforced in the kernel manager itself, which raises
   :class:`~adass_survey.serve.kernels.KernelCapReached` instead of starting a kernel; the handler turns that into
   the static copy as well, before anything of the page was sent.
+
+A page with no widget on it (every section page: its filters are HTML) is sent without Voilà's front end, so nothing
+will ever connect to its kernel, pooled or started for it: the kernel is stopped as soon as the page is sent.
 
 Without a static copy (pages not built), an empty pool falls back to Voilà's behaviour, and the cap to a short
 "busy, try again in a minute" page (503): never a traceback.
@@ -58,6 +59,7 @@ from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
 
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
+PAGE_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{8,64})"')
 SECTION = re.compile(r"^(\d{2}-[A-Za-z0-9_-]+)\.ipynb$")
 NOTES = {
     "pool-empty": "This is the section's static copy, with the same figures, tables and filters: its live page is "
@@ -141,15 +143,18 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
             reason = self._reason_for_static(manager, notebook)
             if reason and self._write_static(notebook, reason):
                 return
-        front_end = False
+        front_end, kernel_id = False, self._pool_kernel
         try:
             async for snippet in self.get_generator(path=path):
                 front_end = front_end or FRONT_END_MARK in snippet
+                if kernel_id is None:  # a kernel started for this page (no pool): its id is in the page's config
+                    found = PAGE_KERNEL_ID.search(snippet)
+                    kernel_id = found.group(1) if found else None
                 self.write(snippet)
                 self.flush()
-            if self._pool_kernel and not front_end:  # no widget on the page: its kernel has nothing more to do
-                self.finish()  # the reader's page is complete before the kernel stops
-                await manager.release(self._pool_kernel)
+            if kernel_id and not front_end and isinstance(manager, GraceKernelManager):
+                self.finish()  # no widget on the page, so nothing will connect: finish the page, then stop its kernel
+                await manager.release(kernel_id)
         except KernelCapReached:
             if self._headers_written:  # cannot happen: Voilà starts the kernel before it sends anything
                 raise
