@@ -138,16 +138,15 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
         """Serve the live page, or the static copy when a live page would make the reader wait for a kernel."""
         notebook = self.notebook_path or path
         manager = self.kernel_manager
-        self._pool_kernel: str | None = None
         if isinstance(manager, GraceKernelManager) and notebook:
             reason = self._reason_for_static(manager, notebook)
             if reason and self._write_static(notebook, reason):
                 return
-        front_end, kernel_id = False, self._pool_kernel
+        front_end, kernel_id = False, None
         try:
             async for snippet in self.get_generator(path=path):
                 front_end = front_end or FRONT_END_MARK in snippet
-                if kernel_id is None:  # a kernel started for this page (no pool): its id is in the page's config
+                if kernel_id is None:  # the page's kernel, pooled or started for it: its id is in the page's config
                     found = PAGE_KERNEL_ID.search(snippet)
                     kernel_id = found.group(1) if found else None
                 self.write(snippet)
@@ -168,7 +167,6 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
             kernel_id = manager.ready_pool_kernel(notebook)
             if kernel_id is not None:
                 manager.mark_handed_out(kernel_id)  # Voilà takes exactly this kernel, with no await in between
-                self._pool_kernel = kernel_id
                 return None
             return "kernel-cap" if manager.at_cap() else "pool-empty"
         return "kernel-cap" if manager.at_cap() else None
