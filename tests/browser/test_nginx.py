@@ -125,6 +125,13 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
         status, headers, body = get(f"{url}voila/files/site/01-fixture.html")
         assert status == 200 and headers.get("X-Adass-Static") == "nginx" and "Bar chart" in body
         assert get(f"{url}voila/files/site/nothing.css")[0] == 404
+        # and the static pages' files (charts of views not shown at first, downloads), for good
+        planted = folder / "site" / "files" / "fedcba9876543210fedcba9876543210.csv"
+        planted.parent.mkdir(exist_ok=True)
+        planted.write_bytes(b"answer,count\n")
+        status, headers, body = get(f"{url}voila/files/site/files/{planted.name}")
+        assert status == 200 and body == "answer,count\n" and "immutable" in headers.get("Cache-Control", "")
+        assert get(f"{url}voila/files/site/files/chart.png")[0] == 404
         # A kernel id that names no process is refused, not proxied.
         assert get(f"{url}api/kernels/00000000-0000-0000-0000-000000000001")[0] == 404
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,10 @@ def test_static_page_is_complete_offline_and_has_no_widgets(static_site, browser
         page.goto(f"{url}{name}.html")
         page.wait_for_load_state("load")
         text = page.inner_text("body")
-        images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('alt'), i.naturalWidth])")
+        images = page.evaluate(
+            "() => [...document.images].map(i => [i.getAttribute('alt'), i.naturalWidth, i.offsetParent !== null,"
+            " i.getAttribute('src').slice(0, 40)])"
+        )
         controls = page.locator("input, button, .jupyter-widgets, select:not(.adass-static-filter)").count()
         code = page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count()
         scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
@@ -64,6 +68,13 @@ def test_static_page_is_complete_offline_and_has_no_widgets(static_site, browser
     assert code == 0
     assert TRACEBACK_PATTERN.search(text) is None
     assert PATH_PATTERN.search(text) is None
-    assert all(alt and alt.strip() and width > 0 for alt, width in images), images
+    assert all(alt and alt.strip() for alt, *_ in images), images
+    assert all(width > 0 for _, width, shown, _ in images if shown), "every chart on screen is drawn"
+    assert all(src.startswith("data:image/png") for _, _, shown, src in images if shown), "and inside the page"
+    hidden = [src for _, _, shown, src in images if not shown]
+    assert all(src.startswith("files/") for src in hidden), "the other views' charts are files beside the page"
+    folder = Path(pages[0]).parent
+    linked = re.findall(r'(?:src|href)="(files/[^"]+)"', (folder / f"{name}.html").read_text(encoding="utf-8"))
+    assert all((folder / f).is_file() for f in linked), "every file a page links to is there"
     if not notebook.startswith("00-"):
-        assert images, "a section page must embed its default chart"
+        assert [shown for *_, shown, _ in images].count(True), "a section page must embed its default chart"

@@ -37,6 +37,9 @@ DECOYS = {
     f"{STATIC_FOLDER}/script.js": b"alert(1)",
     f"{STATIC_FOLDER}/nested/index.html": b"<p>nested</p>",
     f"{STATIC_FOLDER}/.hidden.html": b"<p>hidden</p>",
+    f"{STATIC_FOLDER}/files/chart.png": b"\x89PNG\r\n\x1a\n",
+    f"{STATIC_FOLDER}/files/0123456789abcdef0123456789abcdef.js": b"alert(1)",
+    f"{STATIC_FOLDER}/files/0123456789abcdef0123456789abcdef.json": b"{}",
     "outside.html": b"<p>an html file outside the static folder</p>",
 }
 
@@ -121,6 +124,11 @@ def test_only_the_static_pages_are_served_from_the_folder(served_site) -> None:
     refused = {relative: _status(files + relative)[0] for relative in DECOYS}
     assert all(code in (403, 404) for code in refused.values()), refused
     assert all((served_site.folder / relative).exists() for relative in DECOYS), "decoys must exist to test anything"
+    # The pages' own files (charts of views not shown at first, downloads) are served: a hash and a type.
+    page_file = served_site.folder / STATIC_FOLDER / "files" / "fedcba9876543210fedcba9876543210.csv"
+    page_file.write_bytes(b"answer,count\n")
+    status, content_type = _status(f"{files}{STATIC_FOLDER}/files/{page_file.name}")
+    assert status == 200 and content_type.startswith("text/csv")
     # nor the notebooks or a path that climbs out of the folder
     assert _status(f"{files}{served_notebooks()[0]}")[0] in (403, 404)
     assert _status(f"{files}{STATIC_FOLDER}/..%2F{served_notebooks()[0]}")[0] in (403, 404)

@@ -18,6 +18,8 @@ answer a request. :class:`AdassVoila` is Voilà's own application with its page 
 
 A page with no widget on it (every section page: its filters are HTML) is sent without Voilà's front end, so nothing
 will ever connect to its kernel, pooled or started for it: the kernel is stopped as soon as the page is sent.
+The charts of the views not shown at first, and the downloads, leave the page as files
+(:mod:`~adass_survey.serve.page_files`), served at ``/adass/files/`` by :class:`PageFileHandler`.
 
 Without a static copy (pages not built), an empty pool falls back to Voilà's behaviour, and the cap to a short
 "busy, try again in a minute" page (503): never a traceback.
@@ -51,11 +53,13 @@ def _import_voila() -> None:
 
 _import_voila()
 
+from jupyter_server.utils import url_path_join  # noqa: E402
 from voila.app import Voila  # noqa: E402
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # noqa: E402
 from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
 from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
+from .page_files import FILE_NAME, externalize, page_files_dir  # noqa: E402
 
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
@@ -129,8 +133,9 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
     _cache: dict[Path, tuple[int, str]] = {}
 
     def initialize(self, **kwargs) -> None:
-        """Take the folder of the static pages, then initialise as Voilà's handler."""
+        """Take the folders of the static pages and of the page files, then initialise as Voilà's handler."""
         self.site_dir: Path = kwargs.pop("site_dir")
+        self.files_dir: Path = kwargs.pop("files_dir")
         super().initialize(**kwargs)
 
     @tornado.web.authenticated
@@ -143,13 +148,14 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
             if reason and self._write_static(notebook, reason):
                 return
         front_end, kernel_id = False, None
+        files_url = url_path_join(self.base_url, "adass/files/")
         try:
             async for snippet in self.get_generator(path=path):
                 front_end = front_end or FRONT_END_MARK in snippet
                 if kernel_id is None:  # the page's kernel, pooled or started for it: its id is in the page's config
                     found = PAGE_KERNEL_ID.search(snippet)
                     kernel_id = found.group(1) if found else None
-                self.write(snippet)
+                self.write(externalize(snippet, self.files_dir, files_url))
                 self.flush()
             if kernel_id and not front_end and isinstance(manager, GraceKernelManager):
                 self.finish()  # no widget on the page, so nothing will connect: finish the page, then stop its kernel
@@ -214,16 +220,32 @@ class BeaconShutdownHandler(VoilaShutdownKernelHandler):
         """Accept the beacon without an XSRF token (see the class docstring)."""
 
 
+class PageFileHandler(tornado.web.StaticFileHandler):
+    """A page file: a chart of a view not shown at first, or a download. Read-only, named by its content.
+
+    The route admits only a content hash and one of three types, so a request cannot name any other file.
+    """
+
+    def set_extra_headers(self, path: str) -> None:
+        """A file never changes under its name: browsers keep it, and never guess another type for it."""
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
 class AdassVoila(Voila):
     """Standalone Voilà whose section pages are served by :class:`FallbackVoilaHandler`."""
 
     def init_handlers(self) -> list:
-        """Voilà's handlers, with the page handler and the kernel shutdown on page close replaced."""
+        """Voilà's handlers, with the page handler and the kernel shutdown on page close replaced, and page files."""
         site_dir = Path(self.root_dir) / "site"
-        handlers = []
+        files_dir = page_files_dir()
+        files_dir.mkdir(parents=True, exist_ok=True)
+        handlers = [
+            (url_path_join(self.server_url, rf"/adass/files/({FILE_NAME})"), PageFileHandler, {"path": str(files_dir)})
+        ]
         for rule in super().init_handlers():
             if len(rule) == 3 and rule[1] is TornadoVoilaHandler:
-                rule = (rule[0], FallbackVoilaHandler, {**rule[2], "site_dir": site_dir})
+                rule = (rule[0], FallbackVoilaHandler, {**rule[2], "site_dir": site_dir, "files_dir": files_dir})
             elif len(rule) == 2 and rule[1] is VoilaShutdownKernelHandler:
                 rule = (rule[0], BeaconShutdownHandler)
             handlers.append(rule)

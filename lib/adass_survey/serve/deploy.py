@@ -14,8 +14,9 @@ Voilà's request-info socket and shutdown call) must reach the process that owns
 its process's port (``ADASS_KERNEL_ROUTE``, set by ``run.sh``), and nginx routes on those five digits. Unlike
 ``ip_hash``, this spreads the many readers of one council behind one NAT address over every process; unlike a
 sticky cookie, it needs no cookie and cannot send a websocket to the wrong process. An id naming no process gets 404,
-so a client cannot use the proxy to reach another port of the machine. The static pages (``site/*.html``) are served
-by nginx from disk, without a Voilà process.
+so a client cannot use the proxy to reach another port of the machine. The static pages (``site/*.html``) and their
+files (``site/files/``) are served by nginx from disk, without a Voilà process. A live page's files
+(``/adass/files/``) can come from any process: they all write them to the same folder.
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ http {{
             add_header Cache-Control "no-cache" always;
             add_header X-Content-Type-Options nosniff always;
             add_header X-Adass-Static nginx always;
+        }}
+        # Their files (charts of the views not shown at first, downloads), named by their content.
+        location ~ "^/voila/files/site/files/(?<file>[0-9a-f]{{32}}\\.(png|csv|xlsx))$" {{
+            alias {site}/files/$file;
+            add_header Cache-Control "public, max-age=31536000, immutable" always;
+            add_header X-Content-Type-Options nosniff always;
         }}
         location /voila/files/site/ {{
             return 404;

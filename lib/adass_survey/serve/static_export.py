@@ -1,10 +1,11 @@
-"""Static export: every section notebook executed and written as a self-contained HTML page, no kernel needed.
+"""Static export: every section notebook executed and written as an HTML page, no kernel needed.
 
 ``python -m adass_survey export`` (default ``--out notebooks/site/``, where the Voilà server serves the pages
 read-only at ``/voila/files/site/``) runs each ``notebooks/NN-name.ipynb`` with nbconvert, hides the
-code, keeps charts (embedded images) and tables, replaces every widget by its default view (the HTML or text
-the notebook displays beside it), and writes ``NN-name.html`` plus an ``index.html``. The pages load nothing
-from the network. The pages are written to a temporary folder first and moved into place only when every
+code, keeps charts (embedded images) and tables, draws every filter panel as HTML with all its views, and writes
+``NN-name.html`` plus an ``index.html``. The charts shown at first are inside the page; the charts of the other
+views and the downloads are files in ``files/`` beside it (:mod:`~adass_survey.serve.page_files`). The folder loads
+nothing from the network. The pages are written to a temporary folder first and moved into place only when every
 notebook ran, so a failed export leaves the previous site untouched.
 """
 
@@ -21,6 +22,7 @@ from .. import SYNTHETIC_NOTICE
 from ..core.paths import project_root
 from ..present.panel import HTML_PANELS_ENV
 from .nav import STATIC_FOLDER, Section, list_sections, section_nav
+from .page_files import externalize
 
 log = logging.getLogger("adass_survey.static_export")
 
@@ -28,6 +30,8 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|options|value|description|layout|outputs)=")
 NOTEBOOK_LINK = re.compile(r'href="(\d{2}-[A-Za-z0-9_-]+)\.ipynb(#[^"]*)?"')
 EXECUTION_TIMEOUT_S = 600
+FILES = "files"
+"""The folder beside the pages that holds the charts of views not shown at first, and the downloads."""
 
 
 def default_site_dir() -> Path:
@@ -210,7 +214,7 @@ def export_site(notebooks: Path, out: Path, only: list[str] | None = None) -> li
         chosen = [s for s in sections if only is None or s.name in only or s.filename in only]
         for section in chosen:
             notebook = execute_notebook(notebooks / section.filename)
-            page = render_page(notebook, section, sections)
+            page = externalize(render_page(notebook, section, sections), staging / FILES, f"{FILES}/")
             (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
             print(f"export: {section.name}.html")
         if out.exists():
