@@ -42,8 +42,10 @@ CHART_OR_DONE = (
     "() => [...document.querySelectorAll('.adass-main img')].some(i => i.getBoundingClientRect().height > 0)"
     " || !document.getElementById('loading')"
 )
-IMAGES_LIST = (  # the images on screen: a filter panel holds every view, one shown at a time
-    "() => [...document.images].filter(i => i.offsetParent !== null).map(i => i.src.length + i.src.slice(-40))"
+IMAGES_LIST = (  # the images on screen and whether each is drawn: a filter panel holds every view, one shown at a
+    # time, and the chart of a view not shown at first is fetched when it is chosen
+    "() => [...document.images].filter(i => i.offsetParent !== null)"
+    ".map(i => i.src.length + i.src.slice(-40) + ':' + i.naturalWidth)"
 )
 
 
@@ -74,6 +76,7 @@ def first_chart(browser, url: str) -> dict:
             return {"seen": None, "painted": None, "live": None}
         seen = time.perf_counter() - start
         painted = page.evaluate(CHART_PAINTED_JS)
+        page.wait_for_load_state("domcontentloaded")  # the loading note comes at the end of a page with widgets
         page.wait_for_selector("#loading", state="detached", timeout=300_000)
         return {"seen": seen, "painted": painted, "live": time.perf_counter() - start}
     finally:
