@@ -4,8 +4,8 @@ A notebook's page is fully described by its ``report.<name>(...)`` calls with li
 ``python -m adass_survey catalogue`` finds those calls in every notebook, computes each once through
 the report facade (suppressed, audited, charts drawn), and writes one JSON file per call into
 ``data/catalogue/`` with a manifest keyed by the hash of everything the views depend on: the processed
-data, the codebook, the published figures, the disclosure threshold and the library's code. The folder
-is replaced whole, so a failed build leaves the previous catalogue serving.
+data, the codebook, the published figures, the disclosure threshold and the library's code (all but
+``serve/``, which only shows stored views and cannot change one). The folder is replaced whole, so a failed build leaves the previous catalogue serving.
 
 A page reads only the files of its own calls (:func:`stored`), and only while the manifest's key is
 the current one; anything else is computed live (a researcher's new call in JupyterLab).
@@ -68,8 +68,21 @@ def _inputs_key() -> str:
     _hash_files(digest, [codebook_path(), *data_dir().glob("*.yaml")])
     for folder in ("published", "reference", "coding"):
         _hash_files(digest, (data_dir() / folder).glob("*.*"))
-    _hash_files(digest, Path(__file__).resolve().parents[1].rglob("*.py"))
+    _hash_files(digest, analysis_sources())
     return digest.hexdigest()
+
+
+def analysis_sources() -> list[Path]:
+    """The library's modules a stored view can depend on: every one but the serving layer's (``serve/``).
+
+    Examples
+    --------
+    >>> names = {path.parent.name for path in analysis_sources()}
+    >>> "report" in names, "serve" in names
+    (True, False)
+    """
+    package = Path(__file__).resolve().parents[1]
+    return [path for path in package.rglob("*.py") if path.relative_to(package).parts[0] != "serve"]
 
 
 def call_key(name: str, args: list, kwargs: dict) -> str:

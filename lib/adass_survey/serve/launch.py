@@ -97,7 +97,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
 
 
 def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
-    """True when the static pages are missing, or older than the views catalogue they show or their page templates.
+    """True when the static pages are missing, or older than any of :func:`static_page_sources`.
 
     Examples
     --------
@@ -108,14 +108,27 @@ def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
     index = notebooks / "site" / "index.html"
     if not index.exists():
         return True
+    built = index.stat().st_mtime
+    return any(path.exists() and path.stat().st_mtime > built for path in static_page_sources(catalogue))
+
+
+def static_page_sources(catalogue: Path) -> list[Path]:
+    """What the static pages are made from: the views catalogue's manifest, the page templates, and the serving code
+    that writes them (which the catalogue's key leaves out).
+
+    Examples
+    --------
+    >>> names = {path.name for path in static_page_sources(Path("catalogue"))}
+    >>> {"manifest.json", "static_export.py", "adass.css"} <= names
+    True
+    """
     from .static_export import share_dir
 
     share = share_dir()
     sources = [catalogue / "manifest.json"]
     for folder in (share / "nbconvert" / "templates" / "adass_static", share / "voila" / "templates" / "adass"):
         sources += [path for path in folder.rglob("*") if path.is_file()]
-    built = index.stat().st_mtime
-    return any(path.exists() and path.stat().st_mtime > built for path in sources)
+    return sources + sorted(Path(__file__).resolve().parent.glob("*.py"))
 
 
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
