@@ -69,6 +69,20 @@ def test_widget_outputs_and_other_data_urls_are_left_alone(tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_attributes_on_their_own_lines_are_found_and_lookalikes_are_not(tmp_path) -> None:
+    png = _payload("png x")
+    lazy = f'<img\n  alt="x"\n  loading="lazy"\n  src="data:image/png;base64,{png}">'
+    lookalikes = (
+        f'<img loading="lazy" data-src="data:image/png;base64,{png}">'  # not the image's own source
+        '<img loading="lazy" src="data:image/png;base64,not base64!">'  # not a payload
+        f'<img alt="a" src="data:image/png;base64,{png}"><p loading="lazy"></p>'  # lazy is another tag's
+    )
+    page = externalize(lazy + lookalikes, tmp_path, "files/")
+    assert re.fullmatch(rf'<img\n  alt="x"\n  loading="lazy"\n  src="files/{FILE_NAME}">', page[: page.index(">") + 1])
+    assert page.endswith(lookalikes)
+    assert len(list(tmp_path.iterdir())) == 1
+
+
 @pytest.mark.parametrize(
     "name",
     ["0123456789abcdef0123456789abcdef.png", "0123456789abcdef0123456789abcdef.xlsx"],

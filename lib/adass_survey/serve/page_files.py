@@ -27,11 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {"image/png": "png", "text/csv": "csv", XLSX: "xlsx"}
 FILE_NAME = r"[0-9a-f]{32}\.(?:png|csv|xlsx)"
 """A page file's name: its content's hash and its type (what a URL may ask for, and nothing else)."""
-_LAZY_IMAGE = re.compile(r'<img\b[^>]*\bloading="lazy"[^>]*>')
-_IMAGE_SRC = re.compile(r'\bsrc="data:(image/png);base64,([A-Za-z0-9+/=]+)"')
-_DOWNLOAD = re.compile(
-    r'\bhref="data:(text/csv|' + re.escape(XLSX) + r')(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=]+)"'
-)
+_DATA_URL = re.compile(r"data:(image/png|text/csv|" + re.escape(XLSX) + r")(?:;charset=[\w-]+)?;base64,")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
 
 
 def page_files_dir() -> Path:
@@ -88,12 +85,44 @@ def externalize(html: str, folder: Path, url_prefix: str) -> str:
     """
     if "data:" not in html:
         return html
+    # Plain string search, no regular expression over a payload: a page's payloads are megabytes, and this runs for
+    # every page a reader is sent (a backtracking pattern over them took half the server's time with 20 readers).
+    html = _replace_payloads(html, "<img", _lazy_image_src, folder, url_prefix)
+    return _replace_payloads(html, 'href="data:', _download_href, folder, url_prefix)
 
-    def link(match: re.Match, attribute: str) -> str:
-        return f'{attribute}="{url_prefix}{write_file(folder, match.group(1), match.group(2))}"'
 
-    def lazy_image(tag: re.Match) -> str:
-        return _IMAGE_SRC.sub(lambda m: link(m, "src"), tag.group(0))
+def _lazy_image_src(html: str, start: int) -> tuple[int, int] | None:
+    """The span of the ``data:`` URL in the ``src`` of the ``<img`` at ``start``, if that image is lazy."""
+    end = html.find(">", start)
+    tag_end = len(html) if end < 0 else end
+    if html.find('loading="lazy"', start, tag_end) < 0:
+        return None
+    src = html.find('src="data:', start, tag_end)
+    if src < 0 or not html[src - 1].isspace():
+        return None
+    value = src + len('src="')
+    close = html.find('"', value, tag_end)
+    return (value, close) if close > 0 else None
 
-    html = _LAZY_IMAGE.sub(lazy_image, html)
-    return _DOWNLOAD.sub(lambda m: link(m, "href"), html)
+
+def _download_href(html: str, start: int) -> tuple[int, int] | None:
+    """The span of the ``data:`` URL of the ``href="data:`` at ``start``."""
+    value = start + len('href="')
+    close = html.find('"', value)
+    return (value, close) if close > 0 else None
+
+
+def _replace_payloads(html: str, marker: str, span_of, folder: Path, url_prefix: str) -> str:
+    """Replace each data URL that ``span_of`` finds after a ``marker`` by a page file's URL; leave others alone."""
+    parts, done, at = [], 0, html.find(marker)
+    while at >= 0:
+        span = span_of(html, at)
+        if span is not None:
+            url = html[span[0] : span[1]]
+            header = _DATA_URL.match(url)
+            payload = url[header.end() :] if header else ""
+            if header and _BASE64.fullmatch(payload):
+                parts += [html[done : span[0]], url_prefix, write_file(folder, header.group(1), payload)]
+                done = span[1]
+        at = html.find(marker, (span[1] if span else at) + 1)
+    return "".join(parts) + html[done:] if parts else html
