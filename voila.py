@@ -3,6 +3,8 @@
 Voilà reads both files from the folder it is started in (scripts/serve.sh starts it at the repository root).
 """
 
+import os
+
 from adass_survey.serve.nav import voila_page_config_hook
 
 # previous / next / index links and the synthetic-data notice for the template (share/jupyter/voila/templates/adass)
@@ -13,3 +15,9 @@ c.VoilaConfiguration.page_config_hook = voila_page_config_hook  # noqa: F821 - `
 # fallback for readers who would otherwise wait is the page handler of `python -m adass_survey serve`
 # (adass_survey/serve/app.py), which scripts/serve.sh runs.
 c.VoilaConfiguration.multi_kernel_manager_class = "adass_survey.serve.kernels.GraceKernelManager"  # noqa: F821
+
+# Kernels talk to the server over Unix sockets where there are some. A TCP port is chosen by the server before the
+# kernel binds it, so with a pool of 16 kernels starting at once another process could take one first ("Address
+# already in use"): that kernel died, and the reader given it got a page cut short.
+if os.name == "posix":
+    c.KernelManager.transport = "ipc"  # noqa: F821

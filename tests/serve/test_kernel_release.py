@@ -1,0 +1,58 @@
+"""A pool refill's kernel yields the processor to the pages being sent; a released kernel is stopped outright."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import sys
+
+import pytest
+
+from adass_survey.serve.kernels import GraceKernelManager
+
+
+def _run(coroutine):
+    """Run a coroutine on a thread of its own: the browser tests' Playwright keeps an event loop on this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
+    """Start a pool refill's kernel, then release it: its niceness above this process, whether it is gone, and
+    whether it was asked to shut down cleanly (rather than killed)."""
+
+    async def scenario() -> tuple[int, bool, bool]:
+        manager = GraceKernelManager(refill_niceness=refill_niceness)
+        manager._cap = 4
+        env = {**os.environ, "VOILA_PREHEAT": "True", "PYTHONPATH": os.pathsep.join(sys.path)}
+        kernel_id = await manager.start_kernel(kernel_name="python3", env=env)
+        kernel = manager.get_kernel(kernel_id)
+        provisioner = kernel.provisioner
+        niceness = os.getpriority(os.PRIO_PROCESS, provisioner.pid) - os.getpriority(os.PRIO_PROCESS, 0)
+        asked = []
+        real_request = kernel._async_request_shutdown
+
+        async def request_shutdown(*args, **kwargs):
+            asked.append(True)
+            return await real_request(*args, **kwargs)
+
+        kernel._async_request_shutdown = request_shutdown
+        await manager.release(kernel_id)
+        return niceness, kernel_id not in manager and provisioner.process is None, bool(asked)
+
+    return _run(scenario())
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")
+def test_a_refill_kernel_runs_below_the_server_and_a_release_kills_it_at_once() -> None:
+    niceness, gone, asked = _start_and_release(refill_niceness=10)
+    assert niceness == min(10, 19 - os.getpriority(os.PRIO_PROCESS, 0)), niceness
+    assert gone, "the released kernel is still alive"
+    assert not asked, "the released kernel was asked to shut down (a clean exit costs it CPU) rather than killed"
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")
+def test_a_refill_niceness_of_zero_runs_the_kernel_as_the_server() -> None:
+    niceness, gone, _ = _start_and_release(refill_niceness=0)
+    assert niceness == 0 and gone
