@@ -5,7 +5,8 @@ A notebook's page is fully described by its ``report.<name>(...)`` calls with li
 the report facade (suppressed, audited, charts drawn), and writes one JSON file per call into
 ``data/catalogue/`` with a manifest keyed by the hash of everything the views depend on: the processed
 data, the codebook, the published figures, the disclosure threshold and the library's code (all but
-``serve/``, which only shows stored views and cannot change one). The folder is replaced whole, so a failed build leaves the previous catalogue serving.
+``serve/``, which only shows stored views and cannot change one). The folder is replaced whole, so a
+failed build leaves the previous catalogue serving.
 
 A page reads only the files of its own calls (:func:`stored`), and only while the manifest's key is
 the current one; anything else is computed live (a researcher's new call in JupyterLab).
