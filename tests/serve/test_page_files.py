@@ -16,7 +16,7 @@ import tornado.web
 
 from adass_survey.present.panel import static_html
 from adass_survey.serve.app import PageFileHandler
-from adass_survey.serve.page_files import FILE_NAME, XLSX, externalize
+from adass_survey.serve.page_files import FILE_NAME, XLSX, externalize, prune
 
 
 def _payload(text: str) -> str:
@@ -146,3 +146,24 @@ def test_anything_else_is_not_found(files_url) -> None:
     assert _get(files_url + "notes.txt")[0] == 404
     assert _get(files_url + "ffffffffffffffffffffffffffffffff.png")[0] == 404
     assert _get(files_url + "..%2Fnotes.txt")[0] == 404
+
+
+def test_prune_removes_only_page_files_older_than_the_catalogue_and_the_grace(tmp_path) -> None:
+    import os
+
+    day, now = 86400, 20 * 86400
+    catalogue_built = now - 3600
+    # before the catalogue and past the grace; after the catalogue; before the catalogue but within the grace
+    ages = {"a": now - 2 * day, "b": now - 60, "c": now - 7200}
+    for letter, written in ages.items():
+        path = tmp_path / f"{letter * 32}.png"
+        path.write_bytes(letter.encode())
+        os.utime(path, (written, written))
+    other = tmp_path / "notes.txt"  # not a page file: never touched
+    other.write_text("keep")
+    os.utime(other, (0, 0))
+    assert prune(tmp_path, written_before=catalogue_built, grace_s=day, now=now) == 1
+    assert sorted(p.name[0] for p in tmp_path.iterdir()) == ["b", "c", "n"]
+    assert prune(tmp_path, written_before=now, grace_s=0, now=now) == 2, "a newer catalogue and no grace: b and c go"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert prune(tmp_path / "missing", written_before=now) == 0

@@ -148,8 +148,14 @@ def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
             file=sys.stderr,
             flush=True,
         )
-    from ..report.catalogue import catalogue_dir
+    from ..report.catalogue import MANIFEST, catalogue_dir
+    from .page_files import page_files_dir, prune
 
+    manifest = catalogue_dir() / MANIFEST
+    if manifest.is_file():
+        removed = prune(page_files_dir(), written_before=manifest.stat().st_mtime)
+        if removed:
+            print(f"serve: {removed} page files of an earlier views catalogue removed (data/page_files/)", flush=True)
     if static_pages and any(notebooks.glob("*.ipynb")) and static_pages_stale(notebooks, catalogue_dir()):
         _build_static_pages(root, notebooks)
     return EXIT_OK

@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from ..core.paths import data_dir
@@ -40,6 +41,49 @@ def page_files_dir() -> Path:
     'page_files'
     """
     return data_dir() / "page_files"
+
+
+def prune(folder: Path, written_before: float, grace_s: float = 86400.0, now: float | None = None) -> int:
+    """Delete the page files of an earlier catalogue: written before ``written_before`` and over ``grace_s`` ago.
+
+    A file the current pages still link is written again the next time a page is sent; the grace keeps a reader's
+    tab opened before a restart working for a day. Anything not named as a page file is left alone.
+
+    Parameters
+    ----------
+    folder : Path
+        The page files' folder (:func:`page_files_dir`); missing is fine.
+    written_before : float
+        A modification time (seconds since the epoch): the current catalogue's.
+    grace_s : float
+        Files younger than this are kept whatever their age against ``written_before``.
+    now : float, optional
+        The current time (for tests); ``time.time()`` by default.
+
+    Returns
+    -------
+    int
+        How many files were deleted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> old, new = folder / ("a" * 32 + ".png"), folder / ("b" * 32 + ".csv")
+    >>> _ = old.write_bytes(b"1"), new.write_bytes(b"2"), os.utime(old, (1000, 1000))
+    >>> prune(folder, written_before=2000, grace_s=60, now=10**9), sorted(p.name[0] for p in folder.iterdir())
+    (1, ['b'])
+    """
+    now = time.time() if now is None else now
+    removed = 0
+    for path in folder.glob("*") if folder.is_dir() else []:
+        if not re.fullmatch(FILE_NAME, path.name):
+            continue
+        written = path.stat().st_mtime
+        if written < written_before and written < now - grace_s:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def write_file(folder: Path, mime: str, payload: str) -> str:
