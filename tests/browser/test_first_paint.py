@@ -28,12 +28,18 @@ SHOWN = """() => {
 
 
 def _open(browser, url: str, scripts: bool) -> tuple[dict, dict, list[str], str]:
-    """The page as shown, then after choosing CHOICE in its first filter; the scripts it loaded; its kernel id."""
+    """The page as shown, then after choosing CHOICE in its first filter; the scripts and stylesheets it loaded (as
+    ``type url``); its kernel id."""
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=scripts)
     try:
         page = context.new_page()
         loaded: list[str] = []
-        page.on("request", lambda r: loaded.append(r.url) if r.resource_type == "script" else None)
+        page.on(
+            "request",
+            lambda r: (
+                loaded.append(f"{r.resource_type} {r.url}") if r.resource_type in {"script", "stylesheet"} else None
+            ),
+        )
         goto_live(page, url)
         page.wait_for_load_state("load")
         before = page.evaluate(SHOWN)
@@ -62,7 +68,8 @@ def test_live_page_loads_no_front_end_and_frees_its_kernel(voila_server, browser
     url = render_url(voila_server, NOTEBOOK)
     without, _, _, _ = _open(browser, url, scripts=False)
     before, after, loaded, kernel = _open(browser, url, scripts=True)
-    assert [u for u in loaded if not u.startswith("data:")] == [], "no script file: Voilà's front end is not loaded"
+    assert [u for u in loaded if u.startswith("script") and " data:" not in u] == [], "no script: no front end"
+    assert [u for u in loaded if u.startswith("stylesheet")] == [], "the page's styles are inside it: no request"
     assert kernel_gone(kernel), f"the page's kernel {kernel} was not stopped once the page was sent"
     assert before["charts"] == without["charts"] and before["bases"] == without["bases"], "the same page either way"
     assert before["loading"] == 0 and before["widgets"] == 0
