@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import os
 import sys
 
@@ -11,11 +9,7 @@ import pytest
 
 from adass_survey.serve.kernels import GraceKernelManager
 
-
-def _run(coroutine):
-    """Run a coroutine on a thread of its own: the browser tests' Playwright keeps an event loop on this one."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from .event_loop import run_on_own_thread
 
 
 def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
@@ -41,7 +35,7 @@ def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
         await manager.release(kernel_id)
         return niceness, kernel_id not in manager and provisioner.process is None, bool(asked)
 
-    return _run(scenario())
+    return run_on_own_thread(scenario())
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")

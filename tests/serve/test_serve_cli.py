@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import subprocess
 import sys
@@ -13,6 +12,8 @@ import pytest
 from adass_survey.cli import build_parser
 from adass_survey.core.paths import project_root
 from adass_survey.serve.kernels import GraceKernelManager, KernelCapReached
+
+from .event_loop import run_on_own_thread
 
 REPO = project_root()
 POSIX_ONLY = "fcntl,termios,pwd,grp,resource"
@@ -86,12 +87,6 @@ def test_the_serve_modules_import_without_posix_only_modules() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def _run(coroutine):
-    """Run a coroutine on a thread of its own: the browser tests' Playwright keeps an event loop on this one."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _manager(cap: int, live: int) -> GraceKernelManager:
     manager = GraceKernelManager()
     manager._cap = cap
@@ -102,7 +97,7 @@ def _manager(cap: int, live: int) -> GraceKernelManager:
 def test_a_reader_beyond_the_cap_starts_no_kernel() -> None:
     manager = _manager(cap=2, live=2)
     with pytest.raises(KernelCapReached):
-        _run(manager.start_kernel(kernel_name="python3", env={"VOILA_PREHEAT": "False"}))
+        run_on_own_thread(manager.start_kernel(kernel_name="python3", env={"VOILA_PREHEAT": "False"}))
     assert manager.live_kernel_count() == 2
 
 
@@ -119,7 +114,7 @@ def test_a_pool_refill_waits_under_the_cap_until_a_place_frees() -> None:
             await refill
         return waiting
 
-    assert _run(scenario()), "the refill did not wait under the cap"
+    assert run_on_own_thread(scenario()), "the refill did not wait under the cap"
 
 
 def test_the_cap_comes_from_the_environment_first(monkeypatch) -> None:
