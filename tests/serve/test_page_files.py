@@ -76,6 +76,8 @@ def test_attributes_on_their_own_lines_are_found_and_lookalikes_are_not(tmp_path
         f'<img loading="lazy" data-src="data:image/png;base64,{png}">'  # not the image's own source
         '<img loading="lazy" src="data:image/png;base64,not base64!">'  # not a payload
         f'<img alt="a" src="data:image/png;base64,{png}"><p loading="lazy"></p>'  # lazy is another tag's
+        f'<img loading="lazy" src="data:text/csv;base64,{png}">'  # an image's source is a PNG, or stays
+        f'<a download="c.png" href="data:image/png;base64,{png}">PNG</a>'  # a download is a CSV or spreadsheet
     )
     page = externalize(lazy + lookalikes, tmp_path, "files/")
     assert re.fullmatch(rf'<img\n  alt="x"\n  loading="lazy"\n  src="files/{FILE_NAME}">', page[: page.index(">") + 1])

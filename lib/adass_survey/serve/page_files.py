@@ -28,7 +28,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {"image/png": "png", "text/csv": "csv", XLSX: "xlsx"}
 FILE_NAME = r"[0-9a-f]{32}\.(?:png|csv|xlsx)"
 """A page file's name: its content's hash and its type (what a URL may ask for, and nothing else)."""
-_DATA_URL = re.compile(r"data:(image/png|text/csv|" + re.escape(XLSX) + r")(?:;charset=[\w-]+)?;base64,")
+_IMAGE_URL = re.compile(r"data:(image/png);base64,")
+_DOWNLOAD_URL = re.compile(r"data:(text/csv|" + re.escape(XLSX) + r")(?:;charset=[\w-]+)?;base64,")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
 
 
@@ -131,8 +132,8 @@ def externalize(html: str, folder: Path, url_prefix: str) -> str:
         return html
     # Plain string search, no regular expression over a payload: a page's payloads are megabytes, and this runs for
     # every page a reader is sent (a backtracking pattern over them took half the server's time with 20 readers).
-    html = _replace_payloads(html, "<img", _lazy_image_src, folder, url_prefix)
-    return _replace_payloads(html, 'href="data:', _download_href, folder, url_prefix)
+    html = _replace_payloads(html, "<img", _lazy_image_src, _IMAGE_URL, folder, url_prefix)
+    return _replace_payloads(html, 'href="data:', _download_href, _DOWNLOAD_URL, folder, url_prefix)
 
 
 def _lazy_image_src(html: str, start: int) -> tuple[int, int] | None:
@@ -156,14 +157,15 @@ def _download_href(html: str, start: int) -> tuple[int, int] | None:
     return (value, close) if close > 0 else None
 
 
-def _replace_payloads(html: str, marker: str, span_of, folder: Path, url_prefix: str) -> str:
-    """Replace each data URL that ``span_of`` finds after a ``marker`` by a page file's URL; leave others alone."""
+def _replace_payloads(html: str, marker: str, span_of, kinds: re.Pattern, folder: Path, url_prefix: str) -> str:
+    """Replace each data URL that ``span_of`` finds after a ``marker``, of a type ``kinds`` admits, by a page file's
+    URL; leave others alone."""
     parts, done, at = [], 0, html.find(marker)
     while at >= 0:
         span = span_of(html, at)
         if span is not None:
             url = html[span[0] : span[1]]
-            header = _DATA_URL.match(url)
+            header = kinds.match(url)
             payload = url[header.end() :] if header else ""
             if header and _BASE64.fullmatch(payload):
                 parts += [html[done : span[0]], url_prefix, write_file(folder, header.group(1), payload)]
