@@ -21,8 +21,9 @@ so a section page needs no widget front end; the page handler then stops the ker
 (:meth:`~GraceKernelManager.release`) as soon as the page is sent, since nothing will connect to it. A kernel no page
 will use (released, or culled because its page never connected) is killed, not asked to shut down: it holds nothing
 to save, and a clean exit cost each kernel about 0.2 s of processor, 3 s for the 15 sections' first readers at once.
-A kernel started to refill a pool runs ``refill_niceness`` steps below the server (POSIX), so preparing the next
-reader's page never slows the pages being sent.
+A kernel started to refill a pool runs ``refill_niceness`` steps below the server (POSIX; on Linux its session's
+autogroup too, :mod:`adass_survey.serve.priority`), so preparing the next reader's page never slows the pages being
+sent.
 
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
@@ -44,6 +45,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from traitlets import Float, Int, Unicode, default
 
 from ..present.panel import HTML_PANELS_ENV
+from .priority import lower_priority
 
 CAP_ENV = "ADASS_KERNEL_CAP"
 ROUTE_ENV = "ADASS_KERNEL_ROUTE"
@@ -298,7 +300,7 @@ class GraceKernelManager(AsyncMappingKernelManager):
         pid = getattr(provisioner, "pid", None)
         if pid and self.refill_niceness > 0 and hasattr(os, "setpriority"):
             try:
-                os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + self.refill_niceness))
+                lower_priority(pid, self.refill_niceness)
             except OSError as error:
                 self.log.debug("could not lower the priority of kernel %s: %s", kernel_id, error)
 

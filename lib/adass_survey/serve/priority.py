@@ -1,0 +1,59 @@
+"""Lower a process's claim on the processor, so that it waits for the work being done for readers now.
+
+Niceness alone is not enough on Linux. With the scheduler's autogroups (``/proc/sys/kernel/sched_autogroup_enabled``,
+on by default in Debian's and Ubuntu's kernels), niceness only orders processes within one session, and sessions
+share the processor equally. A Jupyter kernel starts in a session of its own (``jupyter_client`` launches it with
+``start_new_session``), so a kernel ten steps nicer than the server still got as much of the processor as the whole
+session of a browser or of the server. When the 15 sections' pools refilled together, 15 such kernels each weighed as
+much as everything else on the machine. The autogroup's own niceness, in ``/proc/PID/autogroup``, is the one that
+counts between sessions; any process may raise it for a process of its own user. It is set here only when the process
+is in a session other than this one, so the server never lowers itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
+    """Return the autogroup of a process and its niceness, or None where there are none (not Linux, switched off).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "7").mkdir()
+    >>> _ = (folder / "7" / "autogroup").write_text("/autogroup-178 nice 0\\n")
+    >>> autogroup(7, folder), autogroup(8, folder)
+    (('/autogroup-178', 0), None)
+    """
+    try:
+        name, _, nice = (proc / str(pid) / "autogroup").read_text().split()
+        return name, int(nice)
+    except (OSError, ValueError):
+        return None
+
+
+def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
+    """Run process ``pid`` ``steps`` steps of niceness below this process (at most 19), and its autogroup likewise
+    when it has one apart from this process's; return the niceness set.
+
+    Raises ``OSError`` when the process cannot be changed (gone, another user's).
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    >>> lower_priority(kernel.pid, 5) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 5)
+    True
+    >>> kernel.kill(); _ = kernel.wait()
+    """
+    nice = min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps)
+    os.setpriority(os.PRIO_PROCESS, pid, nice)
+    theirs, ours = autogroup(pid, proc), autogroup("self", proc)
+    if theirs is not None and ours is not None and theirs[0] != ours[0] and theirs[1] < nice:
+        (proc / str(pid) / "autogroup").write_text(f"{nice}\n")
+    return nice

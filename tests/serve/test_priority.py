@@ -1,0 +1,68 @@
+"""A process made to wait for readers' work is lowered in its session's autogroup too, never in the server's own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adass_survey.serve.priority import autogroup, lower_priority
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "setpriority"), reason="process priorities are POSIX")
+
+
+@pytest.fixture
+def other_session() -> Iterator[int]:
+    """A process in a session of its own, as Jupyter starts a kernel."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    try:
+        yield process.pid
+    finally:
+        process.kill()
+        process.wait()
+
+
+def _fake_proc(folder: Path, groups: dict[str, str]) -> Path:
+    for pid, line in groups.items():
+        (folder / pid).mkdir()
+        (folder / pid / "autogroup").write_text(line)
+    return folder
+
+
+def expected_nice(steps: int) -> int:
+    return min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps)
+
+
+def test_a_process_in_another_session_is_lowered_in_its_autogroup_too(other_session: int, tmp_path: Path) -> None:
+    proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-9 nice 0\n", "self": "/autogroup-1 nice 0\n"})
+    assert lower_priority(other_session, 10, proc) == expected_nice(10)
+    assert os.getpriority(os.PRIO_PROCESS, other_session) == expected_nice(10)
+    # the kernel takes the number alone (and reads back as "/autogroup-9 nice 10")
+    assert (proc / str(other_session) / "autogroup").read_text() == f"{expected_nice(10)}\n"
+    assert autogroup("self", proc) == ("/autogroup-1", 0), "the server's own autogroup was changed"
+
+
+def test_a_process_in_this_session_leaves_the_shared_autogroup_alone(other_session: int, tmp_path: Path) -> None:
+    proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-1 nice 0\n", "self": "/autogroup-1 nice 0\n"})
+    lower_priority(other_session, 10, proc)
+    assert autogroup(other_session, proc) == ("/autogroup-1", 0), "lowering it would have lowered this process too"
+
+
+def test_without_autogroups_only_the_niceness_changes(other_session: int, tmp_path: Path) -> None:
+    assert lower_priority(other_session, 5, tmp_path) == expected_nice(5)
+    assert os.getpriority(os.PRIO_PROCESS, other_session) == expected_nice(5)
+    assert not any(tmp_path.iterdir())
+
+
+def test_on_this_machine_a_kernel_like_process_really_is_lowered(other_session: int) -> None:
+    """Where the kernel has autogroups (Linux), the real /proc/PID/autogroup of the other session is lowered."""
+    before = autogroup(other_session)
+    lower_priority(other_session, 10)
+    assert os.getpriority(os.PRIO_PROCESS, other_session) == expected_nice(10)
+    if before is not None:  # Linux with autogroups built in (whether switched on or not)
+        assert before[0] != autogroup("self")[0], "the process did not get an autogroup of its own"
+        assert autogroup(other_session) == (before[0], expected_nice(10))
