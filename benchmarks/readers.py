@@ -160,11 +160,11 @@ async def one_page(page, url: str, errors: list[dict], plain: list[float], extra
 
     The page is then kept until its controls are live (on a page with widgets, Voilà's front end has connected
     them; a section page has HTML filters, live as soon as they are drawn): that time goes to ``extra["live"]``, and
-    the browser's own paint time of the first chart (Element Timing) to ``extra["painted"]``, counted from the start of
-    the navigation, and to ``extra["from_request"]`` counted from the reader's request (the wall clock before
-    ``goto``): the moment the chart was on the screen, without the time this script takes to notice it. A page that finishes
-    without any chart (a text-only section) is timed to the end of rendering and listed in ``plain``, not counted as
-    an error.
+    the browser's own paint time of the first chart (Element Timing) to ``extra["painted"]``, counted from the start
+    of the navigation, and to ``extra["from_request"]``, counted from the reader's request (the wall clock before
+    ``goto``): the moment the chart was on the screen, without the time this script takes to notice it. A page that
+    finishes without any chart (a text-only section) is timed to the end of rendering and listed in ``plain``, not
+    counted as an error.
     """
     timeout = PAGE_TIMEOUT_S * 1000
     try:
@@ -522,8 +522,7 @@ def render(c: dict) -> str:
             f"{_s(machine['first_chart_painted_p95_s'])} s; from the request p50 "
             f"{_s(machine.get('first_chart_painted_from_request_p50_s'))} s, p95 "
             f"{_s(machine.get('first_chart_painted_from_request_p95_s'))} s), {machine['errors']} errors: what "
-            f"{c['readers']} "
-            "Chromium readers cost on these cores with the lightest page that still has a chart.",
+            f"{c['readers']} Chromium readers cost on these cores with the lightest page that still has a chart.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -8,15 +8,16 @@ import sys
 import pytest
 
 from adass_survey.serve.kernels import GraceKernelManager
+from adass_survey.serve.priority import autogroup
 
 from .event_loop import run_on_own_thread
 
 
-def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
-    """Start a pool refill's kernel, then release it: its niceness above this process, whether it is gone, and
-    whether it was asked to shut down cleanly (rather than killed)."""
+def _start_and_release(refill_niceness: int) -> tuple[int, tuple[str, int] | None, bool, bool]:
+    """Start a pool refill's kernel, then release it: its niceness above this process, its autogroup (None without
+    autogroups), whether it is gone, and whether it was asked to shut down cleanly (rather than killed)."""
 
-    async def scenario() -> tuple[int, bool, bool]:
+    async def scenario() -> tuple[int, tuple[str, int] | None, bool, bool]:
         manager = GraceKernelManager(refill_niceness=refill_niceness)
         manager._cap = 4
         env = {**os.environ, "VOILA_PREHEAT": "True", "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -24,6 +25,7 @@ def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
         kernel = manager.get_kernel(kernel_id)
         provisioner = kernel.provisioner
         niceness = os.getpriority(os.PRIO_PROCESS, provisioner.pid) - os.getpriority(os.PRIO_PROCESS, 0)
+        group = autogroup(provisioner.pid)
         asked = []
         real_request = kernel._async_request_shutdown
 
@@ -33,20 +35,24 @@ def _start_and_release(refill_niceness: int) -> tuple[int, bool, bool]:
 
         kernel._async_request_shutdown = request_shutdown
         await manager.release(kernel_id)
-        return niceness, kernel_id not in manager and provisioner.process is None, bool(asked)
+        return niceness, group, kernel_id not in manager and provisioner.process is None, bool(asked)
 
     return run_on_own_thread(scenario())
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")
 def test_a_refill_kernel_runs_below_the_server_and_a_release_kills_it_at_once() -> None:
-    niceness, gone, asked = _start_and_release(refill_niceness=10)
+    niceness, group, gone, asked = _start_and_release(refill_niceness=10)
     assert niceness == min(10, 19 - os.getpriority(os.PRIO_PROCESS, 0)), niceness
+    if autogroup("self") is not None:  # Linux: between sessions only the autogroup's niceness counts
+        assert group is not None and group[0] != autogroup("self")[0], "the kernel shares the server's autogroup"
+        assert group[1] == os.getpriority(os.PRIO_PROCESS, 0) + niceness, f"the kernel's autogroup: {group}"
     assert gone, "the released kernel is still alive"
     assert not asked, "the released kernel was asked to shut down (a clean exit costs it CPU) rather than killed"
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")
 def test_a_refill_niceness_of_zero_runs_the_kernel_as_the_server() -> None:
-    niceness, gone, _ = _start_and_release(refill_niceness=0)
+    niceness, group, gone, _ = _start_and_release(refill_niceness=0)
     assert niceness == 0 and gone
+    assert group is None or group[1] == 0, f"the kernel's autogroup was lowered: {group}"

@@ -7,7 +7,7 @@ share the processor equally. A Jupyter kernel starts in a session of its own (``
 session of a browser or of the server. When the 15 sections' pools refilled together, 15 such kernels each weighed as
 much as everything else on the machine. The autogroup's own niceness, in ``/proc/PID/autogroup``, is the one that
 counts between sessions; any process may raise it for a process of its own user. It is set here only when the process
-is in a session other than this one, so the server never lowers itself.
+is in an autogroup other than this process's, so the server never lowers itself.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ PROC = Path("/proc")
 
 
 def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
-    """Return the autogroup of a process and its niceness, or None where there are none (not Linux, switched off).
+    """Return the autogroup of a process and its niceness, or None where there are none (not Linux, or a kernel built
+    without them; a kernel that has them switched off still reports one).
 
     Examples
     --------
