@@ -155,6 +155,12 @@ async def controls_live(page, timeout: float) -> None:
     await page.wait_for_selector("#loading", state="detached", timeout=timeout)
 
 
+def page_records() -> dict[str, list]:
+    """What ``one_page`` records beside the first chart: paint times (from the navigation and from the request),
+    controls-live times, and the pages answered by a static copy."""
+    return {"painted": [], "from_request": [], "live": [], "static": []}
+
+
 async def one_page(page, url: str, errors: list[dict], plain: list[float], extra: dict) -> float | None:
     """Open one page in the reader's tab; seconds to the first chart on screen, or None.
 
@@ -296,7 +302,7 @@ def floor_run(folder: Path, sections: list[str], readers: int, pages: int, deadl
     No kernel, no Voilà and no script: what is left is Chromium loading the same number of pages on the same cores.
     Returns first chart p50/p95 (as seen and as painted) and the errors.
     """
-    extra = {"painted": [], "from_request": [], "live": [], "static": []}
+    extra = page_records()
     with folder_server(folder) as url:
         run = asyncio.run(run_readers(url, sections, readers, pages, deadline, extra, static_url_of))
     return {
@@ -399,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_ready(server)  # the readers arrive at a server whose pools are filled, as after a launch
             time.sleep(5)
             idle = _rss_mb(server.process.pid)
-            extra = {"painted": [], "from_request": [], "live": [], "static": []}
+            extra = page_records()
             run = asyncio.run(
                 run_readers(server.url, sections, args.readers, args.pages_per_reader, args.deadline, extra)
             )
