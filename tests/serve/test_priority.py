@@ -46,6 +46,13 @@ def test_a_process_in_another_session_is_lowered_in_its_autogroup_too(other_sess
     assert autogroup("self", proc) == ("/autogroup-1", 0), "the server's own autogroup was changed"
 
 
+def test_a_server_in_the_root_group_lowers_a_process_in_another_session(other_session: int, tmp_path: Path) -> None:
+    """The root group's file is empty (a container's or CI's first session): every new session is another group."""
+    proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-9 nice 0\n", "self": ""})
+    lower_priority(other_session, 10, proc)
+    assert (proc / str(other_session) / "autogroup").read_text() == f"{expected_nice(10)}\n"
+
+
 def test_a_process_in_this_session_leaves_the_shared_autogroup_alone(other_session: int, tmp_path: Path) -> None:
     proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-1 nice 0\n", "self": "/autogroup-1 nice 0\n"})
     lower_priority(other_session, 10, proc)
@@ -60,9 +67,10 @@ def test_without_autogroups_only_the_niceness_changes(other_session: int, tmp_pa
 
 def test_on_this_machine_a_kernel_like_process_really_is_lowered(other_session: int) -> None:
     """Where the kernel has autogroups (Linux), the real /proc/PID/autogroup of the other session is lowered."""
-    before = autogroup(other_session)
+    before, ours = autogroup(other_session), autogroup("self")
     lower_priority(other_session, 10)
     assert os.getpriority(os.PRIO_PROCESS, other_session) == expected_nice(10)
-    if before is not None:  # Linux with autogroups built in (whether switched on or not)
-        assert before[0] != autogroup("self")[0], "the process did not get an autogroup of its own"
+    if Path("/proc/self/autogroup").exists():  # Linux with autogroups built in (whether switched on or not)
+        assert before is not None, "a new session did not get an autogroup of its own"
+        assert ours is None or before[0] != ours[0], "the process shares this one's autogroup"
         assert autogroup(other_session) == (before[0], expected_nice(10))

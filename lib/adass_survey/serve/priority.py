@@ -7,7 +7,9 @@ share the processor equally. A Jupyter kernel starts in a session of its own (``
 session of a browser or of the server. When the 15 sections' pools refilled together, 15 such kernels each weighed as
 much as everything else on the machine. The autogroup's own niceness, in ``/proc/PID/autogroup``, is the one that
 counts between sessions; any process may raise it for a process of its own user. It is set here only when the process
-is in an autogroup other than this process's, so the server never lowers itself.
+is in an autogroup other than this process's, so the server never lowers itself. A server that never left the first
+session of the machine (a container's or CI's first process, for instance) is in the root group, which has no
+``/proc/PID/autogroup`` line of its own: a kernel's new session is then certainly another group, and is lowered too.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ PROC = Path("/proc")
 
 
 def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
-    """Return the autogroup of a process and its niceness, or None where there are none (not Linux, or a kernel built
-    without them; a kernel that has them switched off still reports one).
+    """Return the autogroup of a process and its niceness, or None where there is none to set: not Linux, a kernel
+    built without autogroups, or a process in the root group (its file is empty). A kernel that has autogroups switched
+    off still reports one.
 
     Examples
     --------
@@ -28,8 +31,10 @@ def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
     >>> folder = Path(tempfile.mkdtemp())
     >>> (folder / "7").mkdir()
     >>> _ = (folder / "7" / "autogroup").write_text("/autogroup-178 nice 0\\n")
-    >>> autogroup(7, folder), autogroup(8, folder)
-    (('/autogroup-178', 0), None)
+    >>> (folder / "1").mkdir()
+    >>> _ = (folder / "1" / "autogroup").write_text("")
+    >>> autogroup(7, folder), autogroup(8, folder), autogroup(1, folder)
+    (('/autogroup-178', 0), None, None)
     """
     try:
         name, _, nice = (proc / str(pid) / "autogroup").read_text().split()
@@ -40,7 +45,7 @@ def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
 
 def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
     """Run process ``pid`` ``steps`` steps of niceness below this process (at most 19), and its autogroup likewise
-    when it has one apart from this process's; return the niceness set.
+    when it has one apart from this process's (this process in the root group has none); return the niceness set.
 
     Raises ``OSError`` when the process cannot be changed (gone, another user's).
 
@@ -55,6 +60,6 @@ def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
     nice = min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps)
     os.setpriority(os.PRIO_PROCESS, pid, nice)
     theirs, ours = autogroup(pid, proc), autogroup("self", proc)
-    if theirs is not None and ours is not None and theirs[0] != ours[0] and theirs[1] < nice:
+    if theirs is not None and (ours is None or theirs[0] != ours[0]) and theirs[1] < nice:
         (proc / str(pid) / "autogroup").write_text(f"{nice}\n")
     return nice
