@@ -14,9 +14,10 @@ from adass_survey.serve.priority import autogroup
 from .event_loop import run_on_own_thread
 
 
-def _start_and_release(refill_niceness: int) -> tuple[int, tuple[str, int] | None, bool, bool]:
-    """Start a pool refill's kernel, then release it: its niceness above this process, its autogroup (None without
-    autogroups), whether it is gone, and whether it was asked to shut down cleanly (rather than killed)."""
+def _start_and_release(refill_niceness: int, hand_out: bool = False) -> tuple[int, tuple[str, int] | None, bool, bool]:
+    """Start a pool refill's kernel (and hand it to a reader), then release it: its niceness above this process, its
+    autogroup (None without autogroups), whether it is gone, and whether it was asked to shut down cleanly (rather than
+    killed). The niceness and autogroup are read just before the release."""
 
     async def scenario() -> tuple[int, tuple[str, int] | None, bool, bool]:
         manager = GraceKernelManager(refill_niceness=refill_niceness)
@@ -25,6 +26,8 @@ def _start_and_release(refill_niceness: int) -> tuple[int, tuple[str, int] | Non
         kernel_id = await manager.start_kernel(kernel_name="python3", env=env)
         kernel = manager.get_kernel(kernel_id)
         provisioner = kernel.provisioner
+        if hand_out:
+            manager.mark_handed_out(kernel_id)
         niceness = os.getpriority(os.PRIO_PROCESS, provisioner.pid) - os.getpriority(os.PRIO_PROCESS, 0)
         group = autogroup(provisioner.pid)
         asked = []
@@ -58,3 +61,15 @@ def test_a_refill_niceness_of_zero_runs_the_kernel_as_the_server() -> None:
     niceness, group, gone, _ = _start_and_release(refill_niceness=0)
     assert niceness == 0 and gone
     assert group is None or group[1] == 0, f"the kernel's autogroup was lowered: {group}"
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX")
+def test_a_refill_kernel_handed_to_a_reader_gets_the_servers_priority_back() -> None:
+    """Its autogroup (Linux) goes back to the server's niceness; its own niceness too where the system allows (root)."""
+    niceness, group, gone, _ = _start_and_release(refill_niceness=10, hand_out=True)
+    if os.geteuid() == 0:
+        assert niceness == 0, f"the kernel handed out still runs {niceness} steps below the server"
+    if Path("/proc/self/autogroup").exists():
+        assert group is not None and group[1] == max(0, os.getpriority(os.PRIO_PROCESS, 0)), group
+    assert niceness == 0 or group is not None, "nothing gave the handed-out kernel its priority back"
+    assert gone

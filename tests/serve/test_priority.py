@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.serve.priority import autogroup, lower_priority
+from adass_survey.serve.priority import autogroup, lower_priority, restore_priority
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "setpriority"), reason="process priorities are POSIX")
 
@@ -74,3 +74,25 @@ def test_on_this_machine_a_kernel_like_process_really_is_lowered(other_session: 
         assert before is not None, "a new session did not get an autogroup of its own"
         assert ours is None or before[0] != ours[0], "the process shares this one's autogroup"
         assert autogroup(other_session) == (before[0], expected_nice(10))
+
+
+def test_a_lowered_process_gets_this_ones_priority_back_in_its_autogroup(other_session: int, tmp_path: Path) -> None:
+    proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-9 nice 10\n", "self": "/autogroup-1 nice 0\n"})
+    restore_priority(other_session, proc)
+    assert (proc / str(other_session) / "autogroup").read_text() == f"{max(0, expected_nice(0))}\n"
+
+
+def test_restoring_leaves_a_shared_autogroup_alone(other_session: int, tmp_path: Path) -> None:
+    proc = _fake_proc(tmp_path, {str(other_session): "/autogroup-1 nice 10\n", "self": "/autogroup-1 nice 10\n"})
+    restore_priority(other_session, proc)
+    assert autogroup(other_session, proc) == ("/autogroup-1", 10), "restoring it would have changed this process too"
+
+
+def test_on_this_machine_a_lowered_process_really_gets_its_priority_back(other_session: int) -> None:
+    lower_priority(other_session, 10)
+    after = restore_priority(other_session)
+    assert after == os.getpriority(os.PRIO_PROCESS, other_session)
+    if os.geteuid() == 0:  # only a privileged process may raise another's own niceness
+        assert after == expected_nice(0)
+    if Path("/proc/self/autogroup").exists():
+        assert autogroup(other_session)[1] == max(0, expected_nice(0)), autogroup(other_session)

@@ -23,7 +23,8 @@ will use (released, or culled because its page never connected) is killed, not a
 to save, and a clean exit cost each kernel about 0.2 s of processor, 3 s for the 15 sections' first readers at once.
 A kernel started to refill a pool runs ``refill_niceness`` steps below the server (POSIX; on Linux its session's
 autogroup too, :mod:`adass_survey.serve.priority`), so preparing the next reader's page never slows the pages being
-sent.
+sent; once handed to a reader, it gets the server's priority back (on Linux, its autogroup's; its own niceness only
+where the system allows), so the compare page's widgets answer at full speed.
 
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
@@ -45,7 +46,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from traitlets import Float, Int, Unicode, default
 
 from ..present.panel import HTML_PANELS_ENV
-from .priority import lower_priority
+from .priority import lower_priority, restore_priority
 
 CAP_ENV = "ADASS_KERNEL_CAP"
 ROUTE_ENV = "ADASS_KERNEL_ROUTE"
@@ -296,13 +297,22 @@ class GraceKernelManager(AsyncMappingKernelManager):
 
     def _lower_priority(self, kernel_id: str) -> None:
         # A pool refill prepares a page for a later reader: it yields the processor to the pages being sent now.
+        if self.refill_niceness > 0:
+            self._set_priority(kernel_id, lambda pid: lower_priority(pid, self.refill_niceness))
+
+    def _restore_priority(self, kernel_id: str) -> None:
+        # A kernel handed to a reader works for a page being used now (the compare page's widgets): no longer yields.
+        if self.refill_niceness > 0:
+            self._set_priority(kernel_id, restore_priority)
+
+    def _set_priority(self, kernel_id: str, change) -> None:
         provisioner = getattr(self._kernels.get(kernel_id), "provisioner", None)
         pid = getattr(provisioner, "pid", None)
-        if pid and self.refill_niceness > 0 and hasattr(os, "setpriority"):
+        if pid and hasattr(os, "setpriority"):
             try:
-                lower_priority(pid, self.refill_niceness)
+                change(pid)
             except OSError as error:
-                self.log.debug("could not lower the priority of kernel %s: %s", kernel_id, error)
+                self.log.debug("could not change the priority of kernel %s: %s", kernel_id, error)
 
     async def _announce_when_ready(self, kernel_id: str) -> None:
         # Voilà logs "pool is filled" once the kernel has started; a reader is given it only once it has run the
@@ -333,9 +343,11 @@ class GraceKernelManager(AsyncMappingKernelManager):
     # -- culling ------------------------------------------------------------------------------------------------
 
     def mark_handed_out(self, kernel_id: str) -> None:
-        """Record that a reader's page was just given this kernel, and stop it one timeout later if it never connects."""
+        """Record that a reader's page was just given this kernel (which gets the server's priority back), and stop it
+        one timeout later if it never connects."""
         self._handed_out[kernel_id] = _utcnow()
         self._first_seen_unpooled[kernel_id] = time.monotonic()
+        self._restore_priority(kernel_id)
         if self.cull_idle_timeout > 0:
             loop = asyncio.get_running_loop()
             loop.call_later(

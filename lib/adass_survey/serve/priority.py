@@ -63,3 +63,32 @@ def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
     if theirs is not None and (ours is None or theirs[0] != ours[0]) and theirs[1] < nice:
         (proc / str(pid) / "autogroup").write_text(f"{nice}\n")
     return nice
+
+
+def restore_priority(pid: int, proc: Path = PROC) -> int:
+    """Give process ``pid`` this process's priority again, as far as the system allows; return its niceness after.
+
+    Its autogroup, when it has one apart from this process's, goes back to this process's niceness: any process may do
+    that for one of its own user's. Its own niceness goes back too where that is allowed (root, or a ``RLIMIT_NICE``
+    that permits it); elsewhere it stays lower, which on Linux orders it only against the threads of its own session.
+
+    Raises ``OSError`` when the process is gone or another user's.
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    >>> lowered = lower_priority(kernel.pid, 5)
+    >>> restore_priority(kernel.pid) in {os.getpriority(os.PRIO_PROCESS, 0), lowered}
+    True
+    >>> kernel.kill(); _ = kernel.wait()
+    """
+    nice = os.getpriority(os.PRIO_PROCESS, 0)
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except PermissionError:  # an unprivileged process may not raise another's priority
+        pass
+    theirs, ours = autogroup(pid, proc), autogroup("self", proc)
+    if theirs is not None and (ours is None or theirs[0] != ours[0]) and theirs[1] > max(nice, 0):
+        (proc / str(pid) / "autogroup").write_text(f"{max(nice, 0)}\n")
+    return os.getpriority(os.PRIO_PROCESS, pid)
