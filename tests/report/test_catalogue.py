@@ -51,7 +51,7 @@ def test_a_failed_build_leaves_the_previous_catalogue(tmp_path, monkeypatch):
     cells = [{"cell_type": "code", "source": ['report.caveats("7")\n', 'report.caveats("9")']}]
     (notebooks / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
     out = tmp_path / "catalogue"
-    build_catalogue(notebooks, out)
+    build_catalogue(notebooks, out, workers=1)
     before = sorted(p.name for p in out.iterdir())
     import adass_survey.report as facade
 
@@ -64,9 +64,42 @@ def test_a_failed_build_leaves_the_previous_catalogue(tmp_path, monkeypatch):
         ),
     )
     with pytest.raises(RuntimeError, match="drawing failed"):
-        build_catalogue(notebooks, out)
+        build_catalogue(notebooks, out, workers=1)  # computed here, so the patched function is the one called
     assert sorted(p.name for p in out.iterdir()) == before
     assert len(before) == 3  # two calls and the manifest
+
+
+def _notebook(folder, *calls):
+    folder.mkdir()
+    (folder / "01-x.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "source": list(calls)}]}))
+    return folder
+
+
+def test_a_call_failing_in_a_worker_fails_the_build_and_leaves_the_previous_catalogue(tmp_path):
+    good = _notebook(tmp_path / "good", 'report.caveats("7")\n', 'report.caveats("9")')
+    bad = _notebook(tmp_path / "bad", 'report.caveats("7")\n', 'report.explore("no_such_question", "A title")')
+    out = tmp_path / "catalogue"
+    build_catalogue(good, out, workers=2)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(KeyError, match="no_such_question"):
+        build_catalogue(bad, out, workers=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_views_are_the_same_built_on_several_processes_or_one(tmp_path):
+    """Each worker draws in a fresh process: the stored views, charts included, are byte for byte the same."""
+    notebooks = _notebook(
+        tmp_path / "notebooks",
+        'report.headlines("7")\n',
+        'report.explore("dp_restrictions", "Nine in ten responding councils restrict how direct payments are used")\n',
+        'report.caveats("7")',
+    )
+    one, several = tmp_path / "one", tmp_path / "several"
+    serial, parallel = build_catalogue(notebooks, one, workers=1), build_catalogue(notebooks, several, workers=3)
+    assert [call["key"] for call in serial["calls"]] == [call["key"] for call in parallel["calls"]]
+    views = sorted(p.name for p in one.iterdir() if p.name != MANIFEST)
+    assert len(views) == 3 and views == sorted(p.name for p in several.iterdir() if p.name != MANIFEST)
+    assert all((one / name).read_bytes() == (several / name).read_bytes() for name in views)
 
 
 def test_a_call_with_computed_arguments_is_refused_with_its_cell(tmp_path):

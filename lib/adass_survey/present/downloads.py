@@ -7,7 +7,9 @@ page shows (``[c]`` where the page shows ``[c]``), never the true counts.
 The CSV is tidy (one row per category) with the base, a ``status`` column (``as published in the
 report`` or ``synthetic (illustrative)``) and a ``note`` column explaining each ``[c]``. The
 spreadsheet is written with ``gptables``: a cover sheet (synthetic-data notice, base, what ``[c]``
-means), a contents sheet, a notes sheet and the table.
+means), a contents sheet, a notes sheet and the table. Its document title is the cover's, and its "created" date is
+fixed (1 January 1980, the date every part of the file carries inside the zip), so the same table always gives the
+same bytes: a rebuilt views catalogue keeps its files, and their content-hash names, unchanged.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import base64
 import io
 import re
 import warnings
+from datetime import datetime
 from html import escape
 
 import gptables as gpt
@@ -27,6 +30,7 @@ from ..tables.groups import selection_label
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CREATED = datetime(1980, 1, 1)  # as the zip entries: the file depends on its table only
 
 
 def _require_suppressed(table) -> SuppressedTable:
@@ -152,8 +156,10 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
     >>> book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(DisclosurePolicy().published(t))))
-    >>> book.sheetnames[0]
-    'Cover'
+    >>> book.sheetnames[0], book.properties.title
+    ('Cover', 'ADASS Personalisation Survey 2011: dp_restrictions')
+    >>> xlsx_bytes(DisclosurePolicy().published(t)) == xlsx_bytes(DisclosurePolicy().published(t))
+    True
     """
     table = _require_suppressed(table)
     title = title or table.title or table.question_id
@@ -167,8 +173,9 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
         source="ADASS Personalisation Survey, September 2011",
         index_columns={2: 0},
     )
+    document_title = f"ADASS Personalisation Survey 2011: {title}"
     cover = gpt.Cover(
-        title=f"ADASS Personalisation Survey 2011: {title}",
+        title=document_title,
         intro=[PUBLISHED_NOTE if table.is_published else SYNTHETIC_NOTICE],
         about=[
             f"Base: {table.base} councils.",
@@ -187,6 +194,7 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
             notes_table=_notes(table),
             workbook_options={"in_memory": True},
         )
+        workbook.set_properties({"title": document_title, "created": XLSX_CREATED})
         workbook.close()
     return buffer.getvalue()
 

@@ -1,13 +1,18 @@
 """Build the views catalogue: compute every call of every notebook once, then swap the folder in whole.
 
 Run by ``python -m adass_survey catalogue`` (and by ``scripts/serve.sh`` before Voilà starts). The cost
-of drawing, suppressing and auditing each view moves here, from every reader's kernel.
+of drawing, suppressing and auditing each view moves here, from every reader's kernel. The calls are independent,
+so they are computed on one process per core; the stored views are the same bytes as when computed one by one.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..core.atomic import replaced_folder
@@ -54,7 +59,55 @@ def is_current(notebooks: Path | None = None, folder: Path | None = None) -> boo
     return set(planned_calls(notebooks or notebooks_dir())) <= have
 
 
-def build_catalogue(notebooks: Path | None = None, out: Path | None = None, progress=None) -> dict:
+def available_cores() -> int:
+    """The processor cores this process may run on.
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _compute(call: tuple[str, list, str]) -> dict:
+    from . import compute
+
+    name, args, _notebook = call
+    return compute(name, args, {})
+
+
+def computed(calls: dict[str, tuple[str, list, str]], workers: int) -> Iterator[tuple[str, dict]]:
+    """Each call's catalogue entry, by key, as it is ready: on ``workers`` processes, or here when 1.
+
+    The processes are started fresh (``spawn``, as on Windows), so a worker inherits no thread or lock of this one;
+    each loads the processed survey once. A call that fails raises here, with its own error.
+
+    Examples
+    --------
+    >>> [key for key, _ in computed({"k": ("caveats", ["7", None], "01-x.ipynb")}, workers=1)]
+    ['k']
+    """
+    if workers <= 1 or len(calls) <= 1:
+        for key, call in calls.items():
+            yield key, _compute(call)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(calls)), mp_context=context) as pool:
+        futures = {pool.submit(_compute, call): key for key, call in calls.items()}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def build_catalogue(
+    notebooks: Path | None = None, out: Path | None = None, progress=None, workers: int | None = None
+) -> dict:
     """Compute and store every view the notebooks show; returns the manifest written.
 
     Parameters
@@ -62,6 +115,7 @@ def build_catalogue(notebooks: Path | None = None, out: Path | None = None, prog
     notebooks : folder of the notebooks (default ``notebooks/``)
     out : catalogue folder (default ``data/catalogue``); replaced whole, only on success
     progress : optional ``callable(str)`` for progress lines
+    workers : processes computing the views (default: one per available core; 1 computes them here)
 
     Examples
     --------
@@ -72,7 +126,7 @@ def build_catalogue(notebooks: Path | None = None, out: Path | None = None, prog
     >>> [call["name"] for call in manifest["calls"]]
     ['caveats']
     """
-    from . import compute, survey
+    from . import survey
 
     out = Path(out) if out else catalogue_dir()
     if out.exists() and any(not p.name.endswith(".json") for p in out.iterdir()):
@@ -88,11 +142,12 @@ def build_catalogue(notebooks: Path | None = None, out: Path | None = None, prog
     key = inputs_key()
     manifest = {"format": FORMAT, "key": key, "calls": []}
     with replaced_folder(out) as staging:
-        for number, (name_key, (name, args, notebook)) in enumerate(calls.items(), 1):
-            entry = compute(name, args, {})
+        for number, (name_key, entry) in enumerate(computed(calls, workers or available_cores()), 1):
             (staging / f"{name_key}.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            manifest["calls"].append({"key": name_key, "name": name, "arguments": args, "notebook": notebook})
+            name, _, notebook = calls[name_key]
             say(f"catalogue: {number}/{len(calls)} {notebook} report.{name}")
+        for name_key, (name, args, notebook) in calls.items():  # in the notebooks' order, whatever finished first
+            manifest["calls"].append({"key": name_key, "name": name, "arguments": args, "notebook": notebook})
         manifest["seconds"] = round(time.perf_counter() - started, 1)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
