@@ -125,15 +125,25 @@ def execute_notebook(path: Path):
     """
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     notebook = nbformat.read(path, as_version=4)
     env_backend = os.environ.setdefault("MPLBACKEND", "Agg")
     log.info("executing %s (MPLBACKEND=%s)", path.name, env_backend)
-    client = NotebookClient(
-        notebook, timeout=EXECUTION_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    # a filter panel puts every view, with its <select> controls, into the page only for a static page
-    client.execute(env={**os.environ, HTML_PANELS_ENV: "1"})
+    config = Config()
+    with tempfile.TemporaryDirectory(prefix="adass-kernel-") as sockets:
+        if os.name == "posix":  # Unix sockets, as the dashboards' kernels: no port to race for, no plain-TCP warning
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")  # absolute: the kernel runs in another folder
+        client = NotebookClient(
+            notebook,
+            timeout=EXECUTION_TIMEOUT_S,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            config=config,
+        )
+        # a filter panel puts every view, with its <select> controls, into the page only for a static page
+        client.execute(env={**os.environ, HTML_PANELS_ENV: "1"})
     return notebook
 
 
