@@ -1,6 +1,6 @@
 """Readers benchmark: many concurrent readers opening section dashboards of one standalone Voilà server.
 
-Run: ``.venv/bin/python benchmarks/readers.py [--readers 20] [--pages-per-reader 2] [--deadline 600]``.
+Run: ``.venv/bin/python benchmarks/readers.py [--readers 20] [--pages-per-reader 2] [--rounds 3] [--deadline 600]``.
 Writes ``benchmarks/results/readers.md`` (a table) and ``benchmarks/results/readers.json``.
 Not a test: the numbers depend on the machine, which the table describes.
 
@@ -13,7 +13,9 @@ cancelled; the server is stopped at the end. Measured: time from navigation to t
 max), errors (timeouts, pages without a chart, HTTP errors, script errors, requests that failed), and the memory of
 the server and of each kernel it started, sampled twice a second with psutil (``/proc`` when psutil is missing).
 Then, in the same run, two floors: the same readers opening the static copies, and pages holding only each
-section's first chart, from a plain file server.
+section's first chart, from a plain file server. ``--rounds`` (3) repeats the whole, live readers and floors in turn,
+since one run of 40 pages on 2 cores varies by seconds; the percentiles pool every round's pages, and each round's
+p95 is listed as well.
 """
 
 from __future__ import annotations
@@ -306,15 +308,43 @@ def floor_run(folder: Path, sections: list[str], readers: int, pages: int, deadl
     with folder_server(folder) as url:
         run = asyncio.run(run_readers(url, sections, readers, pages, deadline, extra, static_url_of))
     return {
-        "pages_with_chart": len(run["times"]),
-        "first_chart_p50_s": percentile(run["times"], 50),
-        "first_chart_p95_s": percentile(run["times"], 95),
-        "first_chart_painted_p50_s": percentile(extra["painted"], 50),
-        "first_chart_painted_p95_s": percentile(extra["painted"], 95),
-        "first_chart_painted_from_request_p50_s": percentile(extra["from_request"], 50),
-        "first_chart_painted_from_request_p95_s": percentile(extra["from_request"], 95),
+        "chart_seconds": run["times"],
+        "painted_seconds": extra["painted"],
+        "from_request_seconds": extra["from_request"],
         "errors": len(run["errors"]) + run["unfinished_pages"],
         "wall_s": run["wall_s"],
+    }
+
+
+def chart_summary(chart: list[float], painted: list[float], from_request: list[float]) -> dict:
+    """First chart percentiles: as Playwright sees it, as painted (from the navigation) and from the request.
+
+    Examples
+    --------
+    >>> chart_summary([1.0, 3.0], [0.5], [])["first_chart_p50_s"]
+    2.0
+    """
+    return {
+        "pages_with_chart": len(chart),
+        "first_chart_p50_s": percentile(chart, 50),
+        "first_chart_p95_s": percentile(chart, 95),
+        "first_chart_painted_p50_s": percentile(painted, 50),
+        "first_chart_painted_p95_s": percentile(painted, 95),
+        "first_chart_painted_from_request_p50_s": percentile(from_request, 50),
+        "first_chart_painted_from_request_p95_s": percentile(from_request, 95),
+    }
+
+
+def pooled_floor(runs: list[dict]) -> dict:
+    """One floor over every round: the pages of all rounds together, errors summed."""
+    return {
+        **chart_summary(
+            [t for r in runs for t in r["chart_seconds"]],
+            [t for r in runs for t in r["painted_seconds"]],
+            [t for r in runs for t in r["from_request_seconds"]],
+        ),
+        "errors": sum(r["errors"] for r in runs),
+        "wall_s": sum(r["wall_s"] for r in runs),
     }
 
 
@@ -375,28 +405,8 @@ def section_notebooks() -> list[str]:
     return [n for n in served_notebooks() if not n.startswith("00-")]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readers", type=int, default=20)
-    parser.add_argument("--pages-per-reader", type=int, default=2)
-    parser.add_argument("--deadline", type=float, default=600, help="seconds after which unfinished readers stop")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--voila-option",
-        action="append",
-        default=[],
-        help="a Voilà option for this run only, e.g. --voila-option=--VoilaKernelManager.fill_delay=10 (repeatable)",
-    )
-    args = parser.parse_args(argv)
-    sections = section_notebooks()
-    if not sections:
-        print("readers: no section notebooks to serve", file=sys.stderr)
-        return 2
-    import numpy
-    import pandas
-
-    static_pages_as_served()
-    load_start = os.getloadavg()
+def one_round(args, sections: list[str]) -> dict:
+    """One round: the readers on a freshly started server whose pools are filled, then the two floors."""
     with tempfile.TemporaryDirectory(prefix="adass-readers-") as tmp:
         server = start_voila(Path(tmp), extra_args=args.voila_option)
         sampler = MemorySampler(server.process.pid)
@@ -420,7 +430,72 @@ def main(argv: list[str] | None = None) -> int:
         machine = floor_run(
             chart_only_pages(site, Path(tmp)), sections, args.readers, args.pages_per_reader, args.deadline
         )
-    times = run["times"]
+    time.sleep(5)
+    return {"run": run, "extra": extra, "idle": idle, "memory": memory, "floor": floor, "machine": machine}
+
+
+def round_summary(one: dict) -> dict:
+    """A round's first chart p95 (seen, and painted from the request) live and on both floors, and its errors."""
+
+    def p95(seen: list[float], from_request: list[float]) -> dict:
+        return {"seen_p95_s": percentile(seen, 95), "from_request_p95_s": percentile(from_request, 95)}
+
+    return {
+        "live": p95(one["run"]["times"], one["extra"]["from_request"]),
+        "static_floor": p95(one["floor"]["chart_seconds"], one["floor"]["from_request_seconds"]),
+        "chart_only_floor": p95(one["machine"]["chart_seconds"], one["machine"]["from_request_seconds"]),
+        "errors": len(one["run"]["errors"]) + one["run"]["unfinished_pages"],
+    }
+
+
+def round_line(one: dict) -> str:
+    """A round in one line of progress: first chart p95 as seen (painted from the request), live and floors."""
+    summary = round_summary(one)
+    return (
+        ", ".join(
+            f"{label} {_s(summary[key]['seen_p95_s'])} ({_s(summary[key]['from_request_p95_s'])}) s"
+            for label, key in (("live", "live"), ("static floor", "static_floor"), ("chart-only", "chart_only_floor"))
+        )
+        + f", {summary['errors']} errors"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument("--pages-per-reader", type=int, default=2)
+    parser.add_argument("--deadline", type=float, default=600, help="seconds after which unfinished readers stop")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of live readers and both floors, one after the other; percentiles pool every round's pages",
+    )
+    parser.add_argument(
+        "--voila-option",
+        action="append",
+        default=[],
+        help="a Voilà option for this run only, e.g. --voila-option=--VoilaKernelManager.fill_delay=10 (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    sections = section_notebooks()
+    if not sections:
+        print("readers: no section notebooks to serve", file=sys.stderr)
+        return 2
+    import numpy
+    import pandas
+
+    static_pages_as_served()
+    load_start = os.getloadavg()
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        rounds.append(one_round(args, sections))
+        print(f"readers: round {number} of {args.rounds}: {round_line(rounds[-1])}", flush=True)
+    times = [t for r in rounds for t in r["run"]["times"]]
+    extra = {key: [v for r in rounds for v in r["extra"][key]] for key in page_records()}
+    memory = max((r["memory"] for r in rounds), key=lambda m: m.get("server_total_peak_mb", 0))
+    errors = [e for r in rounds for e in r["run"]["errors"]]
     content = {
         "machine": {
             "cores": len(os.sched_getaffinity(0)),
@@ -434,28 +509,25 @@ def main(argv: list[str] | None = None) -> int:
         "voila_options": args.voila_option,
         "readers": args.readers,
         "pages_per_reader": args.pages_per_reader,
+        "rounds_count": args.rounds,
         "sections": sections,
         "pages_opened": len(times),
         "chart_seconds": times,
-        "pages_without_chart": len(run["plain"]),
-        "rendered_without_chart_seconds": run["plain"],
-        "first_chart_p50_s": percentile(times, 50),
-        "first_chart_p95_s": percentile(times, 95),
+        "pages_without_chart": sum(len(r["run"]["plain"]) for r in rounds),
+        "rendered_without_chart_seconds": [t for r in rounds for t in r["run"]["plain"]],
+        **chart_summary(times, extra["painted"], extra["from_request"]),
         "first_chart_max_s": max(times) if times else None,
-        "first_chart_painted_p50_s": percentile(extra["painted"], 50),
-        "first_chart_painted_p95_s": percentile(extra["painted"], 95),
-        "first_chart_painted_from_request_p50_s": percentile(extra["from_request"], 50),
-        "first_chart_painted_from_request_p95_s": percentile(extra["from_request"], 95),
         "controls_live_p50_s": percentile(extra["live"], 50),
         "controls_live_p95_s": percentile(extra["live"], 95),
         "static_copies": len(extra["static"]),
-        "floor_static_pages": floor,
-        "floor_chart_only_pages": machine,
-        "errors": run["errors"],
-        "error_count": len(run["errors"]) + run["unfinished_pages"],
-        "cancelled_readers": run["cancelled_readers"],
-        "wall_s": run["wall_s"],
-        "server_idle_mb": idle,
+        "floor_static_pages": pooled_floor([r["floor"] for r in rounds]),
+        "floor_chart_only_pages": pooled_floor([r["machine"] for r in rounds]),
+        "rounds": [round_summary(r) for r in rounds],
+        "errors": errors,
+        "error_count": len(errors) + sum(r["run"]["unfinished_pages"] for r in rounds),
+        "cancelled_readers": sum(r["run"]["cancelled_readers"] for r in rounds),
+        "wall_s": sum(r["run"]["wall_s"] for r in rounds),
+        "server_idle_mb": max(r["idle"] for r in rounds),
         **memory,
     }
     args.results.mkdir(parents=True, exist_ok=True)
@@ -482,12 +554,15 @@ def render(c: dict) -> str:
         f"load average {m['load_average_at_start'][0]:.1f} at start, {m['load_average_at_end'][0]:.1f} at end.",
         f"{c['readers']} readers at once, {c['pages_per_reader']} section pages each "
         f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1"
-        + (f", with {' '.join(c['voila_options'])}." if c.get("voila_options") else "."),
+        + (f", with {' '.join(c['voila_options'])}." if c.get("voila_options") else ".")
+        + f" {c.get('rounds_count', 1)} round(s), each a freshly started server with its pools filled, then both floors;"
+        " the percentiles below pool every round's pages.",
         "",
         "| pages with a chart | text-only pages | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
         "| server + kernels peak MB | kernels at once (peak) | kernel peak MB (median / max) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {c['pages_opened']} / {c['readers'] * c['pages_per_reader']} | {c['pages_without_chart']} "
+        f"| {c['pages_opened']} / {c['readers'] * c['pages_per_reader'] * c.get('rounds_count', 1)} "
+        f"| {c['pages_without_chart']} "
         f"| {_s(c['first_chart_p50_s'])} "
         f"| {_s(c['first_chart_p95_s'])} | {_s(c['first_chart_max_s'])} | {c['error_count']} | {c['wall_s']:.0f} "
         f"| {c['server_idle_mb']:.0f} | {c.get('server_total_peak_mb', 0):.0f} | {c.get('kernels_peak_count', 0)} "
@@ -530,6 +605,20 @@ def render(c: dict) -> str:
             f"{_s(machine.get('first_chart_painted_from_request_p95_s'))} s), {machine['errors']} errors: what "
             f"{c['readers']} Chromium readers cost on these cores with the lightest page that still has a chart.",
         ]
+    if c.get("rounds"):
+        lines += [
+            "",
+            "Each round, first chart p95 in seconds, as Playwright sees it (painted, from the request):",
+            "",
+            "| round | live | static floor | chart-only floor | errors |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for number, one in enumerate(c["rounds"], 1):
+            cells = [
+                f"{_s(one[key]['seen_p95_s'])} ({_s(one[key]['from_request_p95_s'])})"
+                for key in ("live", "static_floor", "chart_only_floor")
+            ]
+            lines.append(f"| {number} | {' | '.join(cells)} | {one['errors']} |")
     return "\n".join(lines) + "\n"
 
 

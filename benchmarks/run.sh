@@ -11,7 +11,7 @@ if [ "${1:-}" = "--quick" ]; then
   quick=$(mktemp -d)  # a smoke run never overwrites the quoted results
   echo "run.sh: quick results go to $quick" >&2
   pipeline_args=(--sizes 58,10000,100000 --code-answers 100000 --results "$quick")
-  reader_args=(--readers 5 --pages-per-reader 1 --results "$quick")
+  reader_args=(--readers 5 --pages-per-reader 1 --rounds 1 --results "$quick")
 else
   pipeline_args=()
   reader_args=()
