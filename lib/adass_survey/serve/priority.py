@@ -43,6 +43,25 @@ def autogroup(pid: int | str, proc: Path = PROC) -> tuple[str, int] | None:
         return None
 
 
+def autogroup_apart(pid: int, proc: Path = PROC) -> tuple[str, int] | None:
+    """Return the autogroup of process ``pid`` and its niceness when it is not this process's own, else None.
+
+    Changing it then changes no other session than the process's: this process in the root group (no autogroup line
+    of its own) shares none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for pid, line in {"7": "/autogroup-9 nice 0", "8": "/autogroup-1 nice 0", "self": "/autogroup-1 nice 0"}.items():
+    ...     (folder / pid).mkdir(); _ = (folder / pid / "autogroup").write_text(line)
+    >>> autogroup_apart(7, folder), autogroup_apart(8, folder)
+    (('/autogroup-9', 0), None)
+    """
+    theirs, ours = autogroup(pid, proc), autogroup("self", proc)
+    return theirs if theirs is not None and (ours is None or theirs[0] != ours[0]) else None
+
+
 def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
     """Run process ``pid`` ``steps`` steps of niceness below this process (at most 19), and its autogroup likewise
     when it has one apart from this process's (this process in the root group has none); return the niceness set.
@@ -59,8 +78,8 @@ def lower_priority(pid: int, steps: int, proc: Path = PROC) -> int:
     """
     nice = min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps)
     os.setpriority(os.PRIO_PROCESS, pid, nice)
-    theirs, ours = autogroup(pid, proc), autogroup("self", proc)
-    if theirs is not None and (ours is None or theirs[0] != ours[0]) and theirs[1] < nice:
+    group = autogroup_apart(pid, proc)
+    if group is not None and group[1] < nice:
         (proc / str(pid) / "autogroup").write_text(f"{nice}\n")
     return nice
 
@@ -88,7 +107,7 @@ def restore_priority(pid: int, proc: Path = PROC) -> int:
         os.setpriority(os.PRIO_PROCESS, pid, nice)
     except PermissionError:  # an unprivileged process may not raise another's priority
         pass
-    theirs, ours = autogroup(pid, proc), autogroup("self", proc)
-    if theirs is not None and (ours is None or theirs[0] != ours[0]) and theirs[1] > max(nice, 0):
+    group = autogroup_apart(pid, proc)
+    if group is not None and group[1] > max(nice, 0):
         (proc / str(pid) / "autogroup").write_text(f"{max(nice, 0)}\n")
     return os.getpriority(os.PRIO_PROCESS, pid)
