@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -145,14 +146,26 @@ def list_sections(folder: Path) -> list[Section]:
     """
     sections = []
     for path in sorted(Path(folder).glob("*.ipynb")):
-        match = SECTION_PATTERN.match(path.name)
-        if not match:
-            continue
-        title = first_heading(path) or title_from_name(path.stem)
-        sections.append(
-            Section(number=int(match.group(1)), name=path.stem, title=title, summary=summary_sentence(path))
-        )
+        if SECTION_PATTERN.match(path.name):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            sections.append(_section(path, stat.st_mtime_ns, stat.st_size))
     return sections
+
+
+@lru_cache(maxsize=256)
+def _section(path: Path, mtime_ns: int, size: int) -> Section:
+    """One notebook's entry in the list of sections, read once per version of the file.
+
+    Voilà asks for the navigation on every page it renders (each reader's, and each pool refill's): reading and
+    parsing the 14 notebooks every time took about a fifth of the server's processor while a crowd of readers
+    arrived. The file's modification time and size are part of the key, so an edited notebook is read again.
+    """
+    title = first_heading(path) or title_from_name(path.stem)
+    number = int(SECTION_PATTERN.match(path.name).group(1))
+    return Section(number=number, name=path.stem, title=title, summary=summary_sentence(path))
 
 
 def section_nav(sections: list[Section], current: str) -> dict[str, Any]:
