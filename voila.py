@@ -6,9 +6,13 @@ Voilà reads both files from the folder it is started in (scripts/serve.sh start
 import os
 
 from adass_survey.serve.nav import voila_page_config_hook
+from adass_survey.serve.template_cache import share_compiled_templates
 
 # previous / next / index links and the synthetic-data notice for the template (share/jupyter/voila/templates/adass)
 c.VoilaConfiguration.page_config_hook = voila_page_config_hook  # noqa: F821 - `c` is provided by traitlets
+
+# Each page's templates are compiled once per server, not once per page (adass_survey/serve/template_cache.py).
+share_compiled_templates()
 
 # A hard cap on live kernels (GraceKernelManager.kernel_cap in voila.json, or $ADASS_KERNEL_CAP), and idle culling
 # that gives a kernel handed to a reader one timeout to connect (see adass_survey/serve/kernels.py). The static-copy
