@@ -70,6 +70,7 @@ def test_asynchronous_and_plain_environments_keep_their_own_code(compiles: list[
 
 
 def test_voila_py_shares_compiled_templates(monkeypatch) -> None:
-    monkeypatch.setattr(TemplateExporter, "_create_environment", TemplateExporter._create_environment)
+    monkeypatch.setattr(TemplateExporter, "_create_environment", template_cache._ORIGINAL_CREATE)  # nbconvert's own
+    assert HTMLExporter(template_name="lab").environment.bytecode_cache is None
     PyFileConfigLoader("voila.py", path=str(project_root())).load_config()
     assert HTMLExporter(template_name="lab").environment.bytecode_cache is template_cache.SHARED_CACHE

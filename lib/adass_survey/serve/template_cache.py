@@ -107,5 +107,12 @@ def share_compiled_templates() -> None:
 
     Safe to call more than once. ``voila.py`` calls it, so both ``python -m adass_survey serve`` and plain
     ``voila NOTEBOOK`` render pages with it.
+
+    Examples
+    --------
+    >>> from nbconvert import HTMLExporter
+    >>> share_compiled_templates()
+    >>> HTMLExporter().environment.bytecode_cache is SHARED_CACHE
+    True
     """
     TemplateExporter._create_environment = _create_environment_with_shared_cache
