@@ -109,9 +109,17 @@ def assert_static_copy(page) -> None:
 
 
 def test_empty_pool_sends_the_reader_to_the_static_copy_at_once(site_folder, browser, tmp_path) -> None:
-    # A fill delay keeps the pool empty for a while after a reader takes its kernel; stock Voilà then makes the
-    # next reader wait for the refill.
-    server = start_voila(tmp_path, folder=site_folder, extra_args=["--VoilaKernelManager.fill_delay=15"])
+    # The refill waits while readers keep coming (here two page requests within 15 s are a crowd): the pool stays
+    # empty meanwhile, and stock Voilà would make each of them wait for the refill.
+    server = start_voila(
+        tmp_path,
+        folder=site_folder,
+        extra_args=[
+            "--VoilaKernelManager.fill_delay=1",
+            "--GraceKernelManager.refill_quiet=15",
+            "--GraceKernelManager.refill_crowd=2",
+        ],
+    )
     try:
         wait_for_log(server, "ready for a reader")
         status, _, body, _ = fetch(render_url(server, NOTEBOOK))
@@ -128,8 +136,9 @@ def test_empty_pool_sends_the_reader_to_the_static_copy_at_once(site_folder, bro
             assert page.locator(".adass-fallback-note a").get_attribute("href") == f"/voila/render/{NOTEBOOK}"
         finally:
             page.context.close()
-        # The pool refills behind: once it has, the next reader gets the live page again.
+        # The pool refills behind, once the requests have stopped: then the next reader gets the live page again.
         wait_for_log(server, "ready for a reader", count=2, timeout=180)
+        assert re.search(r"A pool refill waited 1[2-9] s for a crowd of readers to pass", server.log.read_text())
         page = open_page(browser)
         try:
             page.goto(render_url(server, NOTEBOOK))

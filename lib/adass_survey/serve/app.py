@@ -144,6 +144,7 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
         notebook = self.notebook_path or path
         manager = self.kernel_manager
         if isinstance(manager, GraceKernelManager) and notebook:
+            manager.arrivals.note_request()
             reason = self._reason_for_static(manager, notebook)
             if reason and self._write_static(notebook, reason):
                 return

@@ -24,7 +24,9 @@ to save, and a clean exit cost each kernel about 0.2 s of processor, 3 s for the
 A kernel started to refill a pool runs ``refill_niceness`` steps below the server (POSIX; on Linux its session's
 autogroup too, :mod:`adass_survey.serve.priority`), so preparing the next reader's page never slows the pages being
 sent; once handed to a reader, it gets the server's priority back (on Linux, its autogroup's; its own niceness only
-where the system allows), so the compare page's widgets answer at full speed.
+where the system allows), so the compare page's widgets answer at full speed. A refill also waits while a crowd of
+readers is arriving (``refill_crowd`` page requests within ``refill_quiet`` seconds, :mod:`adass_survey.serve.arrivals`):
+its page render runs in the server's own event loop, at the server's priority.
 
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
@@ -46,6 +48,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from traitlets import Float, Int, Unicode, default
 
 from ..present.panel import HTML_PANELS_ENV
+from .arrivals import PageArrivals
 from .priority import lower_priority, restore_priority
 
 CAP_ENV = "ADASS_KERNEL_CAP"
@@ -187,6 +190,14 @@ class GraceKernelManager(AsyncMappingKernelManager):
         help="How many steps of niceness below the server a pool refill's kernel runs (POSIX; 0: as the server), "
         "so that pages being sent come before pages being prepared.",
     )
+    refill_quiet = Float(
+        3.0,
+        config=True,
+        help="A pool refill waits while refill_crowd or more pages were asked for within this many seconds (0: never "
+        "waits), so that pages being prepared for later readers do not slow a crowd arriving together.",
+    )
+    refill_crowd = Int(4, config=True, help="How many page requests within refill_quiet seconds make a crowd.")
+    refill_quiet_limit = Float(60.0, config=True, help="The longest a pool refill waits for a quiet moment (seconds).")
     kernel_route = Unicode(config=True, help=f"Five digits every kernel id ends with (default: ${ROUTE_ENV}).")
 
     @default("kernel_route")
@@ -202,6 +213,7 @@ class GraceKernelManager(AsyncMappingKernelManager):
         self._closing = False
         self.peak_kernels = 0
         self._cap: int | None = None
+        self.arrivals = PageArrivals()  # the page handler notes each request; refills wait for a quiet moment
 
     # -- the cap ------------------------------------------------------------------------------------------------
 
@@ -272,6 +284,10 @@ class GraceKernelManager(AsyncMappingKernelManager):
         if kernel_id is not None and kernel_id in self:
             return await super().start_kernel(*args, **kwargs)
         refill = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
+        if refill:
+            waited = await self.arrivals.wait_for_quiet(self.refill_quiet, self.refill_crowd, self.refill_quiet_limit)
+            if waited >= 1:
+                self.log.info("A pool refill waited %.0f s for a crowd of readers to pass", waited)
         logged = False
         while self.at_cap():
             if self._closing or not refill:
