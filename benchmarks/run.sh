@@ -30,5 +30,7 @@ if [ "${1:-}" != "--quick" ]; then
   "$py" benchmarks/crowd.py || status=1
   echo "== flood: 100 page requests without a websocket, under the kernel cap" >&2
   "$py" benchmarks/flood.py || status=1
+  echo "== server work: the server's processor per pool fill, live page and refill, beside its kernels'" >&2
+  "$py" benchmarks/server_work.py || status=1
 fi
 exit "$status"
