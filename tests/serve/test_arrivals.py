@@ -57,34 +57,29 @@ def test_the_wait_lasts_while_the_crowd_arrives() -> None:
     assert after_last >= 0.1, "the refill started before the crowd had passed"
 
 
-def test_one_reader_opening_page_after_page_is_no_crowd() -> None:
+def _wait_among_steady_pages(every: float, head_start: float, limit: float) -> float:
+    """Seconds a refill waits (quiet 0.3 s, crowd 4) while a page is asked for every ``every`` seconds throughout."""
+
     async def scenario() -> float:
         arrivals = PageArrivals()
         stop: list[bool] = []
-        reader = asyncio.ensure_future(_pages(arrivals, every=0.15, count=None, stop=stop))  # 2 pages per 0.3 s
-        await asyncio.sleep(0.01)
+        traffic = asyncio.ensure_future(_pages(arrivals, every=every, count=None, stop=stop))
+        await asyncio.sleep(head_start)
         try:
-            return await asyncio.wait_for(arrivals.wait_for_quiet(quiet=0.3, crowd=4, limit=10), timeout=5)
-        finally:
-            stop.append(True)
-            await reader
-
-    assert run_on_own_thread(scenario()) < 0.05
-
-
-def test_a_steady_crowd_postpones_a_refill_no_longer_than_its_limit() -> None:
-    async def scenario() -> float:
-        arrivals = PageArrivals()
-        stop: list[bool] = []
-        traffic = asyncio.ensure_future(_pages(arrivals, every=0.02, count=None, stop=stop))
-        await asyncio.sleep(0.1)
-        try:
-            return await asyncio.wait_for(arrivals.wait_for_quiet(quiet=0.3, crowd=4, limit=0.5), timeout=5)
+            return await asyncio.wait_for(arrivals.wait_for_quiet(quiet=0.3, crowd=4, limit=limit), timeout=5)
         finally:
             stop.append(True)
             await traffic
 
-    assert 0.5 <= run_on_own_thread(scenario()) < 1.0
+    return run_on_own_thread(scenario())
+
+
+def test_one_reader_opening_page_after_page_is_no_crowd() -> None:
+    assert _wait_among_steady_pages(every=0.15, head_start=0.01, limit=10) < 0.05  # 2 pages per 0.3 s
+
+
+def test_a_steady_crowd_postpones_a_refill_no_longer_than_its_limit() -> None:
+    assert 0.5 <= _wait_among_steady_pages(every=0.02, head_start=0.1, limit=0.5) < 1.0
 
 
 def test_a_refill_waits_for_the_crowd_and_a_reader_does_not() -> None:

@@ -25,8 +25,7 @@ A kernel started to refill a pool runs ``refill_niceness`` steps below the serve
 autogroup too, :mod:`adass_survey.serve.priority`), so preparing the next reader's page never slows the pages being
 sent; once handed to a reader, it gets the server's priority back (on Linux, its autogroup's; its own niceness only
 where the system allows), so the compare page's widgets answer at full speed. A refill also waits while a crowd of
-readers is arriving (``refill_crowd`` page requests within ``refill_quiet`` seconds, :mod:`adass_survey.serve.arrivals`):
-its page render runs in the server's own event loop, at the server's priority.
+readers arrives (:mod:`adass_survey.serve.arrivals`): its page render runs in the server's own event loop.
 
 **Routing.** With ``ADASS_KERNEL_ROUTE`` set (five digits, ``deploy/run.sh`` uses the server's port), every kernel
 id ends with those digits, so a proxy in front of several servers sends each kernel's websocket to the server that
@@ -190,14 +189,9 @@ class GraceKernelManager(AsyncMappingKernelManager):
         help="How many steps of niceness below the server a pool refill's kernel runs (POSIX; 0: as the server), "
         "so that pages being sent come before pages being prepared.",
     )
-    refill_quiet = Float(
-        3.0,
-        config=True,
-        help="A pool refill waits while refill_crowd or more pages were asked for within this many seconds (0: never "
-        "waits), so that pages being prepared for later readers do not slow a crowd arriving together.",
-    )
-    refill_crowd = Int(4, config=True, help="How many page requests within refill_quiet seconds make a crowd.")
-    refill_quiet_limit = Float(60.0, config=True, help="The longest a pool refill waits for a quiet moment (seconds).")
+    refill_quiet = Float(3.0, config=True, help="Seconds in which refill_crowd page requests make a crowd (0: none).")
+    refill_crowd = Int(4, config=True, help="Page requests within refill_quiet seconds that make a pool refill wait.")
+    refill_quiet_limit = Float(60.0, config=True, help="The longest a pool refill waits for a crowd to pass (seconds).")
     kernel_route = Unicode(config=True, help=f"Five digits every kernel id ends with (default: ${ROUTE_ENV}).")
 
     @default("kernel_route")
