@@ -36,8 +36,7 @@ def survey():
 
 @pytest.fixture(scope="module")
 def report():
-    if not report_path().exists():
-        pytest.skip(f"report text not available at ../shared/seeds/{report_path().name}")
+    assert report_path().is_file(), "the report text belongs in data/source/"
     return normalise_text(report_text())
 
 

@@ -6,8 +6,8 @@ also converts the columns to their proper types: nullable ``Int64`` for counts) 
 DataFrame. A malformed file is refused with a :class:`~adass_survey.core.errors.SurveyInputError` naming
 the file, the 1-based line and the column at fault.
 
-The report itself is a seed text outside the repository (``../shared/seeds/`` beside the repository
-root); :func:`report_text` reads it and :func:`normalise_text` prepares it for verbatim searches.
+The report's own text is kept in ``data/source/`` (ADASS's copyright, reproduced so that every quote can be
+checked against it); :func:`report_text` reads it and :func:`normalise_text` prepares it for verbatim searches.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pandera.errors import SchemaErrors
 
 from ..core.codebook import load_codebook
 from ..core.errors import SurveyInputError
-from ..core.paths import data_dir, project_root, published_dir, reference_dir
+from ..core.paths import data_dir, published_dir, reference_dir
 
 REPORT_FILE = "adass-personalisation-survey-2011-report.txt"
-"""File name of the report text among the shared seeds."""
+"""File name of the report text in ``data/source/``."""
 
 
 def load_quantifiers(path: str | Path | None = None) -> dict:
@@ -345,14 +345,14 @@ def load_handcoded_quotes(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def report_path() -> Path:
-    """Path of the report text among the shared seeds (``../shared/seeds/`` beside the repository).
+    """Path of the report text: ``data/source/adass-personalisation-survey-2011-report.txt``.
 
     Examples
     --------
     >>> report_path().name
     'adass-personalisation-survey-2011-report.txt'
     """
-    return project_root().parent / "shared" / "seeds" / REPORT_FILE
+    return data_dir() / "source" / REPORT_FILE
 
 
 def report_text(path: str | Path | None = None) -> str:
@@ -369,12 +369,12 @@ def report_text(path: str | Path | None = None) -> str:
 
     Examples
     --------
-    >>> report_text().lstrip().startswith("ADASS Report on Personalisation Survey")  # doctest: +SKIP
+    >>> report_text().lstrip().startswith("ADASS Report on Personalisation Survey")
     True
     """
     path = Path(path) if path else report_path()
     if not path.exists():
-        raise SurveyInputError(path, "the report text is not there", "place the shared seeds beside the repository")
+        raise SurveyInputError(path, "the report text is not there", "restore data/source/ from the repository")
     return path.read_text(encoding="utf-8")
 
 
