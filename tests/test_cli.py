@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 
 import pytest
 
+from adass_survey import cli
 from adass_survey.cli import build_parser
 
 
@@ -48,3 +50,24 @@ def test_parser_defaults_point_into_the_repository():
     args = build_parser().parse_args(["build"])
     assert args.raw.name == "synthetic_survey_export_n58_seed2011.csv"
     assert args.out.name == "processed"
+
+
+def test_a_crash_has_its_own_exit_code_and_says_it_is_not_the_input(monkeypatch, capsys):
+    def crash(_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_dispatch", crash)
+    assert cli.main(["build"]) == cli.EXIT_FAILURE != cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "failed unexpectedly" in err and "not of your input" in err and "Traceback" not in err
+
+
+def test_a_full_disk_is_named_with_the_path(monkeypatch, capsys):
+    def full(_args):
+        raise OSError(errno.ENOSPC, "No space left on device", "data/processed/respondents.csv")
+
+    monkeypatch.setattr(cli, "_dispatch", full)
+    assert cli.main(["build"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "the disk is full while writing data/processed/respondents.csv" in err
+    assert "failed unexpectedly" not in err

@@ -7,6 +7,7 @@ Details of unexpected failures go to ``logs/adass_survey.log``, never as a trace
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from .core.paths import data_dir, processed_dir, project_root, raw_export_path
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_MISMATCH = 1
+EXIT_FAILURE = 3
+"""Exit code of a command that could not finish for a reason other than its input: a full disk, or a crash."""
 
 log = logging.getLogger("adass_survey")
 
@@ -184,11 +187,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - the detail goes to the log, the reader gets a sentence
-        log.exception("unexpected failure in %s", args.command)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            return _crashed(args.command, log_path)
+        where = f" while writing {error.filename}" if error.filename else ""
+        log.error("disk full in %s%s", args.command, where)
         print(
-            f"error: {args.command} failed unexpectedly; nothing was written. The detail is in {log_path.name} "
-            "(folder logs/). Please report it with that file.",
+            f"error: the disk is full{where}; the previous output is kept. Free some space and run {args.command} again.",
             file=sys.stderr,
         )
-        return EXIT_BAD_INPUT
+        return EXIT_FAILURE
+    except Exception:  # noqa: BLE001 - the detail goes to the log, the reader gets a sentence
+        return _crashed(args.command, log_path)
+
+
+def _crashed(command: str, log_path: Path) -> int:
+    log.exception("unexpected failure in %s", command)
+    print(
+        f"error: {command} failed unexpectedly (a fault of this program, not of your input); nothing was written. "
+        f"The detail is in {log_path.name} (folder logs/). Please report it with that file.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURE
