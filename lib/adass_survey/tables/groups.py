@@ -256,18 +256,6 @@ def filter_respondents(respondents: pd.DataFrame, selection: dict | None) -> pd.
     return data[keep]
 
 
-def filter_themes(themes: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
-    """Keep the theme rows of the given respondents.
-
-    Examples
-    --------
-    >>> th = pd.DataFrame({"respondent_id": [1, 2], "question_id": "q", "theme": "t"})
-    >>> filter_themes(th, pd.DataFrame({"respondent_id": [2]}))["respondent_id"].tolist()
-    [2]
-    """
-    return themes[themes["respondent_id"].isin(respondents["respondent_id"])]
-
-
 def selection_label(selection: dict | None, dims: dict[str, Dimension] | None = None) -> str:
     """Describe the councils a selection covers, in plain words.
 
