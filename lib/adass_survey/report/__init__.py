@@ -13,9 +13,13 @@ package imports it.
 
 from __future__ import annotations
 
+import functools
+
 from .catalogue import call_key, stored
 
 _SURVEY = []
+LIVE: dict = {}
+"""Every block by name: the function that computes it live (registered by :func:`block`)."""
 
 
 def survey():
@@ -97,12 +101,26 @@ def arguments(name: str, args: list, kwargs: dict) -> list:
     return [list(v) if isinstance(v, tuple) else v for v in bound.arguments.values()]
 
 
-def _show(name: str, *args):
-    args = arguments(name, list(args), {})
-    entry = stored(name, args, {}) or compute(name, args, {})
-    return shown(entry, call_key(name, args, {}))
+def block(live):
+    """Register ``live``, which computes a block from the survey, and return the facade function a notebook calls.
+
+    The facade function has the same name, signature and docstring; it answers from the views catalogue when the
+    catalogue holds the call and is current, and otherwise computes it live with ``live`` (a researcher's own call).
+    Heavy imports stay inside ``live``, so a page answered from the catalogue imports neither pandas nor matplotlib.
+    """
+    name = live.__name__
+    LIVE[name] = live
+
+    @functools.wraps(live)
+    def show(*args, **kwargs):
+        full = arguments(name, list(args), kwargs)
+        entry = stored(name, full, {}) or compute(name, full, {})
+        return shown(entry, call_key(name, full, {}))
+
+    return show
 
 
+@block
 def banner():
     """The synthetic-data banner at the top of every notebook.
 
@@ -111,9 +129,12 @@ def banner():
     >>> banner().text.startswith("Respondent-level data here are synthetic")
     True
     """
-    return _show("banner")
+    from ..present.display import banner as draw
+
+    return draw()
 
 
+@block
 def headlines(section: str):
     """The figures the report printed for a section, each recomputed with its base and interval.
 
@@ -122,9 +143,12 @@ def headlines(section: str):
     >>> print(repr(headlines("7.1")).splitlines()[0])
     Published figures of section 7.1, recomputed from the data:
     """
-    return _show("headlines", section)
+    from .section import headlines as draw
+
+    return draw(survey(), section)
 
 
+@block
 def explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("council_type", "region_group")):
     """A filter panel over one question (the national view first; filtered views are illustrative).
 
@@ -133,9 +157,12 @@ def explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("counci
     >>> explore("dp_restrictions", "Nine in ten restrict").entry["views"]["county|all"]["base"]
     'Showing 17 county councils (n = 17)'
     """
-    return _show("explore", question_id, title, dimensions)
+    from ..present.views import explore as draw
+
+    return draw(survey(), question_id, title, tuple(dimensions))
 
 
+@block
 def examples(question_id: str, themes: list[str] | None = None, k: int = 3):
     """A few synthetic free-text answers per theme, screened for identifying words.
 
@@ -144,9 +171,12 @@ def examples(question_id: str, themes: list[str] | None = None, k: int = 3):
     >>> repr(examples("risk_management", ["risk_panels"], k=1)).startswith("Example answers (synthetic")
     True
     """
-    return _show("examples", question_id, themes, k)
+    from .section import example_answers
+
+    return example_answers(survey(), question_id, themes, k=k)
 
 
+@block
 def caveats(section: str, extra: list[str] | None = None):
     """The caveats of a section: self-selection, synthetic data, small bases and its errata.
 
@@ -155,9 +185,12 @@ def caveats(section: str, extra: list[str] | None = None):
     >>> repr(caveats("7")).startswith("Caveats:")
     True
     """
-    return _show("caveats", section, extra)
+    from .section import caveats as draw
+
+    return draw(section, extra)
 
 
+@block
 def context(section: str, caption: str):
     """Figures the report quotes in a section that are not answers of this survey.
 
@@ -166,9 +199,12 @@ def context(section: str, caption: str):
     >>> repr(context("3", "Numbers quoted in section 3")).splitlines()[0]
     'Numbers quoted in section 3'
     """
-    return _show("context", section, caption)
+    from .context_figures import context_view
+
+    return context_view(section, caption)
 
 
+@block
 def printed_chart(section: str, question_id: str, title: str):
     """The counts the report printed for one question, as a chart beside the data.
 
@@ -177,9 +213,13 @@ def printed_chart(section: str, question_id: str, title: str):
     >>> printed_chart("2.1", "on_target", "55 of 58 are on target")
     Chart: 55 of 58 are on target (n = 58)
     """
-    return _show("printed_chart", section, question_id, title)
+    from ..present.display import show_chart
+    from .context_figures import printed_figures_chart
+
+    return show_chart(printed_figures_chart(survey(), section, question_id, title))
 
 
+@block
 def crosstab(row_question: str, column_question: str, title: str):
     """A cross-tabulation the report never printed, through the disclosure policy, marked illustrative.
 
@@ -188,9 +228,12 @@ def crosstab(row_question: str, column_question: str, title: str):
     >>> "illustrative" in repr(crosstab("take_up", "on_target", "Take-up by on target")).lower()
     True
     """
-    return _show("crosstab", row_question, column_question, title)
+    from .context_figures import illustrative_crosstab
+
+    return illustrative_crosstab(survey(), row_question, column_question, title)
 
 
+@block
 def take_up_comparison():
     """Take-up of personal budgets in this survey beside the national March 2011 figures.
 
@@ -199,9 +242,13 @@ def take_up_comparison():
     >>> "March 2011" in repr(take_up_comparison())
     True
     """
-    return _show("take_up_comparison")
+    from .context_figures import comparison_view
+    from .context_figures import take_up_comparison as compare
+
+    return comparison_view(compare(survey()))
 
 
+@block
 def target_group_bands(title: str):
     """Target-group sizes banded at the report's 5,000 and 15,000, as a chart.
 
@@ -210,157 +257,6 @@ def target_group_bands(title: str):
     >>> target_group_bands("Most count 5,000 to 15,000")
     Chart: Most count 5,000 to 15,000 (n = 58)
     """
-    return _show("target_group_bands", title)
-
-
-def target_group_by_type(caption: str, notes: list[str] | None = None):
-    """Median target-group size per council type (illustrative), as an accessible table.
-
-    Examples
-    --------
-    >>> repr(target_group_by_type("Median by type")).splitlines()[0]
-    'Median by type'
-    """
-    return _show("target_group_by_type", caption, notes)
-
-
-def response_rates(by: str, title: str):
-    """Response rates against the 2011 frame, by region or council type, as a chart.
-
-    Examples
-    --------
-    >>> response_rates("region", "Response by region")
-    Chart: Response by region (n = 152)
-    """
-    return _show("response_rates", by, title)
-
-
-def cohort_reconciliation():
-    """The council types printed against the 58 respondents: how the report's counts fit together.
-
-    Examples
-    --------
-    >>> "58" in repr(cohort_reconciliation())
-    True
-    """
-    return _show("cohort_reconciliation")
-
-
-def coder_agreement():
-    """How well the free-text coder agrees with a human coder on the report's own quotes.
-
-    Examples
-    --------
-    >>> "agree" in repr(coder_agreement()).lower()
-    True
-    """
-    return _show("coder_agreement")
-
-
-def published(figure_ids: list[str], title: str):
-    """A chart and table drawn only from counts the report printed.
-
-    Examples
-    --------
-    >>> published(["F09-01"], "Nineteen in twenty monitor outcomes")
-    Chart: Nineteen in twenty monitor outcomes (n = 58)
-    """
-    return _show("published", figure_ids, title)
-
-
-def message(message_id: str):
-    """One key message of the report's conclusions with the figures that bear on it.
-
-    Examples
-    --------
-    >>> repr(message("12.1")).startswith("Key message 12.1")
-    True
-    """
-    return _show("message", message_id)
-
-
-def evidence_summary(columns: list[str]):
-    """One line per key message: how many linked figures reproduce and how they bear on it.
-
-    Examples
-    --------
-    >>> repr(evidence_summary(["linked"])).split()[:2]
-    ['linked', 'message_id']
-    """
-    return _show("evidence_summary", columns)
-
-
-def thin_evidence(columns: list[str]):
-    """The linked figures a key message should not lean on too hard, and why.
-
-    Examples
-    --------
-    >>> repr(thin_evidence(["reasons"])).split()[0]
-    'reasons'
-    """
-    return _show("thin_evidence", columns)
-
-
-# ----- live computation (heavy imports happen here, only when a call is not in the catalogue) -----
-
-
-def _live_banner():
-    from ..present.display import banner as draw
-
-    return draw()
-
-
-def _live_headlines(section: str):
-    from .section import headlines as draw
-
-    return draw(survey(), section)
-
-
-def _live_explore(question_id: str, title: str, dimensions: tuple[str, ...] = ("council_type", "region_group")):
-    from ..present.views import explore as draw
-
-    return draw(survey(), question_id, title, tuple(dimensions))
-
-
-def _live_examples(question_id: str, themes: list[str] | None = None, k: int = 3):
-    from .section import example_answers
-
-    return example_answers(survey(), question_id, themes, k=k)
-
-
-def _live_caveats(section: str, extra: list[str] | None = None):
-    from .section import caveats as draw
-
-    return draw(section, extra)
-
-
-def _live_context(section: str, caption: str):
-    from .context_figures import context_view
-
-    return context_view(section, caption)
-
-
-def _live_printed_chart(section: str, question_id: str, title: str):
-    from ..present.display import show_chart
-    from .context_figures import printed_figures_chart
-
-    return show_chart(printed_figures_chart(survey(), section, question_id, title))
-
-
-def _live_crosstab(row_question: str, column_question: str, title: str):
-    from .context_figures import illustrative_crosstab
-
-    return illustrative_crosstab(survey(), row_question, column_question, title)
-
-
-def _live_take_up_comparison():
-    from .context_figures import comparison_view
-    from .context_figures import take_up_comparison as compare
-
-    return comparison_view(compare(survey()))
-
-
-def _live_target_group_bands(title: str):
     from ..disclosure.policy import DisclosurePolicy
     from ..present.display import show_chart
     from ..present.plot import bar_chart
@@ -370,73 +266,115 @@ def _live_target_group_bands(title: str):
     return show_chart(bar_chart(bands, title, n=bands.base))
 
 
-def _live_target_group_by_type(caption: str, notes: list[str] | None = None):
+@block
+def target_group_by_type(caption: str, notes: list[str] | None = None):
+    """Median target-group size per council type (illustrative), as an accessible table.
+
+    Examples
+    --------
+    >>> repr(target_group_by_type("Median by type")).splitlines()[0]
+    'Median by type'
+    """
     from ..present.display import table_view
     from .context_figures import target_group_by_type as medians
 
     return table_view(medians(survey()), caption, notes or [])
 
 
-def _live_response_rates(by: str, title: str):
+@block
+def response_rates(by: str, title: str):
+    """Response rates against the 2011 frame, by region or council type, as a chart.
+
+    Examples
+    --------
+    >>> response_rates("region", "Response by region")
+    Chart: Response by region (n = 152)
+    """
     from ..present.display import show_chart
     from .cohort import response_rate_chart
 
     return show_chart(response_rate_chart(survey(), by, title))
 
 
-def _live_cohort_reconciliation():
+@block
+def cohort_reconciliation():
+    """The council types printed against the 58 respondents: how the report's counts fit together.
+
+    Examples
+    --------
+    >>> "58" in repr(cohort_reconciliation())
+    True
+    """
     from .cohort import reconciliation_view
 
     return reconciliation_view()
 
 
-def _live_coder_agreement():
+@block
+def coder_agreement():
+    """How well the free-text coder agrees with a human coder on the report's own quotes.
+
+    Examples
+    --------
+    >>> "agree" in repr(coder_agreement()).lower()
+    True
+    """
     from .agreement import agreement_view
 
     return agreement_view()
 
 
-def _live_published(figure_ids: list[str], title: str):
+@block
+def published(figure_ids: list[str], title: str):
+    """A chart and table drawn only from counts the report printed.
+
+    Examples
+    --------
+    >>> published(["F09-01"], "Nineteen in twenty monitor outcomes")
+    Chart: Nineteen in twenty monitor outcomes (n = 58)
+    """
     from ..present.published_view import published_view
 
     return published_view(list(figure_ids), title)
 
 
-def _live_message(message_id: str):
+@block
+def message(message_id: str):
+    """One key message of the report's conclusions with the figures that bear on it.
+
+    Examples
+    --------
+    >>> repr(message("12.1")).startswith("Key message 12.1")
+    True
+    """
     from .key_messages import show_message
 
     return show_message(survey(), message_id)
 
 
-def _live_evidence_summary(columns: list[str]):
+@block
+def evidence_summary(columns: list[str]):
+    """One line per key message: how many linked figures reproduce and how they bear on it.
+
+    Examples
+    --------
+    >>> repr(evidence_summary(["linked"])).split()[:2]
+    ['linked', 'message_id']
+    """
     from .key_messages import evidence_summary as summary
 
     return summary(survey()).set_index("message_id")[list(columns)]
 
 
-def _live_thin_evidence(columns: list[str]):
+@block
+def thin_evidence(columns: list[str]):
+    """The linked figures a key message should not lean on too hard, and why.
+
+    Examples
+    --------
+    >>> repr(thin_evidence(["reasons"])).split()[0]
+    'reasons'
+    """
     from .key_messages import thin_evidence as thin
 
     return thin(survey()).set_index(["message_id", "figure_id"])[list(columns)]
-
-
-LIVE = {
-    "banner": _live_banner,
-    "headlines": _live_headlines,
-    "explore": _live_explore,
-    "examples": _live_examples,
-    "caveats": _live_caveats,
-    "context": _live_context,
-    "printed_chart": _live_printed_chart,
-    "crosstab": _live_crosstab,
-    "take_up_comparison": _live_take_up_comparison,
-    "target_group_bands": _live_target_group_bands,
-    "target_group_by_type": _live_target_group_by_type,
-    "response_rates": _live_response_rates,
-    "cohort_reconciliation": _live_cohort_reconciliation,
-    "coder_agreement": _live_coder_agreement,
-    "published": _live_published,
-    "message": _live_message,
-    "evidence_summary": _live_evidence_summary,
-    "thin_evidence": _live_thin_evidence,
-}
