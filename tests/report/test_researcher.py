@@ -71,3 +71,60 @@ def test_every_section_ends_with_its_explore_cell_hidden_from_readers(path):
     row, column, _title = calls["crosstab"]
     assert row in load_codebook() and column in load_codebook()
     assert "report.survey().respondents" in source
+
+
+def _page_notebook():
+    import nbformat
+
+    shown, hidden = nbformat.v4.new_code_cell("1", id="shown"), nbformat.v4.new_code_cell("2", id="hidden")
+    shown.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "FOR-EVERY-READER"}, execution_count=1)]
+    hidden.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "RESEARCHERS-ONLY"}, execution_count=2)]
+    hidden.metadata["tags"] = [RESEARCHER_TAG]
+    notebook = nbformat.v4.new_notebook(cells=[shown, hidden])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def test_the_static_page_leaves_the_researchers_cell_out():
+    from adass_survey.serve.nav import Section
+    from adass_survey.serve.static_export import render_page
+
+    section = Section(7, "07-x", "7. X")
+    html = render_page(_page_notebook(), section, [section])
+    assert "FOR-EVERY-READER" in html and "RESEARCHERS-ONLY" not in html
+
+
+VOILA_PREPROCESSING = """
+import json, sys
+import nbformat
+from nbconvert.exporters import Exporter
+from traitlets.config import Config
+from voila.exporter import VoilaExporter
+
+config = Config(json.loads(open(sys.argv[1], encoding="utf-8").read()))
+notebook = nbformat.reads(sys.stdin.read(), as_version=4)
+kept, _ = Exporter.from_notebook_node(VoilaExporter(config=config, template_name="lab"), notebook, {})
+print(json.dumps([cell.id for cell in kept.cells]))
+"""
+
+
+def test_voila_with_the_repositorys_configuration_leaves_the_researchers_cell_out(tmp_path):
+    """Voilà renders and runs the cells its exporter's preprocessors leave: the step its page generator runs first.
+
+    Run in a folder of its own: from the repository root, ``import voila`` would find the configuration file voila.py.
+    """
+    import subprocess
+    import sys
+
+    import nbformat
+
+    run = subprocess.run(
+        [sys.executable, "-c", VOILA_PREPROCESSING, str(NOTEBOOKS.parent / "voila.json")],
+        input=nbformat.writes(_page_notebook()),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout) == ["shown"]
