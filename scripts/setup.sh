@@ -25,9 +25,10 @@ if [ -z "$python_bin" ]; then
 fi
 
 # Reuse .venv when nothing that defines the environment has changed since the last install. The page templates
-# under share/ count too: the install copies them into .venv/share, where Voilà and nbconvert find them.
+# under share/ count too: the install copies them into .venv/share, where Voilà and nbconvert find them; so does
+# JupyterLab's configuration under etc/ (copied into .venv/etc/jupyter, where every Jupyter server reads it).
 stamp=.venv/.adass-installed
-want=$( (cat constraints.txt pyproject.toml; find share -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
+want=$( (cat constraints.txt pyproject.toml; find share etc -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
   | sha256sum | cut -d' ' -f1)
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "setup: .venv is up to date"
@@ -38,6 +39,17 @@ else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[notebooks,test]"
   echo "$want" > "$stamp"
   echo "setup: done"
+fi
+
+# The shipped notebooks are trusted (Jupyter's signature database, in this user's Jupyter data folder), so
+# JupyterLab shows their outputs and its "Render with Voilà" preview opens them without an "Untrusted notebook"
+# dialog. Signed again whenever a notebook changed since the last signing.
+trust_stamp=.venv/.adass-trusted
+trust_want=$( (.venv/bin/jupyter --data-dir; sha256sum notebooks/*.ipynb) | sha256sum | cut -d' ' -f1)
+if [ ! -f "$trust_stamp" ] || [ "$(cat "$trust_stamp")" != "$trust_want" ]; then
+  .venv/bin/jupyter trust notebooks/*.ipynb >/dev/null
+  echo "$trust_want" > "$trust_stamp"
+  echo "setup: notebooks marked trusted for JupyterLab"
 fi
 
 # axe-core for the accessibility browser tests (package.json, pinned in package-lock.json), into node_modules/.

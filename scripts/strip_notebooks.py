@@ -5,47 +5,26 @@ Run after executing notebooks (pre-commit does the same on each commit; tests/te
     .venv/bin/python scripts/strip_notebooks.py            # every notebooks/*.ipynb, in place
     .venv/bin/python scripts/strip_notebooks.py --check    # list the notebooks that need it; exit 1 if any
 
-The same as nbstripout's command line with the options of .pre-commit-config.yaml:
+What is dropped and what is kept is defined once, in ``adass_survey.core.notebook_clean`` (JupyterLab's save hook
+uses the same function): nbstripout's command line with the options of .pre-commit-config.yaml,
 
     .venv/bin/nbstripout --keep-output --keep-count --keep-id --extra-keys "metadata.language_info.version" notebooks/*.ipynb
 
-Dropped: widget state (``metadata.widgets``), execution timings (``cell.metadata.execution``), the Python patch
-version, and nbstripout's other defaults (signature, collapsed, scrolled, ...). Kept: every output, execution counts
-(nbval refuses a cell with outputs and no count: "Unrun reference cell has outputs"), cell ids (stable, not volatile),
-``kernelspec`` and ``title`` (Voilà and the page template use them).
+and each widget view's id made stable.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 
 import nbformat
-from nbstripout import strip_output
+
+from adass_survey.core.notebook_clean import EXTRA_KEYS, strip
 
 ROOT = Path(__file__).resolve().parents[1]
-
-# nbstripout's built-in extra keys (its command line always adds them) and ours, after them.
-NBSTRIPOUT_DEFAULT_KEYS = (
-    "metadata.signature",
-    "metadata.widgets",
-    "cell.metadata.collapsed",
-    "cell.metadata.ExecuteTime",
-    "cell.metadata.execution",
-    "cell.metadata.heading_collapsed",
-    "cell.metadata.hidden",
-    "cell.metadata.scrolled",
-)
-OUR_KEYS = ("metadata.language_info.version",)
-EXTRA_KEYS = NBSTRIPOUT_DEFAULT_KEYS + OUR_KEYS
-
-
-def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A stripped copy of a notebook: outputs, execution counts and cell ids kept, volatile metadata dropped."""
-    return strip_output(copy.deepcopy(nb), keep_output=True, keep_count=True, keep_id=True,
-                        extra_keys=list(EXTRA_KEYS))
+__all__ = ["EXTRA_KEYS", "main", "strip"]
 
 
 def main(argv: list[str] | None = None) -> int:

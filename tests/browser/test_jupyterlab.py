@@ -1,5 +1,7 @@
 """The notebooks in JupyterLab: a researcher opens the index and a section, runs all cells of each, and gets no
-error, then a chart and a live widget."""
+error, then a chart and a live widget; Run All and Save leave the repository's notebooks unchanged (git status is
+clean), and the Voilà preview opens a shipped notebook with no "Untrusted notebook" dialog. JupyterLab starts as
+root with no flag (the CI runs it as root): its settings are the repository's etc/jupyter/jupyter_server_config.py."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import urllib.request
 import pytest
 
 from .conftest import (
+    RENDER_TIMEOUT_MS,
     REPO,
     free_port,
     notebook_dir,
@@ -46,6 +49,7 @@ def jupyterlab(tmp_path_factory):
     folder = tmp / "notebooks"
     # The static pages (notebooks/site/, built by serve.sh) are not notebooks: leave them out of the copy.
     shutil.copytree(notebook_dir(), folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "site"))
+    _commit(tmp)  # a repository of the notebooks as shipped, so that `git status` can tell what a run changed
     port = free_port()
     log = tmp / "lab.log"
     env = {
@@ -67,8 +71,7 @@ def jupyterlab(tmp_path_factory):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
+    # No --allow-root: as root (CI, containers) JupyterLab starts because the environment's configuration says so.
     with log.open("w") as handle:
         process = subprocess.Popen(
             command, cwd=tmp, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
@@ -81,7 +84,21 @@ def jupyterlab(tmp_path_factory):
         stop_process_group(process)
 
 
-def _open_and_run_all(page, url: str, notebook: str) -> None:
+def _git(folder, *args: str) -> str:
+    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
+
+
+def _commit(folder) -> None:
+    shutil.copy(
+        REPO / ".gitignore", folder / ".gitignore"
+    )  # JupyterLab's checkpoints are ignored, as in the repository
+    _git(folder, "init", "-q")
+    _git(folder, "add", ".gitignore", "notebooks")
+    _git(folder, "commit", "-q", "-m", "the notebooks as shipped")
+
+
+def _open_notebook(page, url: str, notebook: str) -> None:
     # A workspace of its own, reset: otherwise JupyterLab restores the notebooks an earlier test opened, one of
     # them may be the active tab, and Run All then runs that notebook instead of this one.
     workspace = re.sub(r"[^A-Za-z0-9]+", "-", notebook)
@@ -91,6 +108,10 @@ def _open_and_run_all(page, url: str, notebook: str) -> None:
     assert open_tabs == 1, f"expected only {notebook} open in JupyterLab, found {open_tabs} notebook panels"
     active = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").first
     assert active.text_content().strip() == notebook, f"the active tab is {active.text_content()!r}, not {notebook}"
+
+
+def _open_and_run_all(page, url: str, notebook: str) -> None:
+    _open_notebook(page, url, notebook)
     # The execution indicator reads "idle" before any kernel is attached, and Run All without a kernel runs
     # nothing: wait until the status bar names the kernel and reports it idle.
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
@@ -196,3 +217,76 @@ def test_run_all_shows_chart_and_live_widget(jupyterlab, browser, tmp_path) -> N
     assert before, "no chart image after Run All"
     assert after != before, "the widget is not live: changing the dropdown did not redraw the chart"
     assert "execute_reply" in seen and marker.exists(), f"the probe could not execute in JupyterLab: {seen}"
+
+
+def _wait_until_every_cell_ran(page) -> list[str]:
+    prompts = _prompts(page)
+    for _ in range(900):  # every code cell shows its execution count once it has run
+        if prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts):
+            break
+        page.wait_for_timeout(200)
+        prompts = _prompts(page)
+    return prompts
+
+
+def _saved_code_cells(path) -> list[dict]:
+    return [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+# A section with filter panels (widgets, whose random ids a run redraws) and the researcher's cell at its end.
+RUN_AND_SAVE = "07-restrictions.ipynb"
+
+
+def test_run_all_and_save_leaves_the_notebook_as_shipped(jupyterlab, browser) -> None:
+    url, folder = jupyterlab
+    notebook = RUN_AND_SAVE
+    before = (folder / notebook).stat().st_mtime_ns
+    page = open_page(browser)
+    try:
+        _open_and_run_all(page, url, notebook)
+        prompts = _wait_until_every_cell_ran(page)
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        page.locator(".jp-NotebookPanel .jp-Notebook").first.click()  # the notebook has the focus, not the menu
+        page.keyboard.press("Control+s")
+        for _ in range(150):  # saved: the file was written again
+            page.wait_for_timeout(200)
+            if (folder / notebook).stat().st_mtime_ns != before:
+                break
+        save_screenshot(page, "jupyterlab-run-all-and-save")
+    finally:
+        page.context.close()
+        _shut_down_kernels(url)
+    assert all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts), f"not every cell ran: {prompts}"
+    assert (folder / notebook).stat().st_mtime_ns != before, "JupyterLab did not save the notebook"
+    assert all(c["outputs"] for c in _saved_code_cells(folder / notebook)), "a code cell saved no output"
+    changed = _git(folder.parent, "status", "--porcelain", "--", f"notebooks/{notebook}")
+    diff = (
+        _git(folder.parent, "diff", "--stat", "--", f"notebooks/{notebook}")
+        + _git(folder.parent, "diff", "-U0", "--", f"notebooks/{notebook}")[:3000]
+    )
+    assert changed == "", f"Run All and Save changed the repository's notebooks:\n{changed}\n{diff}"
+
+
+def test_the_voila_preview_of_a_shipped_notebook_opens_with_no_trust_dialog(jupyterlab, browser) -> None:
+    url, folder = jupyterlab
+    notebook = RUN_AND_SAVE
+    page = open_page(browser)
+    try:
+        _open_notebook(page, url, notebook)
+        before = (folder / notebook).stat().st_mtime_ns
+        page.locator(".jp-NotebookPanel-toolbar .voilaRender").first.click()
+        # The preview sets its frame's address only once the notebook is trusted: after the dialog, if one is asked.
+        page.wait_for_selector("iframe[src*='voila/render/'], .jp-Dialog", state="attached", timeout=60_000)
+        dialogs = [d.inner_text() for d in page.locator(".jp-Dialog").all()]
+        if not dialogs:
+            frame = page.frame_locator("iframe[src*='voila/render/']")
+            frame.locator("text=Restrictions on direct payments").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        save_screenshot(page, "jupyterlab-voila-preview")
+    finally:
+        page.context.close()
+        _shut_down_kernels(url)
+    assert not dialogs, f"the Voilà preview asked about a shipped notebook (is scripts/setup.sh run?): {dialogs}"
+    # The preview saves a trusted notebook before it renders it: the save hook keeps the file as shipped.
+    assert (folder / notebook).stat().st_mtime_ns != before, "the preview did not save the notebook (as it does)"
+    changed = _git(folder.parent, "status", "--porcelain", "--", f"notebooks/{notebook}")
+    assert changed == "", f"previewing changed the notebook: {changed}"

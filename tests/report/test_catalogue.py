@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from adass_survey.report import catalogue as catalogue_module
-from adass_survey.report.catalogue import MANIFEST, inputs_key, stored
+from adass_survey.report.catalogue import MANIFEST, RESEARCHER_TAG, inputs_key, stored
 from adass_survey.report.catalogue_build import build_catalogue, planned_calls
 
 PAGE = """
@@ -102,11 +102,39 @@ def test_the_views_are_the_same_built_on_several_processes_or_one(tmp_path):
     assert all((one / name).read_bytes() == (several / name).read_bytes() for name in views)
 
 
-def test_a_call_with_computed_arguments_is_refused_with_its_cell(tmp_path):
-    cells = [{"cell_type": "code", "source": ["report.caveats(section)"]}]
-    (tmp_path / "01-x.ipynb").write_text(json.dumps({"cells": cells}))
-    with pytest.raises(ValueError, match="01-x.ipynb, cell 0: report.caveats"):
-        planned_calls(tmp_path)
+def _cell(source: str, tags: tuple[str, ...] = ()) -> dict:
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": source.splitlines(keepends=True)}
+
+
+RESEARCHERS_EDITS = [
+    _cell('from adass_survey import report\n\nreport.caveats("7")'),
+    _cell("%matplotlib inline\nrespondents = report.survey().respondents\nq = 'dp_restrictions'"),
+    _cell('report.explore(q, "Restrictions, my way")'),
+    _cell('report.crosstab("take_up", "on_target", "Take-up by on target")', tags=(RESEARCHER_TAG,)),
+    _cell('report.my_own_view("7")'),
+    _cell('report.caveats("7", ["a note"], "one argument too many")'),
+    _cell("for x in range(3)\n    print(x)"),
+]
+
+
+def test_a_call_the_catalogue_cannot_compute_is_skipped_with_a_note_and_the_build_goes_on(tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "90-mine.ipynb").write_text(json.dumps({"cells": RESEARCHERS_EDITS}), encoding="utf-8")
+    manifest = build_catalogue(notebooks, tmp_path / "catalogue", workers=1)
+    assert [(call["name"], call["arguments"]) for call in manifest["calls"]] == [("caveats", ["7", None])]
+    notes = capsys.readouterr().err
+    assert "90-mine.ipynb, cell 2: report.explore(...) (its arguments are not literals)" in notes
+    assert "report.my_own_view(...) (not a view the notebooks can show)" in notes
+    assert "90-mine.ipynb: report.caveats(...) (too many positional arguments)" in notes
+    assert "90-mine.ipynb, cell 6 (the cell is not plain Python)" in notes
+    assert "survey" not in notes and "crosstab" not in notes  # the route to the data, and a cell readers never see
+
+
+def test_a_cell_for_researchers_only_is_left_out_of_the_catalogue(tmp_path):
+    cells = [_cell('report.caveats("7")'), _cell('report.caveats("9")', tags=("other", RESEARCHER_TAG))]
+    (tmp_path / "01-x.ipynb").write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert [args for _, args, _ in planned_calls(tmp_path).values()] == [["7", None]]
 
 
 def test_no_facade_function_shares_its_name_with_a_submodule():

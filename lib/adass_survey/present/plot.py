@@ -23,19 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import afcharts
-import matplotlib
+import matplotlib.style
+import pandas as pd
+import seaborn as sns
+from afcharts.af_colours import get_af_colours
+from matplotlib.figure import Figure
+from PIL import Image
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from afcharts.af_colours import get_af_colours  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from ..core.codebook import MISSING  # noqa: E402
-from ..disclosure.policy import DisclosurePolicy  # noqa: E402
-from ..disclosure.table import SUPPRESSED, SuppressedTable  # noqa: E402
-from ..tables.tabulate import round_half_up  # noqa: E402
+from ..core.codebook import MISSING
+from ..disclosure.policy import DisclosurePolicy
+from ..disclosure.table import SUPPRESSED, SuppressedTable
+from ..tables.tabulate import round_half_up
 
 STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 MAIN_COLOUR = get_af_colours("categorical")[0]
@@ -56,7 +54,7 @@ class Chart:
     n : the base printed on the chart
     """
 
-    figure: matplotlib.figure.Figure
+    figure: Figure
     alt_text: str
     table: SuppressedTable
     title: str
@@ -72,6 +70,10 @@ class Chart:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
         return palette_png(buffer.getvalue())
+
+    def _repr_png_(self) -> bytes:
+        """The chart as an image for notebook frontends (the figure is not pyplot's, so none is shown otherwise)."""
+        return self.png_bytes()
 
     def _repr_html_(self) -> str:
         from .display import chart_html
@@ -146,8 +148,13 @@ def describe(table: SuppressedTable, title: str, n: int | None) -> str:
 def _new_axes(n_bars: int, ax=None):
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=(8, 0.6 * n_bars + 2.6))
-    return fig, ax
+    return _figure((8, 0.6 * n_bars + 2.6))
+
+
+def _figure(size: tuple[float, float]):
+    """A figure and its axes of the object-oriented API: never registered with pyplot, so never shown twice."""
+    fig = Figure(figsize=size)
+    return fig, fig.subplots()
 
 
 def chart_frame(table: SuppressedTable) -> pd.DataFrame:
@@ -237,8 +244,8 @@ def _finish(fig, ax, title: str, n: int | None, table: SuppressedTable, alt_text
 
 
 def _withheld_chart(table: SuppressedTable, title: str, n, alt_text) -> Chart:
-    with plt.style.context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 1.6))
+    with matplotlib.style.context(STYLE):
+        fig, ax = _figure((8, 1.6))
         ax.axis("off")
         ax.text(0, 0.5, textwrap.fill(table.message, 90), fontsize=12)
         _figure_title(fig, title)
@@ -270,7 +277,7 @@ def bar_chart(
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
     frame = chart_frame(table)
-    with plt.style.context(STYLE):
+    with matplotlib.style.context(STYLE):
         fig, ax = _new_axes(len(frame), ax)
         _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), error_bars)
         return _finish(fig, ax, title, n, table, alt_text)
@@ -295,7 +302,7 @@ def theme_chart(table, title: str, *, n: int | None, alt_text: str | None = None
     frame["_order"] = frame["count"].astype("Float64").fillna(-1)
     frame["_uncoded"] = (table.values["category"] == "uncoded").to_numpy()
     frame = frame.sort_values(["_uncoded", "_order"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    with plt.style.context(STYLE):
+    with matplotlib.style.context(STYLE):
         fig, ax = _new_axes(len(frame), ax)
         _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), False)
         return _finish(fig, ax, title, n, table, alt_text)
@@ -323,14 +330,14 @@ def likert_chart(
         return _withheld_chart(table, title, n, alt_text)
     frame = chart_frame(table)[(table.values["category"] != MISSING).to_numpy()].reset_index(drop=True)
     shades = get_af_colours("sequential", number_of_colours=5)[::-1]
-    with plt.style.context(STYLE):
+    with matplotlib.style.context(STYLE):
         if kind == "bars":
             fig, ax = _new_axes(len(frame), ax)
             _draw_bars(ax, frame, shades[: len(frame)], False)
             return _finish(fig, ax, title, n, table, alt_text)
         if kind != "stacked":
             raise ValueError("kind must be 'bars' or 'stacked'")
-        fig, ax = plt.subplots(figsize=(9, 2.8)) if ax is None else (ax.figure, ax)
+        fig, ax = _figure((9, 2.8)) if ax is None else (ax.figure, ax)
         width = frame["percent"].fillna(0.0).astype(float).clip(lower=0.0)
         frame = frame.assign(_row="all", right=width.cumsum(), left=width.cumsum() - width)
         # One bar per scale point from 0 to its running total, the longest first: each shows from its left edge on.

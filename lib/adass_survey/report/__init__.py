@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 
 from .catalogue import call_key, stored
+from .researcher import section_columns  # noqa: F401 - the researcher's route to a section's data
 
 _SURVEY = []
 LIVE: dict = {}

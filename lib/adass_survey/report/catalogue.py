@@ -18,6 +18,7 @@ import ast
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from ..core.paths import codebook_path, data_dir, processed_dir, project_root
@@ -25,6 +26,7 @@ from ..core.paths import codebook_path, data_dir, processed_dir, project_root
 FORMAT = 1
 MANIFEST = "manifest.json"
 THRESHOLD_ENV = "ADASS_DISCLOSURE_THRESHOLD"
+RESEARCHER_TAG = "researcher-only"  # a cell for JupyterLab only: Voilà and the static pages remove it, unseen
 _MANIFESTS: dict[str, tuple[float, dict]] = {}
 _KEY: list[str] = []
 
@@ -101,12 +103,12 @@ def call_key(name: str, args: list, kwargs: dict) -> str:
 
 
 def notebook_calls(path: str | Path) -> list[tuple[str, list, dict]]:
-    """The ``report.<name>(...)`` calls of a notebook's code cells, with their literal arguments.
+    """The ``report.<name>(...)`` calls of a notebook's code cells that the catalogue can compute in advance.
 
-    Raises
-    ------
-    ValueError
-        A call whose arguments are not literals (the catalogue could not compute it in advance).
+    A cell tagged ``researcher-only`` (:data:`RESEARCHER_TAG`: the "Explore this section yourself" cells, which
+    readers never see) is left out, and so is any call the catalogue cannot compute in advance (arguments that are
+    not literals, a cell that is not Python), with a note on stderr: such a call is computed live when its cell
+    runs, and a researcher's edit never breaks the build.
 
     Examples
     --------
@@ -114,35 +116,72 @@ def notebook_calls(path: str | Path) -> list[tuple[str, list, dict]]:
     >>> calls[1]
     ('headlines', ['7'], {})
     """
+    name = Path(path).name
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     calls = []
     for number, cell in enumerate(cells):
-        if cell["cell_type"] != "code":
+        if cell["cell_type"] != "code" or RESEARCHER_TAG in cell.get("metadata", {}).get("tags", []):
             continue
-        for node in ast.walk(ast.parse("".join(cell["source"]))):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "report"
-            ):
-                continue
-            try:
-                args = [ast.literal_eval(a) for a in node.args]
-                kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-            except ValueError as exc:
-                raise ValueError(
-                    f"{Path(path).name}, cell {number}: report.{node.func.attr}(...) takes literal "
-                    "arguments only, so its view can be computed in advance"
-                ) from exc
-            calls.append(
-                (
-                    node.func.attr,
-                    [list(a) if isinstance(a, tuple) else a for a in args],
-                    {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()},
-                )
-            )
+        tree = _parsed(cell["source"])
+        if tree is None:
+            skipped(f"{name}, cell {number}", "the cell is not plain Python")
+            continue
+        for node in ast.walk(tree):
+            if _is_report_call(node):
+                call = _literal_call(node)
+                if call is None:
+                    skipped(f"{name}, cell {number}: report.{node.func.attr}(...)", "its arguments are not literals")
+                else:
+                    calls.append(call)
     return calls
+
+
+def skipped(where: str, why: str) -> None:
+    """Say on stderr that a call is left out of the catalogue (it is computed live when its cell runs).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     skipped("90-x.ipynb, cell 3: report.explore(...)", "its arguments are not literals")
+    >>> err.getvalue().startswith("catalogue: skipped 90-x.ipynb, cell 3: report.explore(...) (its arguments")
+    True
+    """
+    print(f"catalogue: skipped {where} ({why}); it is computed live when its cell runs", file=sys.stderr)
+
+
+def _parsed(source) -> ast.Module | None:
+    """A cell's syntax tree, with IPython's magic and shell lines (``%...``, ``!...``) left out; None if not Python."""
+    lines = "".join(source).splitlines()
+    try:
+        return ast.parse("\n".join(line for line in lines if not line.lstrip().startswith(("%", "!"))))
+    except SyntaxError:
+        return None
+
+
+def _is_report_call(node) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "report"
+    )
+
+
+def _literal_call(node: ast.Call) -> tuple[str, list, dict] | None:
+    """The call's name and literal arguments (tuples as lists), or None when an argument is not a literal."""
+    try:
+        args = [ast.literal_eval(a) for a in node.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return None
+    if None in kwargs:  # report.x(**options)
+        return None
+    return (
+        node.func.attr,
+        [list(a) if isinstance(a, tuple) else a for a in args],
+        {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()},
+    )
 
 
 def _manifest(folder: Path) -> dict | None:

@@ -17,11 +17,24 @@ from pathlib import Path
 
 from ..core.atomic import replaced_folder
 from ..core.errors import SurveyInputError
-from .catalogue import FORMAT, MANIFEST, call_key, catalogue_dir, inputs_key, notebook_calls, notebooks_dir
+from .catalogue import (
+    FORMAT,
+    MANIFEST,
+    call_key,
+    catalogue_dir,
+    inputs_key,
+    notebook_calls,
+    notebooks_dir,
+    skipped,
+)
 
 
 def planned_calls(notebooks: Path) -> dict[str, tuple[str, list, str]]:
-    """Every distinct call of the notebooks, by catalogue key: (function name, arguments, first notebook).
+    """Every distinct view the notebooks show, by catalogue key: (function name, arguments, first notebook).
+
+    A call that is not a view (``report.survey()``, the researcher's route to the data) is not one to store; a call
+    whose arguments do not fit its function is left out with a note on stderr (it fails, with its own error, when
+    its cell runs).
 
     Examples
     --------
@@ -29,14 +42,29 @@ def planned_calls(notebooks: Path) -> dict[str, tuple[str, list, str]]:
     >>> sorted({name for name, _, _ in calls.values()})[:3]
     ['banner', 'caveats', 'coder_agreement']
     """
-    from . import arguments
+    from . import LIVE, arguments
 
     calls = {}
     for notebook in sorted(Path(notebooks).glob("*.ipynb")):
         for name, args, kwargs in notebook_calls(notebook):
-            full = arguments(name, args, kwargs)
+            if name not in LIVE:
+                if not _is_facade_function(name):
+                    skipped(f"{notebook.name}: report.{name}(...)", "not a view the notebooks can show")
+                continue
+            try:
+                full = arguments(name, args, kwargs)
+            except TypeError as error:
+                skipped(f"{notebook.name}: report.{name}(...)", str(error))
+                continue
             calls.setdefault(call_key(name, full, {}), (name, full, notebook.name))
     return calls
+
+
+def _is_facade_function(name: str) -> bool:
+    """True for a public function of the report facade that is not a view (``survey``, ``section_data``)."""
+    from .. import report
+
+    return not name.startswith("_") and callable(getattr(report, name, None))
 
 
 def is_current(notebooks: Path | None = None, folder: Path | None = None) -> bool:

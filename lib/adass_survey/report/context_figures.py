@@ -283,19 +283,21 @@ def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=Non
     --------
     >>> from adass_survey.processed.survey import load_survey
     >>> out = illustrative_crosstab(load_survey(), "take_up", "on_target", "Take-up by on target")
-    >>> repr(out).splitlines()[0]
-    'Take-up by on target (illustrative, synthetic data; n = 57)'
+    >>> repr(out).splitlines()[:2]
+    ['Take-up by on target (illustrative, synthetic data; n = 57)', 'Current take-up of personal budgets | On target for 2013 | Councils | Percent of row']
     """
+    from ..core.codebook import load_codebook
     from ..disclosure.policy import DisclosurePolicy
     from ..tables.tabulate import crosstab
 
     policy = policy or DisclosurePolicy.from_env()
     table = policy.suppress(crosstab(survey.respondents, row_q, col_q), title=title)
     caption = f"{title} (illustrative, synthetic data; n = {table.base})"
-    shown = table.display.rename(columns={"Row": "Answer", "Column": "Answered"}) if table.shown else table.display
     if not table.shown:
         return Rich(f'<p class="adass-withheld" role="status">{table.message}</p>', table.message)
-    return table_view(shown, caption, tuple(table.footnotes))
+    questions = load_codebook()
+    headers = {"Row": questions[row_q].short or row_q, "Column": questions[col_q].short or col_q}
+    return table_view(table.display.rename(columns=headers), caption, tuple(table.footnotes))
 
 
 def _printed_table(rows: pd.DataFrame, question_id: str, title: str):

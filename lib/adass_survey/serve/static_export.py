@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import SYNTHETIC_NOTICE
 from ..core.paths import project_root
 from ..present.panel import HTML_PANELS_ENV
+from ..report.catalogue import RESEARCHER_TAG
 from .nav import STATIC_FOLDER, Section, list_sections, section_nav
 from .page_files import externalize
 
@@ -150,12 +151,14 @@ def execute_notebook(path: Path):
 def render_page(notebook, section: Section, sections: list[Section]) -> str:
     """Return the static HTML page of one executed notebook."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             cell["outputs"] = default_view(cell.get("outputs", []))
     notebook.metadata.pop("widgets", None)
     exporter = HTMLExporter(
+        config=Config({"TagRemovePreprocessor": {"remove_cell_tags": {RESEARCHER_TAG}}}),  # as voila.json does
         template_name="adass_static",
         extra_template_basedirs=[str(share_dir() / "nbconvert" / "templates")],
         extra_template_paths=[str(share_dir() / "voila" / "templates" / "adass")],
