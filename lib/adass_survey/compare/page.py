@@ -102,7 +102,14 @@ def script_hashes() -> list[str]:
 
 
 def page_html(items: list[Item] | None = None) -> str:
-    """Return the page's output: the form (:func:`~adass_survey.compare.form.form_html`) followed by its script."""
+    """Return the page's output: the form (:func:`~adass_survey.compare.form.form_html`) followed by its script.
+
+    Examples
+    --------
+    >>> html = page_html()
+    >>> html.count("<fieldset"), html.endswith(f"<script>{SCRIPT}</script>")
+    (18, True)
+    """
     return f"{form_html(items)}<script>{SCRIPT}</script>"
 
 
