@@ -1,26 +1,34 @@
-"""Compare my council: the form comes from the codebook, the figures only from data/published, hostile values are
-refused, nothing is written, and the page's kernel never imports pandas or matplotlib."""
+"""Compare my council: the form comes from the codebook, the figures only from data/published; the page is plain HTML
+holding every answer's block and one script whose hash is published; answers given in code are checked."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import re
 import subprocess
 import sys
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
+from adass_survey.compare.answers import compare_answers, summary
 from adass_survey.compare.comparison import compare_answer
-from adass_survey.compare.page import CompareForm
+from adass_survey.compare.form import PRIVACY_LINE
+from adass_survey.compare.lookup import national_figure
+from adass_survey.compare.page import SCRIPT, page_html, script_hash, script_hashes
 from adass_survey.compare.published import load_extras, load_figures, wilson_interval
 from adass_survey.compare.spec import form_items
+from adass_survey.compare.summary import summary_document
 from adass_survey.core.codebook import load_codebook
 from adass_survey.published.figures import normalise_text, report_path, report_text
 
 ITEMS = {item.key: item for item in form_items()}
-REFUSED_TEXT = "the form has been cleared"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_form_covers_every_closed_question_with_a_published_figure():
@@ -117,62 +125,169 @@ def test_quotes_and_key_messages_are_verbatim():
     assert missing == []
 
 
-def _update(widget, state):
-    """Deliver a comm message from a client to a kernel-side widget, exactly as ipykernel does."""
-    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}, "buffers": []})
+class Page(HTMLParser):
+    """The parts of the page's HTML the tests look at: fieldsets and their radios, blocks, scripts, handlers."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.fieldsets: list[dict] = []
+        self.blocks: dict[str, dict] = {}
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self._block: str | None = None
+        self._depth = 0
+        self._script: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.handlers += [name for name in attrs if name.startswith("on")]
+        if tag == "fieldset":
+            self.fieldsets.append({"id": attrs["id"], "radios": []})
+        elif tag == "input" and attrs.get("type") == "radio":
+            self.fieldsets[-1]["radios"].append(attrs)
+        elif tag == "script":
+            self._script = []
+        if self._block is not None and tag == "div":
+            self._depth += 1
+        elif tag == "div" and "adass-cmp-block" in attrs.get("class", "").split():
+            self._block, self._depth = attrs["id"], 1
+            self.blocks[attrs["id"]] = {**attrs, "fieldset": self.fieldsets[-1]["id"], "text": []}
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+        if tag == "div" and self._block is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                self._block = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+        if self._block is not None:
+            self.blocks[self._block]["text"].append(data)
+
+
+PAGE_HTML = page_html()
+PAGE = Page(PAGE_HTML)
+
+
+def test_the_form_has_a_fieldset_per_question_not_answered_by_default():
+    assert len(PAGE.fieldsets) == len(ITEMS) == 18
+    for fieldset, item in zip(PAGE.fieldsets, ITEMS.values(), strict=True):
+        radios = fieldset["radios"]
+        assert len(radios) == len(item.options) + 1
+        assert [r for r in radios if "checked" in r] == [radios[0]] and "adass-cmp-none" in radios[0]["class"]
+        assert len({r["name"] for r in radios}) == 1
+
+
+def test_every_option_has_its_block_with_the_published_figure():
+    figures = load_figures()
+    for fieldset, item in zip(PAGE.fieldsets, ITEMS.values(), strict=True):
+        for radio, (code, _label) in zip(fieldset["radios"][1:], item.options, strict=True):
+            block = PAGE.blocks[radio["data-block"]]
+            assert block["fieldset"] == fieldset["id"] and block["data-key"] == item.key and block["data-code"] == code
+            text = unescape(" ".join("".join(block["text"]).split()))
+            assert compare_answer(item, code).national in text
+            found = national_figure(item, code, figures)
+            if found.kind == "printed":  # the count and base as figures.csv holds them
+                row = found.figure
+                assert f"{row['count']} of {row['base']} responding councils" in text, (item.key, code)
+    assert len(PAGE.blocks) == sum(len(item.options) for item in ITEMS.values())
+
+
+def test_a_block_is_shown_by_css_for_its_answer_only():
+    rules = re.findall(
+        r"\.adass-cmp-q:has\(\.adass-cmp-o(\d+):checked\) \.adass-cmp-b(\d+) \{ display: block; \}", PAGE_HTML
+    )
+    assert rules and all(a == b for a, b in rules)
+    assert {int(a) for a, _ in rules} == set(range(1, max(len(i.options) for i in ITEMS.values()) + 1))
+    for block_id, block in PAGE.blocks.items():
+        number = re.search(r"-b(\d+)$", block_id).group(1)
+        assert f"adass-cmp-b{number}" in block["class"]
+        radio = next(r for f in PAGE.fieldsets for r in f["radios"] if r.get("data-block") == block_id)
+        assert f"adass-cmp-o{number}" in radio["class"]
+
+
+def test_the_script_hash_matches_the_one_script_and_no_inline_handler():
+    assert PAGE.scripts == [SCRIPT]
+    digest = base64.b64encode(hashlib.sha256(PAGE.scripts[0].encode("utf-8")).digest()).decode()
+    assert script_hashes() == [f"'sha256-{digest}'"] == [script_hash()]
+    assert PAGE.handlers == [] and "javascript:" not in PAGE_HTML
+    assert not re.search(r"\b(fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|import\()", SCRIPT)
+
+
+def test_the_form_is_never_submitted_and_states_privacy_once():
+    assert re.search(r'<form class="adass-cmp-form" method="dialog"', PAGE_HTML)
+    assert PAGE_HTML.count("<form") == 1 and 'type="submit"' not in PAGE_HTML and "action=" not in PAGE_HTML
+    assert PAGE_HTML.count(PRIVACY_LINE) == 1
+    assert PRIVACY_LINE == "Your answers never leave this browser: nothing is sent, saved or logged."
+
+
+def test_the_notebook_shows_the_html_form_and_no_widget_and_drops_the_old_promise():
+    notebook = json.loads((REPO / "notebooks" / "14-compare-my-council.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert all("application/vnd.jupyter.widget-view+json" not in o.get("data", {}) for o in outputs)
+    forms = [o for o in outputs if 'id="adass-cmp"' in "".join(o.get("data", {}).get("text/html", ""))]
+    assert len(forms) == 1 and "".join(forms[0]["data"]["text/html"]).count("<fieldset") == 18
+    text = json.dumps(notebook)
+    assert "in the memory of the server" not in text and text.count(PRIVACY_LINE) == 1
+    assert not list((REPO / "lib" / "adass_survey" / "compare").glob("*.py")) or all(
+        "in the memory of the server" not in p.read_text(encoding="utf-8")
+        for p in (REPO / "lib" / "adass_survey" / "compare").glob("*.py")
+    )
+
+
+def test_the_summary_template_has_the_documents_parts():
+    doc = summary_document([compare_answer(ITEMS["take_up"], "below_60")], "Testshire")
+    template = re.search(r'<template class="adass-cmp-summary">(.*?)</template>', PAGE_HTML, re.S).group(1)
+    head, body = re.search(r"<head>(.*)</head><body>(.*)</body>", doc, re.S).groups()
+    assert template.startswith(head)  # the same head: title and print styles
+    filled = body.replace("<span>Testshire</span>", "<span></span>")
+    filled = re.sub(r'(<div class="adass-cmp-answers">).*?(</div><p><small>)', r"\1\2", filled, flags=re.S)
+    assert template == head + filled
 
 
 @pytest.mark.parametrize(
-    "key, state",
+    "answers",
     [
-        ("take_up", {"index": 99}),
-        ("take_up", {"index": -1}),
-        ("take_up", {"index": "1"}),
-        ("take_up", {"value": "below_60; DROP TABLE"}),
-        ("market_rating", {"index": 1, "options": ["x"]}),
-        ("market_rating", {"_options_labels": ["<script>alert(1)</script>"]}),
-        ("strategy", {"index": None}),
+        {"take_up": "below_60; DROP TABLE"},
+        {"take_up": 1},
+        {"take_up": None},
+        {"market_rating": "<script>alert(1)</script>"},
+        {"take_up": "below_60", "__class__": "yes"},
+        {"strategy": ["yes"]},
     ],
 )
-def test_hostile_widget_values_clear_the_form_with_a_plain_message(key, state):
-    form = CompareForm()
-    _update(form.choices["strategy"], {"index": 1})
-    assert form.answers() == {"strategy": "yes"} and "57 of 58" in form.results.value
-    _update(form.choices[key], state)
-    assert form.answers() == {}
-    assert REFUSED_TEXT in form.message.value and "Traceback" not in form.message.value
-    assert "57 of 58" not in form.results.value and form.summary.value == ""
+def test_hostile_values_given_in_code_are_refused_with_a_plain_error(answers):
+    with pytest.raises(ValueError, match="is not (an answer to|a question of the form)"):
+        compare_answers(answers)
+    with pytest.raises(ValueError):
+        summary(answers)
 
 
-@pytest.mark.parametrize(
-    "target, state",
-    [("results", {"value": "<img src=x onerror=alert(1)>"}), ("name", {"value": "x" * 500}), ("box", {"children": []})],
-)
-def test_client_cannot_write_into_the_page(target, state):
-    form = CompareForm()
-    _update(form.choices["take_up"], {"index": 1})
-    _update(getattr(form, target), state)
-    assert "onerror" not in form.results.value and len(form.name.value) <= 80 and len(form.box.children) > 5
-    assert REFUSED_TEXT in form.message.value
+@pytest.mark.parametrize("name", ["x" * 81, "a\nb", "<b>\x00</b>", 42])
+def test_a_name_that_is_not_short_printable_text_is_refused(name):
+    with pytest.raises(ValueError, match="printable text of at most 80"):
+        summary({"take_up": "below_60"}, name)
 
 
-def test_summary_is_a_data_uri_document_with_the_answers_and_print_styles():
-    form = CompareForm()
-    _update(form.name, {"value": "Testshire <County>"})
-    _update(form.choices["take_up"], {"index": 1})
-    _update(form.choices["market_rating"], {"index": 2})
-    href = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', form.summary.value).group(1)
-    document = base64.b64decode(href).decode("utf-8")
-    assert "Testshire &lt;County&gt;" in document and "@media print" in document
-    assert "29 of 58 responding councils (50%)" in document and "4 of 58 responding councils (7%)" in document
+def test_the_python_summary_holds_the_chosen_answers_and_nothing_else():
+    doc = summary({"take_up": "below_60", "market_rating": "2", "strategy": ""}, name="Testshire <County>")
+    assert "Testshire &lt;County&gt;" in doc and "@media print" in doc
+    assert "29 of 58 responding councils (50%)" in doc and "4 of 58 responding councils (7%)" in doc
+    assert doc.count('<section class="adass-cmp-item">') == 2 and "You answered 'Yes'" not in doc
 
 
-def test_the_page_kernel_imports_neither_pandas_nor_matplotlib(tmp_path):
+def test_the_page_builder_imports_neither_pandas_nor_matplotlib(tmp_path):
     code = (
         "import sys\nfrom adass_survey.compare.page import compare_page\n"
+        "from adass_survey.compare.answers import summary\n"
         "from adass_survey.instrument.downloads import instrument_downloads\n"
-        "form = compare_page(); form.choices['take_up'].value = 'below_60'; instrument_downloads()\n"
-        "assert '29 of 58' in form.results.value\n"
+        "page = compare_page(); doc = summary({'take_up': 'below_60'}); instrument_downloads()\n"
+        "assert '29 of 58' in page._repr_html_() and '29 of 58' in doc\n"
         "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'scipy', 'pyarrow') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
@@ -180,7 +295,7 @@ def test_the_page_kernel_imports_neither_pandas_nor_matplotlib(tmp_path):
     assert result.stdout.strip() == "[]"
 
 
-def test_answering_writes_no_file(tmp_path, monkeypatch):
+def test_building_the_page_and_a_summary_writes_no_file(monkeypatch):
     import builtins
     import os
 
@@ -192,11 +307,7 @@ def test_answering_writes_no_file(tmp_path, monkeypatch):
             opened.append(file)
         return real_open(file, mode, *args, **kwargs)
 
-    form = CompareForm()
     monkeypatch.setattr(builtins, "open", watching_open)
     monkeypatch.setattr(os, "replace", lambda *a: opened.append(a))
-    _update(form.name, {"value": "Qwertyshire 4417"})
-    for key in ("take_up", "dp_restrictions", "market_rating"):
-        _update(form.choices[key], {"index": 2})
-    assert "Qwertyshire 4417" in base64.b64decode(form.summary.value.split("base64,")[1].split('"')[0]).decode()
+    assert "Qwertyshire 4417" in summary({"take_up": "60_or_above"}, "Qwertyshire 4417") and page_html()
     assert opened == []

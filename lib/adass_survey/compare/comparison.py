@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..core.codebook import load_codebook
 from .lookup import National, national_figure
 from .published import load_errata, load_extras, load_figures, load_key_message_links, percent, wilson_interval
-from .spec import Item
+from .spec import Item, accepted
 
 MAJORITY_WORDS = {"all", "nearly_all", "most", "majority", "more_than_half", "two_thirds"}
 
@@ -118,7 +118,14 @@ def compare_answer(
     ("You answered 'Less than 60%'", '29 of 58 responding councils (50%) said the same in Sep')
     >>> c.minority, c.messages, len(c.examples)
     (False, (), 0)
+    >>> compare_answer(take_up, "<script>")
+    Traceback (most recent call last):
+    ...
+    ValueError: '<script>' is not an answer to 'take_up'; its answers are 'below_60', '60_or_above'
     """
+    if not accepted(item, code) or not code:
+        choices = ", ".join(repr(c) for c, _ in item.options)
+        raise ValueError(f"{repr(code)[:40]} is not an answer to {item.key!r}; its answers are {choices}")
     figures = figures if figures is not None else load_figures()
     extras = extras if extras is not None else load_extras()
     found = national_figure(item, code, figures)

@@ -1,165 +1,126 @@
-"""The "Compare my council" page: the guarded form, the comparisons it shows and the summary link.
+"""The "Compare my council" page: the HTML form with every answer's block, and its one small script.
 
-:func:`compare_page` is what the notebook calls. Nothing here writes a file, logs, or touches the URL: answers
-live in the widgets, and the summary goes to the browser as a ``data:`` URI.
+:func:`compare_page` is what the notebook calls: a ``text/html`` output, no widget, so a dashboard's kernel is
+released as soon as the page is sent and the static copy (or the file saved to disk) works the same with no server.
+Choosing an answer shows its block by CSS alone. The script (:data:`SCRIPT`) does only what CSS cannot: it shows
+the "Download summary" button and, on a click, builds the summary in the page (the chosen answers' blocks and the
+optional name, in the page's ``<template>``) and hands it to the browser as a ``Blob`` file. It sends nothing.
+With scripts off the page still answers, prints its summary, and hides the button.
+
+The page's Content-Security-Policy allows this script by its hash (:func:`script_hashes`) and no connection at all.
 """
 
 from __future__ import annotations
 
-from html import escape
+import base64
+import hashlib
 
-import ipywidgets as widgets
+from ..present.rich import Rich
+from .answers import NAME_LIMIT
+from .form import ROOT_ID, form_html
+from .spec import Item, form_items
 
-from .comparison import compare_answer
-from .form import (
-    EMPTY,
-    FAILED,
-    NAME_LIMIT,
-    PRIVACY_LINE,
-    REFUSED,
-    GuardedButton,
-    GuardedHTML,
-    GuardedRadio,
-    GuardedText,
-    GuardedVBox,
+SCRIPT = """
+(function () {
+  var root = document.getElementById('%(root)s');
+  var button = root && root.querySelector('.adass-cmp-download');
+  var template = root && root.querySelector('template.adass-cmp-summary');
+  if (!button || !template || !window.Blob || !window.URL || !URL.createObjectURL) { return; }
+  function summary() {
+    var doc = document.implementation.createHTMLDocument('');
+    var parts = doc.importNode(template.content, true);
+    var node, i;
+    doc.documentElement.setAttribute('lang', 'en');
+    while (doc.head.firstChild) { doc.head.removeChild(doc.head.firstChild); }
+    while ((node = parts.firstChild) && /^(META|TITLE|STYLE)$/.test(node.nodeName)) { doc.head.appendChild(node); }
+    doc.body.appendChild(parts);
+    var name = root.querySelector('.adass-cmp-name input').value.trim().slice(0, %(limit)d);
+    var line = doc.body.querySelector('.adass-cmp-for');
+    if (name) { line.querySelector('span').textContent = name; } else { line.parentNode.removeChild(line); }
+    var answers = doc.body.querySelector('.adass-cmp-answers');
+    var chosen = root.querySelectorAll('.adass-cmp-opt:checked');
+    for (i = 0; i < chosen.length; i++) {
+      var block = document.getElementById(chosen[i].getAttribute('data-block'));
+      var item = block && block.querySelector('.adass-cmp-item');
+      if (!item) { continue; }
+      var copy = doc.importNode(item, true);
+      var heading = copy.querySelector('h3');
+      if (heading) {
+        var h2 = doc.createElement('h2');
+        while (heading.firstChild) { h2.appendChild(heading.firstChild); }
+        heading.parentNode.replaceChild(h2, heading);
+      }
+      answers.appendChild(copy);
+    }
+    return '<!DOCTYPE html>' + doc.documentElement.outerHTML;
+  }
+  button.hidden = false;
+  button.addEventListener('click', function () {
+    var url = URL.createObjectURL(new Blob([summary()], {type: 'text/html;charset=utf-8'}));
+    var link = document.createElement('a');
+    link.href = url;
+    link.download = button.getAttribute('data-filename');
+    link.hidden = true;
+    root.appendChild(link);
+    link.click();
+    root.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  });
+})();
+""" % {"root": ROOT_ID, "limit": NAME_LIMIT}
+"""The page's only script, exactly as it is inside its ``<script>`` element (its hash is over these characters)."""
+
+PLAIN_TEXT = (
+    "Compare my council: a form of {n} questions, each not answered until you choose, with the published figures "
+    "of its {blocks} answers in the page (nothing is sent)."
 )
-from .published import load_extras, load_figures
-from .spec import NOT_ANSWERED, Item, form_items
-from .summary import caveat, comparison_html, download_link, summary_document
-
-# Question texts wrap instead of being cut off (ipywidgets labels are one line by default); scoped to this form.
-STYLE = (
-    "<style>.adass-compare .widget-radio > .widget-label, .adass-compare .widget-text > .widget-label"
-    "{white-space: normal; overflow: visible; height: auto; line-height: 1.35; font-weight: 600;}"
-    ".adass-compare .widget-radio-box label{line-height: 1.6;}</style>"
-)
-PLAIN_TEXT = "Compare my council: a form of {n} questions, each not answered until you choose (live page only)."
 
 
-def _radio(item: Item) -> GuardedRadio:
-    options = [("Not answered", NOT_ANSWERED), *((label, code) for code, label in item.options)]
-    return GuardedRadio(
-        options=options,
-        value=NOT_ANSWERED,
-        description=f"{item.section}. {item.text}",
-        tooltip=item.text,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(flex_flow="column", width="auto", margin="0.6em 0"),
-    )
-
-
-class CompareForm:
-    """The form and its results. ``answers()`` gives the current answers; the widgets are in ``choices``.
+def script_hash(script: str = SCRIPT) -> str:
+    """Return the Content-Security-Policy source that allows ``script`` inline: ``'sha256-<base64>'``.
 
     Examples
     --------
-    >>> form = CompareForm()
-    >>> form.choices["take_up"].value = "below_60"
-    >>> "29 of 58 responding councils (50%)" in form.results.value
-    True
-    >>> form.choices["take_up"].set_state({"index": 99})
-    >>> form.answers(), "the form has been cleared" in form.message.value
-    ({}, True)
+    >>> script_hash("alert(1)")
+    "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
     """
-
-    def __init__(self, items: list[Item] | None = None):
-        self.items = items if items is not None else form_items()
-        self.figures, self.extras = load_figures(), load_extras()
-        self.name = GuardedText(
-            description="Name for your summary (optional)",
-            placeholder="e.g. your council",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
-        )
-        self.choices = {item.key: _radio(item) for item in self.items}
-        self.message = GuardedHTML(value="")
-        self.results = GuardedHTML(value=f"<p>{escape(EMPTY)}</p>")
-        self.summary = GuardedHTML(value="")
-        self.clear_button = GuardedButton(description="Clear all answers", tooltip="Set every question to not answered")
-        header = GuardedHTML(
-            value=f'{STYLE}<p class="adass-cmp-privacy"><strong>{escape(PRIVACY_LINE)}</strong></p>'
-            f"<p>{escape(caveat())}</p>"
-        )
-        for widget in (
-            self.name,
-            *self.choices.values(),
-            self.message,
-            self.results,
-            self.summary,
-            self.clear_button,
-            header,
-        ):
-            widget.on_refused = self.refuse
-        for radio in self.choices.values():
-            radio.observe(self._changed, "value")
-        self.name.observe(self._changed, "value")
-        self.clear_button.on_click(lambda _button: self.clear())
-        self.box = GuardedVBox(
-            children=[
-                header,
-                self.name,
-                *self.choices.values(),
-                self.clear_button,
-                self.message,
-                self.results,
-                self.summary,
-            ],
-            layout=widgets.Layout(max_width="48rem"),
-        )
-        self.box.on_refused = self.refuse
-        self.box.add_class("adass-compare")
-
-    def answers(self) -> dict[str, str]:
-        """Return the answered questions: form key to option code."""
-        return {key: radio.value for key, radio in self.choices.items() if radio.value != NOT_ANSWERED}
-
-    def clear(self, message: str = "") -> None:
-        """Set every question to not answered, empty the name and the results, and show ``message``."""
-        for widget, blank in ((self.name, ""), *((radio, NOT_ANSWERED) for radio in self.choices.values())):
-            with widget.hold_trait_notifications():
-                widget.value = blank
-            widget.send_state()
-        self.message.value = f'<p class="adass-error" role="alert">{escape(message)}</p>' if message else ""
-        self.results.value, self.summary.value = f"<p>{escape(EMPTY)}</p>", ""
-
-    def refuse(self) -> None:
-        """Clear the form after a client sent a value the form does not accept."""
-        self.clear(REFUSED)
-
-    def _changed(self, _change=None) -> None:
-        try:
-            self._show()
-        except Exception:  # noqa: BLE001 - the reader gets a sentence; nothing is logged (it would hold answers)
-            self.clear(FAILED)
-
-    def _show(self) -> None:
-        items = {item.key: item for item in self.items}
-        comparisons = [
-            compare_answer(items[key], code, self.figures, self.extras) for key, code in self.answers().items()
-        ]
-        self.message.value = ""
-        if not comparisons:
-            self.results.value, self.summary.value = f"<p>{escape(EMPTY)}</p>", ""
-            return
-        self.results.value = '<div class="adass-cmp-results">' + "".join(map(comparison_html, comparisons)) + "</div>"
-        name = self.name.value.strip()[:NAME_LIMIT]
-        self.summary.value = f"<p>{download_link(summary_document(comparisons, name))}</p>"
-
-    def __repr__(self) -> str:
-        return PLAIN_TEXT.format(n=len(self.items))
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.box._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def compare_page() -> CompareForm:
-    """Return the page's form, ready to display (a notebook cell shows it as widgets).
+def script_hashes() -> list[str]:
+    """Return the ``script-src`` sources of every inline script this page adds (one), for its CSP header.
+
+    The page makes no request of its own, so its policy can say ``connect-src 'none'``.
+
+    Examples
+    --------
+    >>> script_hashes() == [script_hash(SCRIPT)]
+    True
+    """
+    return [script_hash(SCRIPT)]
+
+
+def page_html(items: list[Item] | None = None) -> str:
+    """Return the page's output: the form (:func:`~adass_survey.compare.form.form_html`) followed by its script.
+
+    Examples
+    --------
+    >>> html = page_html()
+    >>> html.count("<fieldset"), html.endswith(f"<script>{SCRIPT}</script>")
+    (18, True)
+    """
+    return f"{form_html(items)}<script>{SCRIPT}</script>"
+
+
+def compare_page(items: list[Item] | None = None) -> Rich:
+    """Return the page's form as a displayable block (``text/html``, with a plain-text form for nbval).
 
     Examples
     --------
     >>> compare_page()
-    Compare my council: a form of 18 questions, each not answered until you choose (live page only).
+    Compare my council: a form of 18 questions, each not answered until you choose, with the published figures of its 40 answers in the page (nothing is sent).
     """
-    return CompareForm()
+    items = items if items is not None else form_items()
+    text = PLAIN_TEXT.format(n=len(items), blocks=sum(len(item.options) for item in items))
+    return Rich(page_html(items), text)

@@ -1,12 +1,12 @@
-"""The comparisons as HTML: blocks for the page, and the one-page summary a reader downloads.
+"""The comparisons as HTML: the answer blocks, and the one-page summary (a whole HTML document with print styles).
 
-The summary is a whole HTML document with print styles, made in memory and handed to the browser as a ``data:``
-URI download link: it is never written to the server.
+The page holds the summary's parts in a ``<template>`` (:func:`summary_template`); its script fills them with the
+answers chosen and the optional name and hands the document to the browser as a file, made in the page. In Python,
+:func:`summary_document` writes the same document from comparisons given in code.
 """
 
 from __future__ import annotations
 
-import base64
 from html import escape
 
 from ..core.codebook import load_codebook
@@ -21,6 +21,7 @@ SOURCE = (
     "no respondent-level data are used)."
 )
 SUMMARY_FILENAME = "compare-my-council-summary.html"
+TITLE = "Compare my council: answers beside the ADASS Personalisation Survey 2011"
 PRINT_STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4; max-width: 48rem;
        margin: 1.5rem auto; padding: 0 1rem; color: #0b0c0c; }
@@ -77,6 +78,15 @@ def caveat(survey: dict | None = None) -> str:
     return CAVEAT.format(responded=survey.get("responded", "?"), invited=survey.get("invited", "?"))
 
 
+def _parts(name_html: str, body: str, survey: dict | None) -> tuple[str, str]:
+    head = f'<meta charset="utf-8"><title>{escape(TITLE)}</title><style>{PRINT_STYLE}</style>'
+    content = (
+        f'<h1>{escape(TITLE)}</h1>{name_html}<p class="adass-cmp-caveat">{escape(caveat(survey))}</p>'
+        f'<div class="adass-cmp-answers">{body}</div><p><small>{escape(SOURCE)}</small></p>'
+    )
+    return head, content
+
+
 def summary_document(comparisons: list[Comparison], name: str = "", survey: dict | None = None) -> str:
     """Return the one-page summary: a whole HTML document with print styles.
 
@@ -88,31 +98,25 @@ def summary_document(comparisons: list[Comparison], name: str = "", survey: dict
     >>> doc.startswith("<!DOCTYPE html>"), "A &lt;b&gt;test&lt;/b&gt; council" in doc, "@media print" in doc
     (True, True, True)
     """
-    title = "Compare my council: answers beside the ADASS Personalisation Survey 2011"
-    for_whom = f"<p><strong>Prepared for:</strong> {escape(name)}</p>" if name else ""
-    body = "".join(comparison_html(c, "h2") for c in comparisons)
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{PRINT_STYLE}</style></head><body><h1>{escape(title)}</h1>{for_whom}"
-        f'<p class="adass-cmp-caveat">{escape(caveat(survey))}</p>{body}<p><small>{escape(SOURCE)}</small></p>'
-        "</body></html>"
+    for_whom = (
+        f'<p class="adass-cmp-for"><strong>Prepared for:</strong> <span>{escape(name)}</span></p>' if name else ""
     )
+    head, content = _parts(for_whom, "".join(comparison_html(c, "h2") for c in comparisons), survey)
+    return f'<!DOCTYPE html><html lang="en"><head>{head}</head><body>{content}</body></html>'
 
 
-def download_link(
-    document: str,
-    filename: str = SUMMARY_FILENAME,
-    text: str = "Download your one-page summary (HTML: open it, then print or save as PDF)",
-) -> str:
-    """Return an ``<a download>`` link carrying ``document`` as a ``data:`` URI (nothing is stored on a server).
+def summary_template(survey: dict | None = None) -> str:
+    """Return the summary's parts as an inert ``<template>``, for the page's script to fill in the browser.
+
+    The script moves the head's elements into the document's head, fills the name (as text) or drops its line, and
+    puts a copy of each chosen answer's block into ``.adass-cmp-answers`` (its heading an ``h2``, as here).
 
     Examples
     --------
-    >>> download_link("<p>hi</p>", "s.html", "Save")
-    '<a class="adass-cmp-download" download="s.html" href="data:text/html;charset=utf-8;base64,PHA+aGk8L3A+">Save</a>'
+    >>> html = summary_template({"invited": 152, "responded": 58})
+    >>> html.startswith('<template class="adass-cmp-summary">'), '<p class="adass-cmp-for">' in html
+    (True, True)
     """
-    payload = base64.b64encode(document.encode("utf-8")).decode("ascii")
-    return (
-        f'<a class="adass-cmp-download" download="{escape(filename, quote=True)}" '
-        f'href="data:text/html;charset=utf-8;base64,{payload}">{escape(text)}</a>'
-    )
+    for_whom = '<p class="adass-cmp-for"><strong>Prepared for:</strong> <span></span></p>'
+    head, content = _parts(for_whom, "", survey)
+    return f'<template class="adass-cmp-summary">{head}{content}</template>'
