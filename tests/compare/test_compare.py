@@ -116,8 +116,7 @@ def test_printed_percentage_that_is_an_erratum_is_flagged():
 
 
 def test_quotes_and_key_messages_are_verbatim():
-    if not report_path().exists():
-        pytest.skip("report text not available")  # the shared seeds are always present in CI
+    assert report_path().is_file(), "the report text belongs in data/source/"
     report = normalise_text(report_text())
     extras = load_extras()
     missing = [e["quote"] for e in extras["practice_examples"] if normalise_text(e["quote"]) not in report]
