@@ -65,7 +65,7 @@ def test_xlsx_link_has_cover_notes_and_table(table):
     cover = " ".join(str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value)
     assert SYNTHETIC_NOTICE in cover and "[c]" in cover and "Base: 58" in cover
     notes = " ".join(str(c.value) for row in book["Notes"].iter_rows() for c in row if c.value)
-    assert "confidential" in notes and "Base: 58 councils" in notes
+    assert "[c] hidden" in notes and "Base: 58 councils" in notes
     body = pd.DataFrame(rows, columns=header)
     assert len(body) == len(table.values)
     assert (body["Councils"] == "[c]").sum() >= 2

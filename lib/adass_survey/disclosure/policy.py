@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import SYNTHETIC_NOTICE
 from .protect import as_grid, group_disclosed, protect
 from .table import PUBLISHED_NOTE, SuppressedTable, display_frame
 
 ENV_THRESHOLD = "ADASS_DISCLOSURE_THRESHOLD"
+SYNTHETIC_FOOTNOTE = "From the synthetic respondent data (see the notice at the top of the page)."
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class DisclosurePolicy:
 def _footnotes(policy: DisclosurePolicy, published: bool, any_hidden: bool) -> list[str]:
     if published:
         return [PUBLISHED_NOTE + " National figures printed in the report are shown as published, not suppressed."]
-    notes = [SYNTHETIC_NOTICE]
+    notes = [SYNTHETIC_FOOTNOTE]  # the page states the full notice once, at its top
     if any_hidden:
         notes.append(policy.footnote)
     notes.append("Percentages are rounded half up to whole numbers; 95% CI is the Wilson score interval.")
