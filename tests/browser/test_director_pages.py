@@ -107,3 +107,36 @@ def test_html_validate_reports_no_error(site) -> None:
         if m["severity"] == 2
     ]
     assert not errors, errors[:20]
+
+
+def test_html_validate_reports_no_error_on_live_pages(voila_server, tmp_path) -> None:
+    import urllib.request
+
+    from .conftest import render_url, wait_until_ready
+
+    names = [n for n in served_notebooks() if n.startswith(("00-", "07-"))]
+    wait_until_ready(voila_server, names)
+    files = []
+    for name in names:
+        with urllib.request.urlopen(render_url(voila_server, name), timeout=120) as response:  # noqa: S310 (local)
+            target = tmp_path / name.replace(".ipynb", ".html")
+            target.write_bytes(response.read())
+            files.append(str(target))
+    with urllib.request.urlopen(f"{voila_server.url}voila/tree", timeout=120) as response:  # noqa: S310 (local)
+        (tmp_path / "tree.html").write_bytes(response.read())
+        files.append(str(tmp_path / "tree.html"))
+    report_file = tmp_path / "html-validate.json"
+    subprocess.run(
+        [str(VALIDATOR), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", f"json={report_file}", *files],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    report = json.loads(report_file.read_text() or "[]")
+    errors = [
+        (Path(f["filePath"]).name, m["ruleId"], m["message"])
+        for f in report
+        for m in f["messages"]
+        if m["severity"] == 2
+    ]
+    assert not errors, errors[:20]
