@@ -287,9 +287,9 @@ def test_download_link_gives_the_rows_shown(rendered: Rendered) -> None:
     assert len(rows) == len(table), f"{len(rows)} rows downloaded, {len(table)} shown"
     shown_text = " ".join(" ".join(row) for row in table)
     for row in rows:
-        assert row["count"] in shown_text.split() or row["count"] in shown_text, f"count {row['count']} not shown"
-    assert "synthetic" in " ".join(r.get("status", "") for r in rows) or "published" in " ".join(
-        r.get("status", "") for r in rows
+        assert row["Councils"] in shown_text.split() or row["Councils"] in shown_text, f"{row['Councils']} not shown"
+    assert "synthetic" in " ".join(r.get("Status", "") for r in rows) or "published" in " ".join(
+        r.get("Status", "") for r in rows
     )
 
 

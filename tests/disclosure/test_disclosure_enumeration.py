@@ -95,13 +95,13 @@ def test_downloads_hold_only_what_the_page_shows(question, dims):
             continue
         page = table.display["Councils"].tolist()
         csv = pd.read_csv(io.BytesIO(csv_bytes(table)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        assert csv["count"].tolist() == page, key
-        assert set(csv["base"]) == {str(table.base)}, key
+        assert csv["Councils"].tolist() == page, key
+        assert set(csv["Base (councils)"]) == {str(table.base)}, key
         if key in ((), (("council_type", "county"),)):  # spreadsheets are slow to write: national and one group
             sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table)))["Table_1"]
             rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
-            header = next(i for i, row in enumerate(rows) if "Count" in row)
-            col = rows[header].index("Count")
+            header = next(i for i, row in enumerate(rows) if "Councils" in row)
+            col = rows[header].index("Councils")
             counts = [str(r[col]) for r in rows[header + 1 :] if r[col] is not None]
             assert counts == page, key
 

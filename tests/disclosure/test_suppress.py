@@ -118,8 +118,8 @@ def test_group_complement_rule_against_the_national_table():
 
 
 def test_zero_cell_hidden_when_national_minus_group_is_small():
-    national = pd.DataFrame({"market_rating": ["3"] * 55 + ["5"] * 1 + ["2"] * 4})
-    group = pd.DataFrame({"market_rating": ["3"] * 18 + ["2"] * 0})
+    national = pd.DataFrame({"market_rating": ["3"] * 50 + ["4"] * 5 + ["5"] * 1 + ["2"] * 4})
+    group = pd.DataFrame({"market_rating": ["3"] * 13 + ["4"] * 5 + ["2"] * 0})
     st = (
         DisclosurePolicy()
         .suppress(
@@ -203,6 +203,7 @@ def test_audit_catches_a_lone_suppressed_cell_and_a_partition_leak():
         for v in groups
         if len(v.selection) == 1
         and "council_type" in v.selection
+        and pd.notna(v.table.values.set_index("category").at["no", "count"])
         and 0 < (v.table.values.set_index("category").at["no", "count"]) < 5
     )
     target.table.values.loc[target.table.values.category == "no", "count"] = pd.NA
@@ -212,3 +213,43 @@ def test_audit_catches_a_lone_suppressed_cell_and_a_partition_leak():
 
 def test_selection_key_ignores_all():
     assert selection_key({"council_type": "all"}) == ()
+
+
+def _one_answer_group(df, council_type, answer):
+    out = df.copy()
+    out.loc[out["council_type"] == council_type, "on_target"] = answer
+    return out
+
+
+def test_group_where_every_council_gave_one_answer_is_withheld_and_says_why():
+    df = _one_answer_group(_answers(cohort_frame(), 3), "metropolitan", "yes")
+    plan = plan_views(df)
+    views = suppress_views(plan, df, lambda r: frequency_table(r, "on_target"))
+    metropolitan = views[(("council_type", "metropolitan"),)]
+    assert not metropolitan.shown
+    assert metropolitan.message == DisclosurePolicy().same_answer_message
+    assert "every council in this group gave the same answer" in metropolitan.message
+    audit_views(views_of(plan, views))
+    for key, table in views.items():  # no filtered view shows a group all in one category
+        if key and table.shown:
+            counts = table.values["count"]
+            assert not (counts.notna().all() and (counts > 0).sum() == 1), key
+
+
+def test_group_disclosure_in_one_table_against_the_national_one():
+    national = frequency_table(pd.DataFrame({"strategy": ["yes"] * 45 + ["no"] * 13}), "strategy")
+    group = frequency_table(pd.DataFrame({"strategy": ["yes"] * 7}), "strategy")
+    st = DisclosurePolicy().suppress(group, national=national)
+    assert not st.shown and st.message == DisclosurePolicy().same_answer_message
+    mixed = frequency_table(pd.DataFrame({"strategy": ["yes"] * 7 + ["no"] * 6}), "strategy")
+    assert DisclosurePolicy().suppress(mixed, national=national).shown
+
+
+def test_multi_choice_option_ticked_by_all_of_a_group_is_hidden():
+    from adass_survey.disclosure.protect import group_disclosed
+
+    grid = np.array([[[7, 0, 7], [3, 4, 7]], [[20, 31, 51], [14, 37, 51]], [[27, 31, 58], [17, 41, 58]]])
+    marked = group_disclosed(grid, lattice_ndim=1, kind="binary")
+    assert marked[0, 0, :2].all() and not marked[0, 1].any() and not marked[-1].any()
+    mask = protect(grid, 5, lattice_ndim=1, kind="binary")
+    assert mask[0, 0, 0] and mask[0, 0, 1]

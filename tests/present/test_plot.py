@@ -41,12 +41,30 @@ def test_bar_chart_title_base_labels_and_palette(restrictions):
     assert _bar_colours(chart) <= AF and _bar_colours(chart)
 
 
-def test_suppressed_bar_is_empty_with_c_label():
+def test_suppressed_bar_has_no_length_and_says_hidden():
     df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
-    chart = bar_chart(DisclosurePolicy().suppress(frequency_table(df, "on_target")), "Most are on target", n=58)
-    assert _texts(chart).count("[c]") >= 2
-    assert any(p.get_hatch() for p in chart.figure.axes[0].patches)
+    table = DisclosurePolicy().suppress(frequency_table(df, "on_target"))
+    chart = bar_chart(table, "Most are on target", n=58)
+    ax = chart.figure.axes[0]
+    assert _texts(chart).count(plot.HIDDEN_LABEL) == (table.display["Councils"] == "[c]").sum() >= 2
+    widths = {round(p.get_y() + p.get_height() / 2): p.get_width() for p in ax.patches}
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    for y, label in enumerate(labels):
+        hidden = table.display.set_index("Answer").at[label, "Councils"] == "[c]"
+        assert (widths[y] == 0) == hidden, (label, widths[y])
+    assert widths[labels.index("Yes")] > 80
     assert "[c]" in chart.alt_text
+
+
+def test_suppressed_segment_of_a_stacked_rating_has_no_length():
+    df = pd.DataFrame({"market_rating": ["2"] * 3 + ["3"] * 46 + ["4"] * 9})
+    table = DisclosurePolicy().suppress(frequency_table(df, "market_rating", include_missing=False))
+    chart = likert_chart(table, "Most rate supply fair", n=58, kind="stacked")
+    hidden = set(table.values.loc[table.values["count"].isna(), "label"])
+    assert hidden
+    spans = [p.get_width() for p in chart.figure.axes[0].patches]
+    assert max(spans) <= 100.0 + 1e-9
+    assert chart_frame(table).loc[chart_frame(table)["suppressed"], "bar"].eq(0).all()
 
 
 def test_alt_text_mentions_every_category(restrictions):
@@ -105,7 +123,8 @@ def test_withheld_table_draws_message_not_bars():
     st = DisclosurePolicy().suppress(frequency_table(df, "strategy"))
     assert not st.shown
     chart = bar_chart(st, "Strategy", n=3)
-    assert "Too few" in chart.alt_text or "Too few" in " ".join(_texts(chart))
+    assert st.message.startswith("Hidden: fewer than 5") and st.message in " ".join(_texts(chart))
+    assert st.message in chart.alt_text
 
 
 def test_banner_headline_and_section_header_have_plain_text():
@@ -145,11 +164,11 @@ def test_seaborn_draws_the_bars_from_the_tidy_frame(restrictions, barplot_calls)
     assert [round(p.get_width(), 1) for p in chart.figure.axes[0].patches] == [89.7, 10.3]
 
 
-def test_chart_frame_marks_suppressed_cells_as_full_empty_bars():
+def test_chart_frame_gives_suppressed_cells_no_length():
     df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
     frame = chart_frame(DisclosurePolicy().suppress(frequency_table(df, "on_target")))
     assert frame["suppressed"].tolist() == [False, True, True]
-    assert frame["bar"].tolist()[1:] == [100.0, 100.0] and frame["value_label"].tolist()[1:] == ["[c]", "[c]"]
+    assert frame["bar"].tolist()[1:] == [0.0, 0.0] and frame["value_label"].tolist()[1:] == ["[c]", "[c]"]
 
 
 def test_stacked_likert_is_drawn_by_seaborn_in_scale_order(barplot_calls):

@@ -91,6 +91,21 @@ def _check_alone(view: View, cells: dict, lines: list, policy: DisclosurePolicy)
                 f"{_describe(view)}: hidden cells {hidden!r} add up to {derived:g} (total {total_key!r} minus shown cells)",
                 views=[_key(view)],
             )
+    _check_group_disclosure(view, cells, lines)
+
+
+def _check_group_disclosure(view: View, cells: dict, lines: list) -> None:
+    """A filtered group must not show every one of its councils in one answer (group disclosure)."""
+    if not view.selection or view.table.kind == "crosstab":
+        return
+    for total_key, keys in lines:
+        total = cells[total_key]
+        full = [k for k in keys if total and cells[k] == total]
+        if full:
+            raise DisclosureError(
+                f"{_describe(view)}: every council of the group ({total:g}) is in {full[0]!r} (group disclosure)",
+                views=[_key(view)],
+            )
 
 
 def _check_nested(outer: View, inner: View, cells_o: dict, cells_i: dict, policy: DisclosurePolicy) -> None:
@@ -125,7 +140,7 @@ def audit_views(views: Iterable[View], policy: DisclosurePolicy | None = None) -
     """Raise DisclosureError if any small count can be read or worked out from the views.
 
     Checks, for the views of each question: every shown cell (and "not ticked" complements); every
-    additive line of a view (base minus shown cells); every pair of nested groups (the difference of
+    additive line of a view (base minus shown cells); no filtered group with all its councils in one answer; every pair of nested groups (the difference of
     the same cell); and every split of a group into the options of one more dimension (the group's
     cell minus the shown groups' cells). Published national figures are exempt on their own but
     are used for differencing.

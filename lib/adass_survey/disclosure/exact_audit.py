@@ -67,7 +67,7 @@ class HiddenBound:
 
         A figure that must equal its whole group (e.g. every responding council of a withheld group
         gave the same answer, shown as a zero elsewhere) says no more than the withheld message:
-        "Too few councils to show (fewer than 5)".
+        "Hidden: fewer than 5 councils are in this group".
         """
         return self.low == 0 or self.high >= threshold or self.whole_group
 

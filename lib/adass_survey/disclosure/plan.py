@@ -25,7 +25,7 @@ from ..tables.groups import (
 )
 from .audit import View, audit_views
 from .policy import DisclosurePolicy, view_table
-from .protect import as_grid, protect, total_axes
+from .protect import as_grid, group_disclosed, protect, total_axes
 from .table import SuppressedTable
 
 
@@ -84,7 +84,7 @@ def plan_views(
     ...                    "region": ["london"] * 12})
     >>> plan = plan_views(df, ("council_type",))
     >>> plan.message({"council_type": "unitary"})
-    'Too few councils to show (fewer than 5): choose a wider filter.'
+    'Hidden: fewer than 5 councils are in this group, or fewer than 5 are outside it, so its figures could point to individual councils. Choose a wider filter.'
     >>> plan.message({}) is None
     True
     """
@@ -144,7 +144,7 @@ def suppress_views(
     --------
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> df = pd.DataFrame({"respondent_id": range(20), "council_type": ["county"] * 10 + ["unitary"] * 10,
-    ...                    "region": ["london"] * 20, "dp_restrictions": ["yes"] * 17 + ["no"] * 3})
+    ...                    "region": ["london"] * 20, "dp_restrictions": ["yes", "no"] * 5 + ["yes"] * 8 + ["no"] * 2})
     >>> plan = plan_views(df, ("council_type",))
     >>> views = suppress_views(plan, df, lambda r: frequency_table(r, "dp_restrictions"))
     >>> views[(("council_type", "unitary"),)].display["Councils"].tolist()
@@ -164,6 +164,12 @@ def suppress_views(
     kind = tables[national_key].attrs["kind"]
     answered = _answered_grid(plan, tables)
     withheld = plan.withheld.copy()
+    messages = dict(plan.messages)
+    if kind == "additive":  # group disclosure: every council of a group gave one answer -> say so
+        same = group_disclosed(grids, lattice_ndim=len(shape), kind=kind)[(Ellipsis, -1)]
+        for key in tables:
+            if same[plan.index(dict(key))] and key not in messages:
+                messages[key] = policy.same_answer_message
     for _ in range(withheld.size + 1):
         mask, withheld = _protect_lattice(grids, answered, plan, withheld, forced, kind, policy)
         out = {}
@@ -175,7 +181,7 @@ def suppress_views(
                 policy,
                 title=title,
                 selection=dict(key),
-                message=plan.messages.get(key),
+                message=messages.get(key),
                 published=published,
             )
         exposed = _exposed_view(plan, out, policy, exact)
@@ -264,7 +270,9 @@ def _answered_withheld(
     forced = np.zeros(answered.shape, dtype=bool)
     forced[..., 2] = ~plan_withheld
     forced[(-1,) * lattice_ndim] = True
-    mask = protect(answered, threshold, lattice_ndim=lattice_ndim, kind="additive", forced=forced, withheld=withheld)
+    mask = protect(
+        answered, threshold, lattice_ndim=lattice_ndim, kind="additive", forced=forced, withheld=withheld, answers=False
+    )
     return withheld | mask[..., 0] | mask[..., 1]
 
 

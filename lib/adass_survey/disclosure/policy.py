@@ -14,6 +14,8 @@ The rules (reasoning in ``docs/disclosure-policy.md``):
 * *complement rule*: a cell of a filtered group is suppressed when everyone's cell minus the group's
   cell is 1 to ``threshold - 1``; a whole group is withheld (plain message, no table) when its base or
   its complement's base is;
+* *group disclosure*: a filtered group every council of which gave the same answer is withheld (plain message);
+  a multi-choice option ticked by all or by none of a group's councils is ``[c]``;
 * the report's own printed national figures (``published=True``) are shown as published.
 
 :meth:`DisclosurePolicy.suppress` suppresses one table; the views of a filter panel are suppressed
@@ -27,11 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import SYNTHETIC_NOTICE
-from .protect import as_grid, protect
+from .protect import as_grid, group_disclosed, protect
 from .table import PUBLISHED_NOTE, SuppressedTable, display_frame
 
 ENV_THRESHOLD = "ADASS_DISCLOSURE_THRESHOLD"
+SYNTHETIC_FOOTNOTE = "From the synthetic respondent data (see the notice at the top of the page)."
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class DisclosurePolicy:
     >>> p.group_message(17, 58) is None
     True
     >>> p.group_message(3, 58)
-    'Too few councils to show (fewer than 5): choose a wider filter.'
+    'Hidden: fewer than 5 councils are in this group, or fewer than 5 are outside it, so its figures could point to individual councils. Choose a wider filter.'
     """
 
     threshold: int = 5
@@ -79,29 +81,41 @@ class DisclosurePolicy:
 
     @property
     def footnote(self) -> str:
-        """The footnote that explains ``[c]``."""
+        """The footnote that explains ``[c]``: one reason for every hidden cell (which one is small is not said)."""
         return (
-            f"[c] confidential: fewer than {self.threshold} councils, or a figure that would let such a count "
-            "be worked out, so not shown to keep responding councils anonymous."
+            f"[c] hidden: fewer than {self.threshold} councils gave one of the hidden answers (in this group or "
+            "outside it), or every council of a group gave the same answer, and any hidden figure would let that be "
+            "worked out; so none of them is shown, to keep responding councils anonymous."
         )
 
     @property
     def small_group_message(self) -> str:
         """What a reader sees instead of a table for a group that is too small."""
-        return f"Too few councils to show (fewer than {self.threshold}): choose a wider filter."
+        return (
+            f"Hidden: fewer than {self.threshold} councils are in this group, or fewer than {self.threshold} are "
+            "outside it, so its figures could point to individual councils. Choose a wider filter."
+        )
 
     @property
     def linked_group_message(self) -> str:
         """What a reader sees for a group withheld because it would reveal a small group by differencing."""
         return (
-            "This group cannot be shown because, compared with other views, it would reveal a group of fewer "
-            f"than {self.threshold} councils: choose a wider filter."
+            "Hidden: compared with the other views of this chart, this group's figures would let a count of fewer "
+            f"than {self.threshold} councils be worked out. Choose a wider filter."
         )
 
     @property
     def few_answers_message(self) -> str:
         """What a reader sees when too few councils of a group answered the question."""
-        return f"Too few councils in this group answered this question to show (fewer than {self.threshold})."
+        return f"Hidden: fewer than {self.threshold} councils in this group answered this question."
+
+    @property
+    def same_answer_message(self) -> str:
+        """What a reader sees for a group every council of which gave the same answer (group disclosure)."""
+        return (
+            "Hidden: every council in this group gave the same answer, so showing it would tell anyone how each "
+            "of them answered. Choose a wider filter."
+        )
 
     def group_message(self, base: int, total: int) -> str | None:
         """Plain message if a group of ``base`` councils out of ``total`` must not be shown, else None."""
@@ -146,15 +160,20 @@ class DisclosurePolicy:
             grid, lattice_ndim = np.stack([g, n - g, n]), 1
             forced = np.zeros(grid.shape, dtype=bool)
             forced[-1] = published_national
-        mask = protect(grid, self.threshold, lattice_ndim=lattice_ndim, kind=table.attrs["kind"], forced=forced)
-        mask = mask if national is None else mask[0]
-        return view_table(table, mask, self, title=title, selection=selection)
+        kind = table.attrs["kind"]
+        mask = protect(grid, self.threshold, lattice_ndim=lattice_ndim, kind=kind, forced=forced)
+        message = None
+        if national is not None:
+            same = group_disclosed(grid, lattice_ndim=1, kind=kind)[0]
+            message = self.same_answer_message if kind == "additive" and same[-1] else None
+            mask = mask[0]
+        return view_table(table, mask, self, title=title, selection=selection, message=message)
 
 
 def _footnotes(policy: DisclosurePolicy, published: bool, any_hidden: bool) -> list[str]:
     if published:
         return [PUBLISHED_NOTE + " National figures printed in the report are shown as published, not suppressed."]
-    notes = [SYNTHETIC_NOTICE]
+    notes = [SYNTHETIC_FOOTNOTE]  # the page states the full notice once, at its top
     if any_hidden:
         notes.append(policy.footnote)
     notes.append("Percentages are rounded half up to whole numbers; 95% CI is the Wilson score interval.")
@@ -236,7 +255,7 @@ def view_table(
     >>> shown.display["Councils"].tolist(), shown.base
     (['[c]', '[c]'], 58)
     >>> view_table(t, np.array([True, True, True]), DisclosurePolicy()).message
-    'This group cannot be shown because, compared with other views, it would reveal a group of fewer than 5 councils: choose a wider filter.'
+    "Hidden: compared with the other views of this chart, this group's figures would let a count of fewer than 5 councils be worked out. Choose a wider filter."
     """
     kind = table.attrs["kind"]
     if kind == "additive":

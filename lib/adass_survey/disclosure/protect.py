@@ -114,6 +114,41 @@ def _couple_binary(mask, kind: str) -> bool:
     return bool((mask[..., 0] != before).any())
 
 
+def group_disclosed(values: np.ndarray, *, lattice_ndim: int, kind: str) -> np.ndarray:
+    """Cells to hide because every council of a filtered group gave the same answer (group disclosure).
+
+    A filtered group (any view of the lattice but everyone, the last) whose councils all sit in one category
+    of a single-answer question ("No response" is a category) would tell a reader that answer of each of them:
+    the whole view is marked, base included, so it is withheld. For a multi-choice option or a theme, an option
+    that every council of the group that answered ticked, or that none ticked, marks its "ticked" and
+    "not ticked" cells. Cross-tabulations and single tables (``lattice_ndim=0``) are left to the other rules.
+
+    Examples
+    --------
+    >>> grid = np.array([[7, 0, 0, 7], [10, 5, 2, 17], [52, 6, 0, 58]])  # metropolitan, county, everyone
+    >>> group_disclosed(grid, lattice_ndim=1, kind="additive").astype(int).tolist()
+    [[1, 1, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0]]
+    >>> group_disclosed(np.array([[[6, 0, 6], [2, 4, 6]], [[30, 28, 58], [9, 49, 58]]]), lattice_ndim=1,
+    ...                 kind="binary").astype(int)[0].tolist()
+    [[1, 1, 0], [0, 0, 0]]
+    """
+    values = np.asarray(values, dtype=np.int64)
+    marked = np.zeros(values.shape, dtype=bool)
+    if not lattice_ndim or kind not in ("additive", "binary"):
+        return marked
+    for view in np.ndindex(values.shape[:lattice_ndim]):
+        if all(i == n - 1 for i, n in zip(view, values.shape)):
+            continue  # everyone: the report itself says "none of the respondents ..."
+        cells = values[view]
+        if kind == "additive":
+            if cells[-1] > 0 and np.count_nonzero(cells[:-1]) == 1:
+                marked[view] = True
+        else:
+            one_sided = (cells[:, 2] > 0) & ((cells[:, 0] == 0) | (cells[:, 1] == 0))
+            marked[view][one_sided, :2] = True
+    return marked
+
+
 def protect(
     values: np.ndarray,
     threshold: int,
@@ -122,6 +157,7 @@ def protect(
     kind: str,
     forced: np.ndarray | None = None,
     withheld: np.ndarray | None = None,
+    answers: bool = True,
 ) -> np.ndarray:
     """Suppression mask for a grid of counts: lattice axes (groups, last = everyone), then categories.
 
@@ -133,6 +169,11 @@ def protect(
     kind : ``additive``, ``binary`` or ``crosstab`` (how the category axes add up)
     forced : cells that must stay visible (the report's published national figures)
     withheld : lattice-shaped flags of views withheld whole
+    answers : the categories are answers to a question (so :func:`group_disclosed` applies); False for other
+        grids, such as councils that answered and did not
+
+    Primary suppressions are counts 1 to ``threshold - 1``, the complement rule's cells and the cells of
+    :func:`group_disclosed` (every council of a filtered group giving one answer); secondary suppression follows.
 
     Returns
     -------
@@ -153,6 +194,8 @@ def protect(
         bases = values[(Ellipsis,) + tuple(-1 if total else 0 for total in total_axes(kind))]
         populated = (bases > 0).reshape(bases.shape + (1,) * (values.ndim - lattice_ndim))
         mask |= (complement > 0) & (complement < threshold) & ~forced & populated
+        if answers:
+            mask |= group_disclosed(values, lattice_ndim=lattice_ndim, kind=kind) & ~forced
     if withheld is not None:
         mask[np.asarray(withheld, dtype=bool)] = True
         mask &= ~forced

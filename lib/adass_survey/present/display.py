@@ -41,7 +41,7 @@ def chart_html(chart) -> str:
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 57 + [None]}), "strategy")
     >>> html = chart_html(bar_chart(t, "Nearly all have a strategy", n=58))
-    >>> html.startswith('<figure class="adass-chart"><img src="data:image/png;base64,')
+    >>> html.startswith('<figure class="adass-chart"><figcaption>Nearly all have a strategy (n = 58)</figcaption><img ')
     True
     """
     raw = chart.png_bytes()
@@ -52,9 +52,9 @@ def chart_html(chart) -> str:
     caption = escape(chart.title) + (f" (n = {chart.n}{group})" if chart.n is not None else "")
     return (
         '<figure class="adass-chart">'
+        f"<figcaption>{caption}</figcaption>"  # first (or last) child of its figure, never between image and table
         f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" width="{width}" '
         f'height="{height}" style="max-width:100%;height:auto" elementtiming="adass-chart">'
-        f"<figcaption>{caption}</figcaption>"
         f"{table.to_html(caption=False)}"
         "</figure>"
     )

@@ -4,9 +4,10 @@ Links are ``<a download=... href="data:...;base64,...">`` so they work in a read
 They take a :class:`~adass_survey.disclosure.table.SuppressedTable` only: a download holds exactly what the
 page shows (``[c]`` where the page shows ``[c]``), never the true counts.
 
-The CSV is tidy (one row per category) with the base, a ``status`` column (``as published in the
-report`` or ``synthetic (illustrative)``) and a ``note`` column explaining each ``[c]``. The
-spreadsheet is written with ``gptables``: a cover sheet (synthetic-data notice, base, what ``[c]``
+The CSV is tidy (one row per category): the answer, the councils, the percentage and its 95% interval as numbers
+(``[c]`` as text where hidden), the base, the group, a ``Status`` column (``as published in the report`` or
+``synthetic (illustrative)``) and a ``Note`` column explaining each ``[c]``; no codes, only words. The
+spreadsheet holds the same columns; it is written with ``gptables``: a cover sheet (synthetic-data notice, base, what ``[c]``
 means), a contents sheet, a notes sheet and the table. Its document title is the cover's, and its "created" date is
 fixed (1 January 1980, the date every part of the file carries inside the zip), so the same table always gives the
 same bytes: a rebuilt views catalogue keeps its files, and their content-hash names, unchanged.
@@ -27,6 +28,7 @@ import pandas as pd
 from .. import SYNTHETIC_NOTICE
 from ..disclosure.table import PUBLISHED_NOTE, SUPPRESSED, SuppressedTable
 from ..tables.groups import selection_label
+from ..tables.tabulate import round_half_up
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,49 +47,68 @@ def _status(table: SuppressedTable) -> str:
     return "as published in the report" if table.is_published else "synthetic (illustrative)"
 
 
+HIDDEN_NOTE = (
+    "[c] confidential: fewer than the disclosure threshold of councils gave one of the hidden answers (in this group "
+    "or outside it), and any hidden figure would let it be worked out, so none is shown"
+)
+"""The note beside every ``[c]`` cell of a download (the same for each hidden cell: which one is small is not said)."""
+
+FREQUENCY_COLUMNS = {
+    "label": "Answer",
+    "count": "Councils",
+    "percent": "Percent",
+    "ci_low": "95% interval, lower (percent)",
+    "ci_high": "95% interval, upper (percent)",
+}
+CROSSTAB_COLUMNS = {
+    "row_label": "Row answer",
+    "col_label": "Column answer",
+    "count": "Councils",
+    "percent": "Percent of row",
+}
+COMMON_COLUMNS = ["Base (councils)", "Group", "Status", "Note"]
+
+
+def _cell(value, hidden: bool, whole: bool):
+    """A download cell: ``[c]`` (text) when hidden, a number otherwise (None when there is none)."""
+    if hidden:
+        return SUPPRESSED
+    if pd.isna(value):
+        return None
+    return int(value) if whole else round_half_up(float(value))
+
+
 def download_frame(table: SuppressedTable) -> pd.DataFrame:
-    """The tidy frame a download holds: the page's figures, ``[c]`` where suppressed.
+    """The tidy frame a download holds: the page's figures as numbers, ``[c]`` (text, with its note) where hidden.
+
+    Counts are whole numbers; percentages and the 95% (Wilson) interval are whole percentages rounded half up, as on
+    the page. No machine columns (question or category codes); headers are words.
 
     Examples
     --------
     >>> from adass_survey.disclosure.policy import DisclosurePolicy
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 55 + ["no"] * 3}), "strategy")
-    >>> download_frame(DisclosurePolicy().suppress(t))["count"].tolist()
-    ['[c]', '[c]', '0']
+    >>> download_frame(DisclosurePolicy().suppress(t))["Councils"].tolist()
+    ['[c]', '[c]', 0]
+    >>> list(download_frame(DisclosurePolicy().published(t)).columns)[:5]
+    ['Answer', 'Councils', 'Percent', '95% interval, lower (percent)', '95% interval, upper (percent)']
     """
     table = _require_suppressed(table)
-    d = table.display
-    if table.kind == "crosstab":
-        v = table.values
-        out = pd.DataFrame(
-            {
-                "row_category": v["row_category"],
-                "row_label": v["row_label"],
-                "col_category": v["col_category"],
-                "col_label": v["col_label"],
-                "count": d["Councils"],
-                "percent_of_row": d["Percent of row"],
-            }
-        )
-    else:
-        out = pd.DataFrame(
-            {
-                "question_id": table.question_id,
-                "category": table.values["category"],
-                "label": table.values["label"],
-                "count": d["Councils"],
-                "percent": d["Percent"],
-                "ci_95": d["95% CI"],
-            }
-        )
-    out["base"] = table.base
-    out["group"] = selection_label(table.selection) if table.selection else "all responding councils"
-    out["status"] = _status(table)
-    hidden = out["count"] == SUPPRESSED
-    out["note"] = ""
-    out.loc[hidden, "note"] = "[c] confidential: not shown to keep responding councils anonymous"
-    return out.reset_index(drop=True)
+    v = table.values.reset_index(drop=True)
+    hidden = (table.display["Councils"] == SUPPRESSED).to_numpy()
+    names = CROSSTAB_COLUMNS if table.kind == "crosstab" else FREQUENCY_COLUMNS
+    out = pd.DataFrame(index=range(len(v)))
+    for column, header in names.items():
+        if column.endswith("label"):
+            out[header] = v[column].astype(str)
+        else:
+            out[header] = pd.Series([_cell(x, h, column == "count") for x, h in zip(v[column], hidden)], dtype=object)
+    out["Base (councils)"] = int(table.base)
+    out["Group"] = selection_label(table.selection) if table.selection else "all responding councils"
+    out["Status"] = _status(table)
+    out["Note"] = [HIDDEN_NOTE if h else "" for h in hidden]
+    return out
 
 
 def csv_bytes(table: SuppressedTable) -> bytes:
@@ -99,8 +120,8 @@ def csv_bytes(table: SuppressedTable) -> bytes:
     >>> from adass_survey.disclosure.policy import DisclosurePolicy
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> t = frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 52 + ["no"] * 6}), "dp_restrictions")
-    >>> csv_bytes(DisclosurePolicy().published(t)).decode("utf-8-sig").splitlines()[0].split(",")[:3]
-    ['question_id', 'category', 'label']
+    >>> csv_bytes(DisclosurePolicy().published(t)).decode("utf-8-sig").splitlines()[1]
+    'Yes,52,90,79,95,58,all responding councils,as published in the report,'
     """
     return download_frame(table).to_csv(index=False).encode("utf-8-sig")
 
@@ -163,8 +184,7 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
     """
     table = _require_suppressed(table)
     title = title or table.title or table.question_id
-    frame = download_frame(table).drop(columns=["note"])
-    frame = frame.rename(columns=lambda c: c.replace("_", " ").capitalize())
+    frame = download_frame(table)
     sheet = gpt.GPTable(
         table=frame,
         table_name="figures",
@@ -181,7 +201,7 @@ def xlsx_bytes(table: SuppressedTable, title: str | None = None) -> bytes:
             f"Base: {table.base} councils.",
             f"{SUPPRESSED} means a figure is confidential: fewer than the disclosure threshold of councils, or a "
             "figure from which such a count could be worked out. It is not shown, to keep responding councils anonymous.",
-            "Percentages are rounded half up to whole numbers; the 95% CI is the Wilson score interval.",
+            "Councils are whole numbers and percentages are whole percentages rounded half up, stored as numbers; the 95% interval is the Wilson score interval. A [c] cell is text, with its reason in the Note column.",
         ],
     )
     buffer = io.BytesIO()

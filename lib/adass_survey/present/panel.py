@@ -60,7 +60,10 @@ def view_html(view: dict) -> str:
 
 
 def static_html(entry: dict, panel_id: str) -> str:
-    """The panel as HTML with no script: a ``<select>`` per filter and CSS that shows the chosen view.
+    """The panel as HTML with no script: a ``<select>`` per filter and the chosen view shown by the page's stylesheet.
+
+    Each view carries its option codes (``data-k0``, ``data-k1``); ``adass.css`` hides every view whose code at a
+    filter's position is not that filter's chosen option (one rule per position and code, no ``<style>`` in the body).
 
     Printing prints the view on screen. Browsers without CSS ``:has()`` show every view in turn. The images of the
     views not shown at first load lazily, when a reader chooses them: a page holds every view (02: 71 charts), and
@@ -73,17 +76,17 @@ def static_html(entry: dict, panel_id: str) -> str:
     ...          "views": {"all": {"html": "A", "base": "n = 58", "text": ""},
     ...                    "county": {"html": "C", "base": "n = 17", "text": ""}}}
     >>> html = static_html(entry, "p1")
-    >>> '<select id="p1-t"' in html and 'option[value="county"]:checked' in html
+    >>> '<select id="p1-t" class="adass-static-filter" data-pos="0">' in html and "<style" not in html
     True
     >>> entry["views"]["county"]["html"] = '<img alt="C">'
-    >>> 'id="p1-view-county" class="adass-static-view"><div class="adass-panel-view"><p' in static_html(entry, "p1")
+    >>> 'id="p1-view-county" class="adass-static-view" data-k0="county"><div class="adass-panel-view"><p' in static_html(entry, "p1")
     True
     >>> '<img loading="lazy" alt="C">' in static_html(entry, "p1")
     True
     """
     dims = entry["dimensions"]
-    controls, rules, blocks = [], [], []
-    for d in dims:
+    controls, blocks = [], []
+    for pos, d in enumerate(dims):
         sid = _css_id(panel_id, d["id"])
         options = "".join(
             f'<option value="{escape(code, quote=True)}"{" selected" if code == ALL else ""}>{escape(label)}</option>'
@@ -91,7 +94,7 @@ def static_html(entry: dict, panel_id: str) -> str:
         )
         controls.append(
             f'<label for="{sid}">{escape(d["label"])}</label> '
-            f'<select id="{sid}" class="adass-static-filter">{options}</select>'
+            f'<select id="{sid}" class="adass-static-filter" data-pos="{pos}">{options}</select>'
         )
     default = view_keys(dims)[0][0]
     for key, view in entry["views"].items():
@@ -99,15 +102,10 @@ def static_html(entry: dict, panel_id: str) -> str:
         html = view_html(view)
         if key != default:  # hidden at first: the browser loads its images only once it is chosen
             html = html.replace("<img ", '<img loading="lazy" ')
-        blocks.append(f'<div id="{vid}" class="adass-static-view">{html}</div>')
-        conditions = "".join(
-            f':has(#{_css_id(panel_id, d["id"])} option[value="{code}"]:checked)'
-            for d, code in zip(dims, key.split("|"))
-        )
-        rules.append(f"#{panel_id}{conditions} #{vid}{{display:block}}")
-    style = f"<style>#{panel_id}:has(select) .adass-static-view{{display:none}}{''.join(rules)}</style>"
+        codes = "".join(f' data-k{pos}="{escape(code, quote=True)}"' for pos, code in enumerate(key.split("|")))
+        blocks.append(f'<div id="{vid}" class="adass-static-view"{codes}>{html}</div>')
     return (
-        f'<div class="adass-static-panel" id="{panel_id}">{style}'
+        f'<div class="adass-static-panel" id="{panel_id}">'
         f'<div class="adass-filters">{" ".join(controls)}</div>{"".join(blocks)}</div>'
     )
 

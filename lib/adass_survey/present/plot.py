@@ -4,8 +4,8 @@ Each chart is drawn by ``seaborn.barplot`` from a tidy long frame (:func:`chart_
 made from the suppressed table's ``values``) under the afcharts matplotlib style.
 
 Every chart: a statement title (the finding), the base ("n = 58") on the chart, direct value labels
-("52 (90%)") so no legend or colour is needed to read it, suppressed bars drawn empty with a
-``[c]`` label and a hatch, colours from ``afcharts.af_colours.get_af_colours``. Each function
+("52 (90%)") so no legend or colour is needed to read it, a suppressed bar drawn with no length at all and
+labelled "[c] hidden (see note)" at the axis (so it never reads as a value), colours from ``afcharts.af_colours.get_af_colours``. Each function
 returns a :class:`Chart` with the figure, its alt text (written from the table when not given) and
 the table it shows.
 
@@ -38,6 +38,7 @@ from ..tables.tabulate import round_half_up
 STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 MAIN_COLOUR = get_af_colours("categorical")[0]
 EMPTY_HATCH = "///"
+HIDDEN_LABEL = f"{SUPPRESSED} hidden (see note)"
 PALETTE_COLOURS = 64
 
 
@@ -141,7 +142,10 @@ def describe(table: SuppressedTable, title: str, n: int | None) -> str:
     ]
     text = f"Bar chart: {title.rstrip('.')}. Base: {n} councils. " + "; ".join(parts) + "."
     if SUPPRESSED in text:
-        text += " [c] means fewer than 5 councils, not shown to protect anonymity."
+        text += (
+            " [c] means hidden: fewer than 5 councils gave one of the hidden answers, or every council of the group "
+            "gave the same answer, and any hidden figure would let that be worked out; no bar is drawn for it."
+        )
     return text
 
 
@@ -162,7 +166,7 @@ def chart_frame(table: SuppressedTable) -> pd.DataFrame:
 
     Columns: ``label``, ``count``, ``percent``, ``ci_low``, ``ci_high`` (from the suppressed table's values),
     ``suppressed`` (the cell is ``[c]``), ``value_label`` (the bar's direct label) and ``bar`` (the bar's
-    length: the percentage, or 100 for a suppressed bar, which is drawn empty and hatched).
+    length: the percentage, or 0 for a suppressed bar, which has no length that could be read as a value).
 
     Examples
     --------
@@ -170,7 +174,7 @@ def chart_frame(table: SuppressedTable) -> pd.DataFrame:
     >>> df = pd.DataFrame({"on_target": ["yes"] * 50 + ["no"] * 2 + [None] * 6})
     >>> frame = chart_frame(DisclosurePolicy().suppress(frequency_table(df, "on_target")))
     >>> frame[["label", "value_label", "bar"]].values.tolist()
-    [['Yes', '50 (86%)', 86.20689655172414], ['No', '[c]', 100.0], ['No response', '[c]', 100.0]]
+    [['Yes', '50 (86%)', 86.20689655172414], ['No', '[c]', 0.0], ['No response', '[c]', 0.0]]
     """
     v = table.values.reset_index(drop=True)
     frame = pd.DataFrame(
@@ -184,7 +188,7 @@ def chart_frame(table: SuppressedTable) -> pd.DataFrame:
     )
     frame["suppressed"] = frame["count"].isna().astype(bool)
     frame["value_label"] = [value_label(c, p) for c, p in zip(frame["count"], frame["percent"])]
-    frame["bar"] = frame["percent"].fillna(0.0).where(~frame["suppressed"], 100.0).astype(float)
+    frame["bar"] = frame["percent"].fillna(0.0).where(~frame["suppressed"], 0.0).astype(float)
     return frame
 
 
@@ -209,9 +213,9 @@ def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
     )
     bars = {round(p.get_y() + p.get_height() / 2): p for p in ax.patches[-len(frame) :]}
     for y, row in enumerate(frame.itertuples()):
-        if row.suppressed:
-            bars[y].set(facecolor="white", edgecolor="#3D3D3D", hatch=EMPTY_HATCH, linewidth=0.8, alpha=0.35)
-            ax.text(2, y, SUPPRESSED, va="center", ha="left", fontsize=12, color="black", fontweight="bold")
+        if row.suppressed:  # no bar at all: a length would read as a value
+            bars[y].set(width=0, linewidth=0)
+            ax.text(1, y, HIDDEN_LABEL, va="center", ha="left", fontsize=12, color="black", fontstyle="italic")
             continue
         p = float(row.bar)
         if error_bars and not pd.isna(row.ci_low):

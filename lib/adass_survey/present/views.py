@@ -172,8 +172,8 @@ def view_html(table, chart, selection: dict) -> Rich:
         f"{xlsx_download_link(table, stem + '.xlsx', title=chart.title)}</p>"
     )
     html = (
-        f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong> '
-        f"Showing {escape(who)} (n = {table.base}).</p>{figure_html}{links}</div>"
+        f'<div class="adass-view"><p class="adass-view-status"><strong>{escape(status)}</strong></p>'
+        f"{figure_html}{links}</div>"
     )
     text = f"{chart.title} | {who} (n = {table.base}) | {status}"
     return Rich(html, text)

@@ -13,13 +13,17 @@ from html import escape
 
 import pandas as pd
 
-from .. import SYNTHETIC_NOTICE
 from ..core.codebook import load_codebook
 from ..present.rich import Rich
 from ..published.figures import load_errata, load_figures
 from ..tables.tabulate import (
     figure_with_base,
     format_count_percent,
+)
+
+SYNTHETIC_CAVEAT = (
+    "Respondent-level data are synthetic (see the notice at the top of the page): only the report's published "
+    "figures are real."
 )
 
 
@@ -105,7 +109,8 @@ def headlines(survey, section: str) -> Rich:
         )
         lines.append(line)
         items.append(
-            f'<li><q>{escape(row["quote"])}</q> <span class="adass-published">published: '
+            f'<li id="fig-{escape(row["id"], quote=True)}"><q>{escape(row["quote"])}</q> '
+            f'<span class="adass-published">published: '
             f"{escape(_published_text(row))}</span>; from the data: <strong>{escape(data)}</strong> "
             f'<span class="adass-status adass-{row["status"]}">{escape(_status_text(row))}</span> '
             f"<small>[{escape(row['id'])}, section {escape(str(row['section']))}]</small></li>"
@@ -201,7 +206,7 @@ def caveat_sentences(policy=None) -> list[str]:
         "printed_note": printed_note,
         "one_council": ceil(100 / responded),
         "threshold": policy.threshold,
-        "synthetic": SYNTHETIC_NOTICE,
+        "synthetic": SYNTHETIC_CAVEAT,  # the full notice is stated once, at the top of the page
     }
     return [template.format(**values) for template in notes["caveats"]]
 

@@ -1,0 +1,142 @@
+"""What a reader meets on the static pages: one synthetic notice, the key messages on the landing page, a styled
+index that asks nothing of the reader, and HTML that html-validate passes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from adass_survey import SYNTHETIC_NOTICE
+from adass_survey.serve.static_export import export_site
+
+from .conftest import folder_server, notebook_dir, open_page, served_notebooks
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [n for n in served_notebooks() if n.startswith(("00-", "07-"))]
+VALIDATOR = ROOT / "node_modules" / ".bin" / "html-validate"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The landing page and section 07 exported (with the site index), served over HTTP on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("director") / "site"
+    export_site(notebook_dir(), out, only=PAGES)
+    with folder_server(out) as url:
+        yield url, out
+
+
+def _visible_text(browser, url: str) -> str:
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        return page.inner_text("body")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("name", ["index", *(n.removesuffix(".ipynb") for n in PAGES)])
+def test_one_synthetic_notice_per_page(site, browser, name) -> None:
+    url, _ = site
+    text = _visible_text(browser, f"{url}{name}.html")
+    assert text.count(SYNTHETIC_NOTICE) == 1, name
+
+
+def test_landing_page_has_the_seven_key_messages_linked_to_their_figures(site, browser) -> None:
+    url, out = site
+    messages = pd.read_csv(ROOT / "data" / "published" / "key_messages.csv", dtype=str)
+    figures = pd.read_csv(ROOT / "data" / "published" / "figures.csv", dtype=str).set_index("id")
+    page = open_page(browser)
+    try:
+        page.goto(f"{url}00-index.html")
+        text = page.inner_text("body")
+        links = page.locator("a[href*='#fig-F']").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    finally:
+        page.context.close()
+    for quote in messages["message_quote"].unique():
+        assert quote.strip().rstrip(".") in text, quote
+    assert len(links) == 7
+    for href in links:
+        match = re.fullmatch(r"(\d{2})-[a-z0-9-]+\.html#fig-(F\d{2}-\d{2})", href)
+        assert match, href
+        assert int(match.group(1)) == int(str(figures.at[match.group(2), "section"]).split(".")[0]), href
+    section_07 = (out / next(p for p in PAGES if p.startswith("07-")).replace(".ipynb", ".html")).read_text()
+    for figure_id in figures.index[figures["section"].astype(str).str.match(r"7(\.|$)")]:
+        assert f'id="fig-{figure_id}"' in section_07, figure_id
+
+
+def test_static_index_is_styled_numbered_once_and_asks_for_no_command(site, browser) -> None:
+    url, _ = site
+    page = open_page(browser)
+    try:
+        page.goto(f"{url}index.html")
+        font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        marker = page.evaluate("() => getComputedStyle(document.querySelector('.adass-tree li')).listStyleType")
+        items = page.locator(".adass-tree li").all_inner_texts()
+        text = page.inner_text("body")
+    finally:
+        page.context.close()
+    assert "serif" not in font.replace("sans-serif", ""), font
+    numbered = [t for t in items if re.match(r"\d+\. ", t)]  # "1. Introduction ...": the title's own number
+    assert marker == "none" and len(numbered) >= len(items) - 1, (marker, items[:3])
+    assert "serve.sh" not in text and "python -m" not in text
+    assert "without filters" not in text and "filters" in text
+
+
+def test_html_validate_reports_no_error(site) -> None:
+    _, out = site
+    assert VALIDATOR.exists(), "html-validate is installed by npm ci (scripts/setup.sh)"
+    files = sorted(str(p) for p in out.glob("*.html"))
+    report_file = out / "html-validate.json"  # a file: node's exit can cut a long report on a pipe
+    subprocess.run(
+        [str(VALIDATOR), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", f"json={report_file}", *files],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    report = json.loads(report_file.read_text() or "[]")
+    errors = [
+        (Path(f["filePath"]).name, m["ruleId"], m["message"])
+        for f in report
+        for m in f["messages"]
+        if m["severity"] == 2
+    ]
+    assert not errors, errors[:20]
+
+
+def test_html_validate_reports_no_error_on_live_pages(voila_server, tmp_path) -> None:
+    import urllib.request
+
+    from .conftest import render_url, wait_until_ready
+
+    names = [n for n in served_notebooks() if n.startswith(("00-", "07-"))]
+    wait_until_ready(voila_server, names)
+    files = []
+    for name in names:
+        with urllib.request.urlopen(render_url(voila_server, name), timeout=120) as response:  # noqa: S310 (local)
+            target = tmp_path / name.replace(".ipynb", ".html")
+            target.write_bytes(response.read())
+            files.append(str(target))
+    with urllib.request.urlopen(f"{voila_server.url}voila/tree", timeout=120) as response:  # noqa: S310 (local)
+        (tmp_path / "tree.html").write_bytes(response.read())
+        files.append(str(tmp_path / "tree.html"))
+    report_file = tmp_path / "html-validate.json"
+    subprocess.run(
+        [str(VALIDATOR), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", f"json={report_file}", *files],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    report = json.loads(report_file.read_text() or "[]")
+    errors = [
+        (Path(f["filePath"]).name, m["ruleId"], m["message"])
+        for f in report
+        for m in f["messages"]
+        if m["severity"] == 2
+    ]
+    assert not errors, errors[:20]
