@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from ..core.paths import project_root
+from .headers import page_policy
 from .kernels import available_memory, memory_sized_cap
 
 KERNEL_PATHS = r"(?:api/kernels|voila/query|voila/api/shutdown|voila/execution)"
@@ -83,6 +84,8 @@ http {{
         application/javascript js;
         image/png png;
         image/svg+xml svg;
+        text/csv csv;
+        application/vnd.openxmlformats-officedocument.spreadsheetml.sheet xlsx;
     }}
     default_type application/octet-stream;
     access_log {run}/access.log;
@@ -106,6 +109,12 @@ http {{
 {owners}
     }}
 
+    # Each static page's content-security policy, made from its content when this file was written (headers.py).
+    map $page $page_policy {{
+        default "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+{policies}
+    }}
+
     # Pages: any process can make one; the one with the fewest requests in flight does.
     upstream voila_pages {{
         least_conn;
@@ -123,6 +132,7 @@ http {{
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_buffering off;          # Voilà streams a page cell by cell
+        proxy_buffer_size 32k;        # a page's security policy names its scripts and styles: a long header
         proxy_read_timeout 1h;        # an open dashboard's websocket may be quiet for a long time
         proxy_send_timeout 1h;
 
@@ -131,22 +141,28 @@ http {{
             alias {site}/$page;
             charset utf-8;
             add_header Cache-Control "no-cache" always;
-            add_header X-Content-Type-Options nosniff always;
+            add_header Content-Security-Policy $page_policy always;
+{plain_headers}
             add_header X-Adass-Static nginx always;
         }}
         # Their files (charts of the views not shown at first, downloads), named by their content.
         location ~ "^/voila/files/site/files/(?<file>[0-9a-f]{{32}}\\.(png|csv|xlsx))$" {{
             alias {site}/files/$file;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
-            add_header X-Content-Type-Options nosniff always;
+            add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
         }}
         location /voila/files/site/ {{
+            add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
             return 404;
         }}
 
         # A kernel's traffic, websockets included, to the process that owns the kernel; unknown ids get 404.
         location ~ "^/{kernel_paths}/" {{
             if ($kernel_owner = "") {{
+                add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
                 return 404;
             }}
             proxy_pass http://$kernel_owner;
@@ -160,9 +176,32 @@ http {{
 }}
 """
 """The nginx configuration of the recipe, filled in by :func:`nginx_conf` (``{{``/``}}`` are literal braces)."""
+PLAIN_HEADERS = """            add_header X-Content-Type-Options nosniff always;
+            add_header Referrer-Policy no-referrer always;"""
 
 
-def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, user: str | None = None) -> str:
+def static_policies(site_dir: Path) -> dict[str, str]:
+    """Return the content-security policy of each static page in ``site_dir``, by file name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "index.html").write_text("<p>index</p>")
+    >>> static_policies(folder)["index.html"].startswith("default-src 'none'; script-src 'none'")
+    True
+    """
+    return {page.name: page_policy(page.read_text(encoding="utf-8")) for page in sorted(site_dir.glob("*.html"))}
+
+
+def nginx_conf(
+    listen: str,
+    backends: list[int],
+    site_dir: Path,
+    run_dir: Path,
+    user: str | None = None,
+    policies: dict[str, str] | None = None,
+) -> str:
     """Return an nginx configuration that fronts the Voilà processes on ``backends`` (loopback ports).
 
     Parameters
@@ -177,6 +216,9 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
         Folder for nginx's pid file, logs and temporary files.
     user : str, optional
         User nginx's workers run as, when it is started by root.
+    policies : dict, optional
+        Each static page's content-security policy, by file name (:func:`static_policies`; default: read from
+        ``site_dir``).
 
     Examples
     --------
@@ -194,6 +236,8 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
     )
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backends)
     user_line = f"user {user};\n" if user else ""
+    policies = static_policies(site_dir) if policies is None else policies
+    policy_lines = "\n".join(f'        "{name}" "{policy}";' for name, policy in policies.items())
     return NGINX_TEMPLATE.format(
         user_line=user_line,
         run=run,
@@ -202,6 +246,8 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
         listen=listen,
         site=site_dir.as_posix(),
         kernel_paths=KERNEL_PATHS,
+        policies=policy_lines,
+        plain_headers=PLAIN_HEADERS,
     )
 
 
