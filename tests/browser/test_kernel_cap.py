@@ -251,3 +251,55 @@ def test_kernel_handed_out_whose_page_never_connects_is_culled_within_one_timeou
         assert gone_after < 6 + 2, f"culled {gone_after:.1f} s after it was handed out (timeout 6 s)"
     finally:
         stop_process_group(server.process)
+
+
+QUERIES = [
+    "template=lab",
+    "theme=dark",
+    "template=classic&theme=light",
+    "voila-theme=dark",
+    "x=1",
+    "template=../../etc",
+    "theme=" + "a" * 200,
+    "kernel_name=python3",
+    "token=abc",
+    "",
+]
+
+
+def test_query_strings_start_no_kernel_beyond_the_pools(site_folder, tmp_path) -> None:
+    # Voilà passes its preheated kernel by for ?template= or ?theme= and starts a fresh one: 47 such requests from one
+    # client filled a cap of 64. With a cap far above the pool, only dropping the arguments keeps the count down.
+    require_chromium()
+    pool, reserve = 1, 2
+    server = start_voila(
+        tmp_path,
+        folder=site_folder,
+        extra_env={"ADASS_KERNEL_CAP": "30"},
+        extra_args=["--VoilaKernelManager.fill_delay=120"],
+    )
+    seen = [0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen[0] = max(seen[0], kernel_processes(server))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    try:
+        wait_for_log(server, "ready for a reader")
+        watcher.start()
+        url = render_url(server, NOTEBOOK)
+        with ThreadPoolExecutor(max_workers=8) as workers:
+            results = list(workers.map(lambda i: fetch(f"{url}?{QUERIES[i % len(QUERIES)]}", timeout=60), range(200)))
+        assert [status for status, *_ in results] == [200] * 200
+        assert all("Bar chart" in body and "Traceback" not in body for _, _, body, _ in results)
+        status, _, body, _ = fetch(url)  # and the page is still there for the next reader
+        assert status == 200 and "Bar chart" in body
+    finally:
+        done.set()
+        if watcher.is_alive():
+            watcher.join(timeout=5)
+        stop_process_group(server.process)
+    assert 1 <= seen[0] <= pool + reserve, f"{seen[0]} kernels alive at once for a pool of {pool}"
