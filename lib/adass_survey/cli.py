@@ -7,6 +7,7 @@ Details of unexpected failures go to ``logs/adass_survey.log``, never as a trace
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -184,8 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - the detail goes to the log, the reader gets a sentence
+    except Exception as error:  # noqa: BLE001 - the detail goes to the log, the reader gets a sentence
         log.exception("unexpected failure in %s", args.command)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = f" while writing {error.filename}" if error.filename else ""
+            print(
+                f"error: {args.command} stopped: the disk is full{where}. The previous output is kept; free some space "
+                "and run it again.",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         print(
             f"error: {args.command} failed unexpectedly; nothing was written. The detail is in {log_path.name} "
             "(folder logs/). Please report it with that file.",

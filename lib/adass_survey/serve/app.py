@@ -65,6 +65,7 @@ from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
 from .headers import SecurityHeaders, cache_control, page_policy, register_types  # noqa: E402
 from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
+from .leftovers import claim_and_clean  # noqa: E402
 from .page_files import FILE_NAME, externalize, page_files_dir  # noqa: E402
 
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
@@ -290,6 +291,10 @@ def adass_handlers(app: Voila, rules: list) -> list:
     (['/x'], True)
     """
     register_types()
+    if getattr(app, "connection_dir", None):
+        removed = claim_and_clean(Path(app.connection_dir))
+        if removed:
+            app.log.info("Removed %d connection folders that stopped servers left behind", removed)
     if SecurityHeaders not in app.app.transforms:
         app.app.transforms.insert(0, SecurityHeaders)  # first: it reads a page before any compression
     files_dir = page_files_dir()
