@@ -141,3 +141,17 @@ def test_a_query_string_does_not_change_the_page(voila_server, query) -> None:
     assert status == 200
     assert b"adass-header" in body, "the page lost the project's template"
     assert "default-src 'none'" in headers["content-security-policy"]
+
+
+def test_the_compare_page_policy_names_its_scripts_and_connects_nowhere(voila_server) -> None:
+    """The compare page's inline script hashes (``adass_survey.compare.page.script_hashes``, where it exists) are in
+    the policy its static page carries, which allows no connection."""
+    from adass_survey.compare import page as compare_page
+    from adass_survey.serve.headers import page_policy
+
+    pages = sorted((notebook_dir() / "site").glob("14-*.html")) or sorted((notebook_dir() / "site").glob("0*.html"))
+    assert pages, "the served folder has no static pages"
+    policy = page_policy(pages[0].read_text(encoding="utf-8"))
+    hashes = getattr(compare_page, "script_hashes", lambda: [])()
+    assert all(digest in policy for digest in hashes), (hashes, policy)
+    assert "connect-src 'none'" in policy and "'unsafe-inline'" not in policy
