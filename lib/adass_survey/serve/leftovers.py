@@ -1,4 +1,4 @@
-"""Folders a killed server left behind: Voilà's connection folders (``/tmp/voila_*``), cleaned when a server starts.
+"""Folders a killed server left behind: Voilà's connection folders (``voila_*`` in the temporary folder), cleaned at start.
 
 Voilà makes a folder for its kernels' connection files each time it starts and removes it when it stops; a server
 killed with SIGKILL (or a machine losing power) leaves it, 96 to 378 files each time. Each server started here writes
