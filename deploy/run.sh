@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The dashboards past one process: Debian's nginx in front of N standalone Voilà processes on loopback ports.
 # Usage: bash deploy/run.sh [N] [extra Voilà options]     (N defaults to the number of cores; Ctrl-C stops everything)
+# Each process runs under supervisord (PyPI's supervisor), which restarts it if it dies; for a server: deploy/systemd/.
 # Environment:
 #   ADASS_HOST          address nginx listens on (default 127.0.0.1; 0.0.0.0 to listen beyond this machine)
 #   ADASS_PORT          port nginx listens on (default 8866)
@@ -41,54 +42,26 @@ site=$(cd "$notebooks" && pwd)/site
 
 cap=${ADASS_KERNEL_CAP:-$(.venv/bin/python -m adass_survey.serve.deploy cap "$n" --notebooks "$notebooks")}
 
-pids=()
-stop() {
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop EXIT INT TERM
-
 backends=()
-for ((i = 0; i < n; i++)); do
-  p=$((first + i))
-  backends+=("$p")
-  # Every kernel id of this process ends with its port, so that nginx can route a kernel's websocket to it.
-  ADASS_KERNEL_CAP=$cap ADASS_KERNEL_ROUTE=$(printf '%05d' "$p") \
-    .venv/bin/python -m adass_survey serve --no-prepare --host 127.0.0.1 --port "$p" --notebooks "$notebooks" -- "$@" \
-    >"$run/voila-$p.log" 2>&1 &
-  pids+=($!)
-done
-
-for p in "${backends[@]}"; do
-  .venv/bin/python - "$p" <<'PY' || { echo "deploy: Voilà on port $p did not start (see $run/voila-$p.log)" >&2; exit 1; }
-import sys, time, urllib.request
-deadline = time.monotonic() + 120
-while time.monotonic() < deadline:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=5).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.3)
-sys.exit(1)
-PY
-done
+for ((i = 0; i < n; i++)); do backends+=("$((first + i))"); done
+list=$(IFS=,; echo "${backends[*]}")
 
 user=()
 if [ "$(id -u)" = 0 ]; then
   # nginx's workers read the static pages as the user who owns them (never leave this as root on a real server:
-  # run deploy/run.sh as a service user instead).
+  # run deploy/run.sh as a service user instead, or use the systemd units in deploy/systemd/).
   user=(--user "$(stat -c %U "$notebooks")")
 fi
 .venv/bin/python -m adass_survey.serve.deploy nginx-conf --listen "$host:$port" \
-  --backends "$(IFS=,; echo "${backends[*]}")" --site "$site" --run "$run" --out "$run/nginx.conf" "${user[@]}"
+  --backends "$list" --site "$site" --run "$run" --out "$run/nginx.conf" "${user[@]}"
 /usr/sbin/nginx -t -q -p "$run" -c "$run/nginx.conf" -e "$run/error.log"
-/usr/sbin/nginx -p "$run" -c "$run/nginx.conf" -e "$run/error.log" &
-pids+=($!)
+# Every Voilà process (each kernel id ends with its port, so that nginx can route a kernel's websocket to it) and
+# nginx run under supervisord, which restarts any of them that stops; nginx meanwhile sends pages to the others, and
+# a section's static copy when none answers.
+.venv/bin/python -m adass_survey.serve.deploy supervisor-conf --backends "$list" --notebooks "$notebooks" \
+  --cap "$cap" --run "$run" --out "$run/supervisord.conf" -- "$@"
 
 echo "deploy: dashboards at http://$host:$port/ (nginx), $n Voilà processes on ports ${backends[*]}, kernel cap $cap each"
 echo "deploy: static pages at http://$host:$port/voila/files/site/index.html; logs in $run (Ctrl-C to stop)"
-# Stop everything as soon as any process stops.
-wait -n
-echo "deploy: a process stopped; stopping the others" >&2
-exit 1
+echo "deploy: each process restarts when it stops; state: .venv/bin/supervisorctl -c $run/supervisord.conf status"
+exec .venv/bin/supervisord -c "$run/supervisord.conf"

@@ -62,9 +62,10 @@ def test_a_crash_has_its_own_exit_code_and_says_it_is_not_the_input(monkeypatch,
     assert "failed unexpectedly" in err and "not of your input" in err and "Traceback" not in err
 
 
-def test_a_full_disk_is_named_with_the_path(monkeypatch, capsys):
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_disk_is_named_with_the_path(monkeypatch, capsys, code):
     def full(_args):
-        raise OSError(errno.ENOSPC, "No space left on device", "data/processed/respondents.csv")
+        raise OSError(code, "No space left on device", "data/processed/respondents.csv")
 
     monkeypatch.setattr(cli, "_dispatch", full)
     assert cli.main(["build"]) == cli.EXIT_FAILURE

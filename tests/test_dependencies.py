@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "lib" / "adass_survey"
 
-# Declared although no module imports them: each needed at run time some other way (say how). Empty today.
-RUNTIME_NEEDS: dict[str, str] = {}
+# Declared although no module imports them: each needed at run time some other way (say how).
+RUNTIME_NEEDS: dict[str, str] = {"supervisor": "deploy/run.sh runs its supervisord, which restarts a stopped process"}
 
 
 def _normalise(name: str) -> str:

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: nothing was written", file=sys.stderr)
         return 130
     except OSError as error:
-        if error.errno != errno.ENOSPC:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             return _crashed(args.command, log_path)
         where = f" while writing {error.filename}" if error.filename else ""
         log.error("disk full in %s%s", args.command, where)

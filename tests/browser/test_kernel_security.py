@@ -157,3 +157,71 @@ def test_closing_the_compare_page_stops_its_kernel(voila_server, browser) -> Non
         page.context.close()
     assert refused == [], f"the shutdown beacon was refused: {refused}"
     assert gone, "the kernel of the closed compare page still runs"
+
+
+def _crafted_websocket(url: str) -> tuple[int | None, list[str]]:
+    """Open a websocket at ``url`` and send a crafted comm_open and comm_msg; return the refusal's status (None when
+    it opened) and whatever came back."""
+    import asyncio
+    import threading
+
+    from tornado.httpclient import HTTPClientError
+    from tornado.websocket import websocket_connect
+
+    result: list = [None, []]
+
+    async def probe() -> None:
+        try:
+            connection = await websocket_connect(url, connect_timeout=20)
+        except HTTPClientError as error:
+            result[0] = error.code
+            result[1].append(error.response.body.decode("utf-8", "replace") if error.response else "")
+            return
+        for msg_type, content in (("comm_open", {"comm_id": "x", "target_name": "nothing"}), ("comm_msg", {})):
+            header = {
+                "msg_id": msg_type,
+                "username": "probe",
+                "session": "probe",
+                "msg_type": msg_type,
+                "version": "5.3",
+            }
+            await connection.write_message(
+                json.dumps(
+                    {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
+                )
+            )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = await asyncio.wait_for(connection.read_message(), timeout=5)
+            if message is None:
+                break
+            result[1].append(str(message))
+        connection.close()
+
+    thread = threading.Thread(target=lambda: asyncio.run(probe()))  # Playwright keeps the main thread's event loop
+    thread.start()
+    thread.join(timeout=60)
+    return result[0], result[1]
+
+
+def test_a_crafted_websocket_to_a_released_kernel_gets_nothing(voila_server) -> None:
+    """A section page's kernel is stopped once the page is sent: its websocket and API answer 404, no traceback."""
+    section = next((n for n in served_notebooks() if n.startswith("07-")), served_notebooks()[0])
+    deadline = time.monotonic() + 120
+    while True:
+        with urllib.request.urlopen(render_url(voila_server, section), timeout=120) as response:
+            fallback, body = response.headers.get("X-Adass-Fallback"), response.read().decode("utf-8")
+        if not fallback:
+            break
+        assert time.monotonic() < deadline, "the section's live page never came"
+        time.sleep(1)
+    kernel_id = json.loads(body.split('id="jupyter-config-data" type="application/json">', 1)[1].split("</script>")[0])[
+        "kernelId"
+    ]
+    assert kernel_gone(kernel_id), "the released kernel still runs"
+    port = voila_server.url.rsplit(":", 1)[1].strip("/")
+    status, answers = _crafted_websocket(f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?session_id=probe")
+    # refused (the server answers 404, which tornado's client reports as its 599), never opened
+    assert status is not None and status >= 400, (status, answers)
+    assert _kernel_status(voila_server.url, kernel_id) == 404
+    assert not any("Traceback" in answer or "/site-packages/" in answer for answer in answers), answers

@@ -8,7 +8,9 @@ chromium); without it the test is skipped locally and fails in CI.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from .conftest import (
@@ -79,7 +82,11 @@ def ready_count(run: Path, port: int) -> int:
     return log.read_text().count("ready for a reader") if log.exists() else 0
 
 
-def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tmp_path) -> None:
+def start_deploy(tmp_path: Path) -> tuple[subprocess.Popen, str, Path, list[int], Path, Path]:
+    """Start ``bash deploy/run.sh 2`` on loopback ports with the fixture notebook and its static page.
+
+    Returns the process, nginx's URL, the run folder, the backend ports, the notebooks folder and the log.
+    """
     require_chromium()
     require_nginx()
     folder = tmp_path / "notebooks"
@@ -116,7 +123,11 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}/"
+    return process, f"http://127.0.0.1:{port}/", run, backends, folder, log
+
+
+def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tmp_path) -> None:
+    process, url, run, backends, folder, log = start_deploy(tmp_path)
     try:
         wait_for_http(url, process, log, timeout=240)
         server = Server(url=url, folder=folder, log=log, process=process)
@@ -124,6 +135,11 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
         # nginx serves the static pages itself, and nothing else from their folder.
         status, headers, body = get(f"{url}voila/files/site/01-fixture.html")
         assert status == 200 and headers.get("X-Adass-Static") == "nginx" and "Bar chart" in body
+        # with the page's own policy (the one in its meta), nosniff and no referrer
+        assert "default-src 'none'" in headers.get("Content-Security-Policy", "")
+        assert headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "no-referrer"
+        meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', body)
+        assert meta and headers["Content-Security-Policy"].startswith(meta.group(1))
         assert get(f"{url}voila/files/site/nothing.css")[0] == 404
         # and the static pages' files (charts of views not shown at first, downloads), for good
         planted = folder / "site" / "files" / "fedcba9876543210fedcba9876543210.csv"
@@ -131,6 +147,7 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
         planted.write_bytes(b"answer,count\n")
         status, headers, body = get(f"{url}voila/files/site/files/{planted.name}")
         assert status == 200 and body == "answer,count\n" and "immutable" in headers.get("Cache-Control", "")
+        assert headers.get("Content-Type", "").startswith("text/csv")
         assert get(f"{url}voila/files/site/files/chart.png")[0] == 404
         # A kernel id that names no process is refused, not proxied.
         assert get(f"{url}api/kernels/00000000-0000-0000-0000-000000000001")[0] == 404
@@ -166,5 +183,57 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
                 page.context.close()
         assert seen == set(backends), f"pages came from {sorted(seen)} only, of {backends}"
         assert server.process.poll() is None, "deploy/run.sh stopped"
+    finally:
+        stop_process_group(process)
+
+
+def backend_pid(port: int) -> int | None:
+    """The pid of the Voilà process serving ``port`` (its command line names the port)."""
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        line = process.info["cmdline"] or []
+        if "serve" in line and "--port" in line and str(port) in line and any("python" in part for part in line[:1]):
+            return process.info["pid"]
+    return None
+
+
+def test_a_killed_voila_process_is_restarted_and_readers_keep_getting_pages(tmp_path) -> None:
+    process, url, run, backends, folder, log = start_deploy(tmp_path)
+    page = f"{url}voila/render/{NOTEBOOK}"
+    try:
+        wait_for_http(url, process, log, timeout=240)
+        deadline = time.monotonic() + 240
+        while not all(ready_count(run, p) >= 1 for p in backends):
+            assert time.monotonic() < deadline, "the preheated pools were never ready"
+            time.sleep(0.5)
+        victim = backends[0]
+        pid = backend_pid(victim)
+        assert pid, "no Voilà process found for the first backend"
+        ready_before = ready_count(run, victim)
+        os.kill(pid, signal.SIGKILL)
+        # New readers meanwhile: each gets a page, live from the other process or a static copy, within 2 s.
+        slowest = 0.0
+        for _ in range(20):
+            start = time.monotonic()
+            status, _, body = get(page)
+            slowest = max(slowest, time.monotonic() - start)
+            assert status == 200 and "Bar chart" in body, status
+            time.sleep(0.25)
+        assert slowest <= 2.0, f"a reader waited {slowest:.1f} s while a process was down"
+        # The process comes back (supervisord), and its pages go live again: a page whose kernel it owns.
+        deadline = time.monotonic() + 240
+        while not (backend_pid(victim) not in (None, pid) and ready_count(run, victim) > ready_before):
+            assert time.monotonic() < deadline, "the killed Voilà process did not come back"
+            assert process.poll() is None, "deploy/run.sh stopped when one process died"
+            time.sleep(0.5)
+        owners = set()
+        deadline = time.monotonic() + 180
+        while victim not in owners:
+            assert time.monotonic() < deadline, f"no live page from the restarted process (pages from {owners})"
+            status, headers, body = get(page)
+            found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body)
+            if status == 200 and found:
+                owners.add(int(found.group(1)[-5:]))
+            time.sleep(1)
+        assert process.poll() is None, "deploy/run.sh stopped"
     finally:
         stop_process_group(process)

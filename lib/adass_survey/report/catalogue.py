@@ -9,7 +9,8 @@ data, the codebook, the published figures, the disclosure threshold and the libr
 failed build leaves the previous catalogue serving.
 
 A page reads only the files of its own calls (:func:`stored`), and only while the manifest's key is
-the current one; anything else is computed live (a researcher's new call in JupyterLab).
+the current one and the file's SHA-256 is the one the manifest holds for it; anything else (a researcher's new call
+in JupyterLab, a damaged or missing file) is computed live.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from pathlib import Path
 
 from ..core.paths import codebook_path, data_dir, processed_dir, project_root
 
-FORMAT = 1
+FORMAT = 2  # 2: every entry's checksum in the manifest
 MANIFEST = "manifest.json"
 THRESHOLD_ENV = "ADASS_DISCLOSURE_THRESHOLD"
 RESEARCHER_TAG = "researcher-only"  # a cell for JupyterLab only: Voilà and the static pages remove it, unseen
-_MANIFESTS: dict[str, tuple[float, dict]] = {}
+_MANIFESTS: dict[str, tuple[float, dict, dict[str, str]]] = {}
 _KEY: list[str] = []
 
 
@@ -184,7 +185,7 @@ def _literal_call(node: ast.Call) -> tuple[str, list, dict] | None:
     )
 
 
-def _manifest(folder: Path) -> dict | None:
+def _manifest(folder: Path) -> tuple[dict, dict[str, str]] | None:
     path = folder / MANIFEST
     try:
         mtime = path.stat().st_mtime
@@ -192,13 +193,49 @@ def _manifest(folder: Path) -> dict | None:
         return None
     cached = _MANIFESTS.get(str(folder))
     if cached is None or cached[0] != mtime:
-        cached = (mtime, json.loads(path.read_text(encoding="utf-8")))
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        sums = {call["key"]: call.get("sha256", "") for call in manifest.get("calls", []) if "key" in call}
+        cached = (mtime, manifest, sums)
         _MANIFESTS[str(folder)] = cached
-    return cached[1]
+    return cached[1], cached[2]
+
+
+def checksum(data: bytes) -> str:
+    """The checksum of a stored entry's bytes, as the manifest holds it.
+
+    Examples
+    --------
+    >>> checksum(b"{}")[:12]
+    '44136fa355b3'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_bytes(folder: Path, key: str, sums: dict[str, str]) -> bytes | None:
+    """The bytes of one stored entry if they are the ones the manifest's checksum names, else None (missing,
+    truncated, altered, or an entry the manifest does not list).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "k.json").write_bytes(b"{}")
+    >>> entry_bytes(folder, "k", {"k": checksum(b"{}")}), entry_bytes(folder, "k", {"k": checksum(b"{ }")})
+    (b'{}', None)
+    """
+    expected = sums.get(key)
+    try:
+        data = (folder / f"{key}.json").read_bytes()
+    except OSError:
+        return None
+    return data if expected and checksum(data) == expected else None
 
 
 def stored(name: str, args: list, kwargs: dict, folder: Path | None = None) -> dict | None:
-    """The stored entry of one call, or None when the catalogue lacks it or is not current.
+    """The stored entry of one call, or None when the catalogue lacks it, is not current, or the entry is damaged.
 
     Examples
     --------
@@ -206,13 +243,11 @@ def stored(name: str, args: list, kwargs: dict, folder: Path | None = None) -> d
     True
     """
     folder = folder or catalogue_dir()
-    manifest = _manifest(folder)
-    if manifest is None or manifest.get("key") != inputs_key():
+    found = _manifest(folder)
+    if found is None or found[0].get("key") != inputs_key():
         return None
-    path = folder / f"{call_key(name, args, kwargs)}.json"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = entry_bytes(folder, call_key(name, args, kwargs), found[1])
+    return None if data is None else json.loads(data.decode("utf-8"))
 
 
 def notebooks_dir() -> Path:

@@ -22,6 +22,8 @@ from .catalogue import (
     MANIFEST,
     call_key,
     catalogue_dir,
+    checksum,
+    entry_bytes,
     inputs_key,
     notebook_calls,
     notebooks_dir,
@@ -67,8 +69,29 @@ def _is_facade_function(name: str) -> bool:
     return not name.startswith("_") and callable(getattr(report, name, None))
 
 
+def damaged_entries(notebooks: Path | None = None, folder: Path | None = None) -> list[str] | None:
+    """The planned calls whose stored entry is missing or is not the bytes its checksum names; None when the
+    catalogue as a whole is not current (no manifest, or another key).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> damaged_entries(notebooks_dir(), pathlib.Path(tempfile.mkdtemp())) is None
+    True
+    """
+    folder = Path(folder) if folder else catalogue_dir()
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("key") != inputs_key():
+        return None
+    sums = {call["key"]: call.get("sha256", "") for call in manifest.get("calls", []) if "key" in call}
+    return [key for key in planned_calls(notebooks or notebooks_dir()) if entry_bytes(folder, key, sums) is None]
+
+
 def is_current(notebooks: Path | None = None, folder: Path | None = None) -> bool:
-    """True when the catalogue holds every call of the notebooks and its key is the current one.
+    """True when the catalogue's key is the current one and it holds every call of the notebooks, each entry intact.
 
     Examples
     --------
@@ -76,15 +99,7 @@ def is_current(notebooks: Path | None = None, folder: Path | None = None) -> boo
     >>> is_current(notebooks_dir(), pathlib.Path(tempfile.mkdtemp()))
     False
     """
-    folder = Path(folder) if folder else catalogue_dir()
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if manifest.get("key") != inputs_key():
-        return False
-    have = {call["key"] for call in manifest.get("calls", [])}
-    return set(planned_calls(notebooks or notebooks_dir())) <= have
+    return damaged_entries(notebooks, folder) == []
 
 
 def available_cores() -> int:
@@ -169,13 +184,18 @@ def build_catalogue(
     started = time.perf_counter()
     key = inputs_key()
     manifest = {"format": FORMAT, "key": key, "calls": []}
+    sums = {}
     with replaced_folder(out) as staging:
         for number, (name_key, entry) in enumerate(computed(calls, workers or available_cores()), 1):
-            (staging / f"{name_key}.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+            data = json.dumps(entry, ensure_ascii=False).encode("utf-8")
+            (staging / f"{name_key}.json").write_bytes(data)
+            sums[name_key] = checksum(data)
             name, _, notebook = calls[name_key]
             say(f"catalogue: {number}/{len(calls)} {notebook} report.{name}")
         for name_key, (name, args, notebook) in calls.items():  # in the notebooks' order, whatever finished first
-            manifest["calls"].append({"key": name_key, "name": name, "arguments": args, "notebook": notebook})
+            manifest["calls"].append(
+                {"key": name_key, "name": name, "arguments": args, "notebook": notebook, "sha256": sums[name_key]}
+            )
         manifest["seconds"] = round(time.perf_counter() - started, 1)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
@@ -184,9 +204,12 @@ def build_catalogue(
 def run_catalogue(args) -> int:
     """``python -m adass_survey catalogue``: build the views catalogue unless it is current, printing progress."""
     folder = Path(args.out) if args.out else catalogue_dir()
-    if not args.force and is_current(args.notebooks, folder):
+    damaged = None if args.force else damaged_entries(args.notebooks, folder)
+    if damaged == []:
         print("catalogue: current, nothing to do (--force rebuilds it)")
         return 0
+    if damaged:
+        print(f"catalogue: {len(damaged)} entries missing or damaged (their checksums differ); rebuilding")
     manifest = build_catalogue(args.notebooks, folder, progress=None if args.quiet else print)
     size = sum(p.stat().st_size for p in folder.iterdir())
     print(f"catalogue: {len(manifest['calls'])} views in {manifest['seconds']} s, {size / 1e6:.1f} MB")

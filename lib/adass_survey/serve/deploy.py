@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from ..core.paths import project_root
+from .headers import page_policy
 from .kernels import available_memory, memory_sized_cap
 
 KERNEL_PATHS = r"(?:api/kernels|voila/query|voila/api/shutdown|voila/execution)"
@@ -83,6 +84,8 @@ http {{
         application/javascript js;
         image/png png;
         image/svg+xml svg;
+        text/csv csv;
+        application/vnd.openxmlformats-officedocument.spreadsheetml.sheet xlsx;
     }}
     default_type application/octet-stream;
     access_log {run}/access.log;
@@ -106,6 +109,12 @@ http {{
 {owners}
     }}
 
+    # Each static page's content-security policy, made from its content when this file was written (headers.py).
+    map $page $page_policy {{
+        default "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+{policies}
+    }}
+
     # Pages: any process can make one; the one with the fewest requests in flight does.
     upstream voila_pages {{
         least_conn;
@@ -123,6 +132,8 @@ http {{
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_buffering off;          # Voilà streams a page cell by cell
+        proxy_buffer_size 32k;        # a page's security policy names its scripts and styles: a long header
+        proxy_buffers 8 32k;
         proxy_read_timeout 1h;        # an open dashboard's websocket may be quiet for a long time
         proxy_send_timeout 1h;
 
@@ -131,22 +142,28 @@ http {{
             alias {site}/$page;
             charset utf-8;
             add_header Cache-Control "no-cache" always;
-            add_header X-Content-Type-Options nosniff always;
+            add_header Content-Security-Policy $page_policy always;
+{plain_headers}
             add_header X-Adass-Static nginx always;
         }}
         # Their files (charts of the views not shown at first, downloads), named by their content.
         location ~ "^/voila/files/site/files/(?<file>[0-9a-f]{{32}}\\.(png|csv|xlsx))$" {{
             alias {site}/files/$file;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
-            add_header X-Content-Type-Options nosniff always;
+            add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
         }}
         location /voila/files/site/ {{
+            add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
             return 404;
         }}
 
         # A kernel's traffic, websockets included, to the process that owns the kernel; unknown ids get 404.
         location ~ "^/{kernel_paths}/" {{
             if ($kernel_owner = "") {{
+                add_header Content-Security-Policy "default-src 'none'" always;
+{plain_headers}
                 return 404;
             }}
             proxy_pass http://$kernel_owner;
@@ -155,14 +172,45 @@ http {{
         location / {{
             proxy_pass http://voila_pages;
             proxy_next_upstream error timeout http_502;
+            error_page 502 504 = @static_copy;
+        }}
+        # No process answers (all restarting): a section's page is its static copy.
+        location @static_copy {{
+            if ($uri ~ "^/voila/render/(?<section>[0-9]{{2}}-[0-9A-Za-z_-]+)\\.ipynb$") {{
+                return 302 /voila/files/site/$section.html;
+            }}
+            return 503;
         }}
     }}
 }}
 """
 """The nginx configuration of the recipe, filled in by :func:`nginx_conf` (``{{``/``}}`` are literal braces)."""
+PLAIN_HEADERS = """            add_header X-Content-Type-Options nosniff always;
+            add_header Referrer-Policy no-referrer always;"""
 
 
-def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, user: str | None = None) -> str:
+def static_policies(site_dir: Path) -> dict[str, str]:
+    """Return the content-security policy of each static page in ``site_dir``, by file name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "index.html").write_text("<p>index</p>")
+    >>> static_policies(folder)["index.html"].startswith("default-src 'none'; script-src 'none'")
+    True
+    """
+    return {page.name: page_policy(page.read_text(encoding="utf-8")) for page in sorted(site_dir.glob("*.html"))}
+
+
+def nginx_conf(
+    listen: str,
+    backends: list[int],
+    site_dir: Path,
+    run_dir: Path,
+    user: str | None = None,
+    policies: dict[str, str] | None = None,
+) -> str:
     """Return an nginx configuration that fronts the Voilà processes on ``backends`` (loopback ports).
 
     Parameters
@@ -177,6 +225,9 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
         Folder for nginx's pid file, logs and temporary files.
     user : str, optional
         User nginx's workers run as, when it is started by root.
+    policies : dict, optional
+        Each static page's content-security policy, by file name (:func:`static_policies`; default: read from
+        ``site_dir``).
 
     Examples
     --------
@@ -194,6 +245,8 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
     )
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backends)
     user_line = f"user {user};\n" if user else ""
+    policies = static_policies(site_dir) if policies is None else policies
+    policy_lines = "\n".join(f'        "{name}" "{policy}";' for name, policy in policies.items())
     return NGINX_TEMPLATE.format(
         user_line=user_line,
         run=run,
@@ -202,7 +255,86 @@ def nginx_conf(listen: str, backends: list[int], site_dir: Path, run_dir: Path, 
         listen=listen,
         site=site_dir.as_posix(),
         kernel_paths=KERNEL_PATHS,
+        policies=policy_lines,
+        plain_headers=PLAIN_HEADERS,
     )
+
+
+SUPERVISOR_TEMPLATE = """; Generated by deploy/run.sh (adass_survey.serve.deploy.supervisor_conf): do not edit, edit the generator.
+[supervisord]
+nodaemon=true
+logfile={run}/supervisord.log
+pidfile={run}/supervisord.pid
+childlogdir={run}
+
+[unix_http_server]
+file={run}/supervisor.sock
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://{run}/supervisor.sock
+{programs}"""
+
+PROGRAM_TEMPLATE = """
+[program:{name}]
+command={command}
+directory={root}
+environment={environment}
+autostart=true
+autorestart=true
+startsecs=3
+startretries=1000
+stopasgroup=true
+killasgroup=true
+stopwaitsecs=15
+redirect_stderr=true
+stdout_logfile={run}/{name}.log
+stdout_logfile_maxbytes=50MB
+"""
+
+
+def supervisor_conf(
+    root: Path, run_dir: Path, python: str, backends: list[int], notebooks: str, cap: int, extra: list[str]
+) -> str:
+    """Return supervisord's configuration: one Voilà process per backend port and nginx, each restarted when it dies.
+
+    Examples
+    --------
+    >>> conf = supervisor_conf(Path("/srv"), Path("/srv/run"), "python", [8867], "notebooks", 32, [])
+    >>> "[program:voila-8867]" in conf, 'ADASS_KERNEL_ROUTE="08867"' in conf, "[program:nginx]" in conf
+    (True, True, True)
+    """
+    run = run_dir.as_posix()
+    programs = []
+    for port in backends:
+        command = [
+            python,
+            "-m",
+            "adass_survey",
+            "serve",
+            "--no-prepare",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--notebooks",
+            notebooks,
+            "--",
+            *extra,
+        ]
+        environment = f'ADASS_KERNEL_CAP="{cap}",ADASS_KERNEL_ROUTE="{port:05d}"'
+        programs.append(
+            PROGRAM_TEMPLATE.format(
+                name=f"voila-{port}", command=" ".join(command), root=root.as_posix(), environment=environment, run=run
+            )
+        )
+    nginx = f"/usr/sbin/nginx -p {run} -c {run}/nginx.conf -e {run}/error.log"
+    programs.append(
+        PROGRAM_TEMPLATE.format(name="nginx", command=nginx, root=root.as_posix(), environment='ADASS="1"', run=run)
+    )
+    return SUPERVISOR_TEMPLATE.format(run=run, programs="".join(programs))
 
 
 def _pooled_per_process(notebooks: Path, config: dict) -> int:
@@ -235,6 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     conf.add_argument("--run", type=Path, required=True)
     conf.add_argument("--user", default=None)
     conf.add_argument("--out", type=Path, required=True)
+    sup = sub.add_parser("supervisor-conf", help="write supervisord's configuration")
+    sup.add_argument("--backends", required=True)
+    sup.add_argument("--notebooks", required=True)
+    sup.add_argument("--cap", type=int, required=True)
+    sup.add_argument("--run", type=Path, required=True)
+    sup.add_argument("--out", type=Path, required=True)
+    sup.add_argument("extra", nargs="*", help="options passed to every Voilà process")
     args = parser.parse_args(argv)
     root = project_root()
     config = json.loads((root / "voila.json").read_text(encoding="utf-8"))
@@ -245,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         print(per_process_cap(total, args.processes, pooled))
         return 0
     backends = [int(port) for port in args.backends.split(",") if port]
+    if args.command == "supervisor-conf":
+        conf = supervisor_conf(root, args.run.resolve(), sys.executable, backends, args.notebooks, args.cap, args.extra)
+        args.out.write_text(conf, encoding="utf-8")
+        return 0
     args.out.write_text(
         nginx_conf(args.listen, backends, args.site.resolve(), args.run.resolve(), args.user), encoding="utf-8"
     )

@@ -2,7 +2,7 @@
 
 Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale),
 then starts
-standalone Voilà (:class:`~adass_survey.serve.app.AdassVoila`) in this process, at the repository root so that it
+standalone Voilà (with :func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it
 reads the repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page
 template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
 """
@@ -193,8 +193,9 @@ def run_serve(args) -> int:
     print(f"serve: dashboards at http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
     if (notebooks / "site" / "index.html").exists():
         print(f"serve: static pages at http://{args.host}:{args.port}/voila/files/site/index.html", flush=True)
-    from .app import AdassVoila  # imported late: `serve --help` and the checks above stay quick
+    from .app import Voila, use_adass_handlers  # imported late: `serve --help` and the checks above stay quick
 
+    use_adass_handlers()  # voila.py does it too; here it holds even if Voilà were to read no voila.py
     extra = [a for a in args.voila_args if a != "--"]
-    AdassVoila.launch_instance(voila_argv(notebooks, args.host, args.port, extra))
+    Voila.launch_instance(voila_argv(notebooks, args.host, args.port, extra))
     return EXIT_OK

@@ -6,7 +6,8 @@ code, keeps charts (embedded images) and tables, draws every filter panel as HTM
 ``NN-name.html`` plus an ``index.html``. The charts shown at first are inside the page; the charts of the other
 views and the downloads are files in ``files/`` beside it (:mod:`~adass_survey.serve.page_files`). The folder loads
 nothing from the network. The pages are written to a temporary folder first and moved into place only when every
-notebook ran, so a failed export leaves the previous site untouched.
+notebook ran, so a failed export leaves the previous site untouched. Each page carries its content-security policy
+in a ``<meta http-equiv>`` (:func:`~adass_survey.serve.headers.with_meta_policy`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .. import SYNTHETIC_NOTICE
 from ..core.paths import project_root
 from ..present.panel import HTML_PANELS_ENV
 from ..report.catalogue import RESEARCHER_TAG
+from .headers import with_meta_policy
 from .nav import STATIC_FOLDER, Section, list_sections, section_nav
 from .page_files import externalize
 
@@ -223,11 +225,12 @@ def export_site(notebooks: Path, out: Path, only: list[str] | None = None) -> li
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
     staging.chmod(0o755)
     try:
-        (staging / "index.html").write_text(render_index(sections), encoding="utf-8")
+        (staging / "index.html").write_text(with_meta_policy(render_index(sections)), encoding="utf-8")
         chosen = [s for s in sections if only is None or s.name in only or s.filename in only]
         for section in chosen:
             notebook = execute_notebook(notebooks / section.filename)
             page = externalize(render_page(notebook, section, sections), staging / FILES, f"{FILES}/")
+            page = with_meta_policy(page)  # its content-security policy, for a page opened from disk too
             (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
             print(f"export: {section.name}.html")
         if out.exists():
