@@ -20,7 +20,7 @@ export MPLBACKEND=Agg
 
 set +e
 # nbval's options (this environment's kernel, tests/nbval_sanitize.cfg) come from pyproject.toml's addopts.
-.venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider "$@"
+.venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider --durations=25 "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

@@ -59,7 +59,6 @@ _import_voila()
 
 from jupyter_server.utils import url_path_join  # noqa: E402
 from voila.app import Voila  # noqa: E402
-from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # noqa: E402
 from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler  # noqa: E402
 from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
@@ -218,18 +217,6 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
         self.finish(BUSY_PAGE)
 
 
-class BeaconShutdownHandler(VoilaShutdownKernelHandler):
-    """Voilà's kernel shutdown when a page with widgets (the compare form) is closed, made to work.
-
-    Voilà's front end sends it with ``navigator.sendBeacon``, which cannot carry the XSRF header, so jupyter_server
-    refused every one (403, voila-dashboards/voila#1458) and a closed tab's kernel waited for culling. The kernel's id,
-    a random UUID known only to the page it was made for, is what a cross-site request could not know.
-    """
-
-    def check_xsrf_cookie(self) -> None:
-        """Accept the beacon without an XSRF token (see the class docstring)."""
-
-
 class PageFileHandler(tornado.web.StaticFileHandler):
     """A page file: a chart of a view not shown at first, or a download. Read-only, named by its content.
 
@@ -278,7 +265,7 @@ CLOSED = re.compile(r".*/(?:voila/api/(?:contents|themes)|login|logout)\b")
 
 
 def adass_handlers(app: Voila, rules: list) -> list:
-    """Return Voilà's handlers as the dashboards serve them: the page handler, the kernel shutdown on page close and
+    """Return Voilà's handlers as the dashboards serve them: the page handler and
     the file handlers replaced, the routes no page uses left out, and the page files added.
 
     Examples
@@ -305,7 +292,6 @@ def adass_handlers(app: Voila, rules: list) -> list:
     replaced = {
         TemplateStaticFileHandler: SafeTemplateStaticFileHandler,
         AllowListFileHandler: PolicyFileHandler,
-        VoilaShutdownKernelHandler: BeaconShutdownHandler,
     }
     for rule in rules:
         if CLOSED.match(rule[0]):

@@ -96,6 +96,9 @@ http {{
     scgi_temp_path {run}/scgi;
     sendfile on;
     server_tokens off;
+    # Pages and their stylesheet compressed, as Voilà compresses what it sends (voila.json, compress_response).
+    gzip on;
+    gzip_types text/css application/json image/svg+xml text/csv;
 
     # A websocket upgrade passes on; any other request closes the upstream connection as usual.
     map $http_upgrade $connection_upgrade {{
