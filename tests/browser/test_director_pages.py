@@ -88,24 +88,28 @@ def test_static_index_is_styled_numbered_once_and_asks_for_no_command(site, brow
     assert "without filters" not in text and "filters" in text
 
 
-def test_html_validate_reports_no_error(site) -> None:
-    _, out = site
-    assert VALIDATOR.exists(), "html-validate is installed by npm ci (scripts/setup.sh)"
-    files = sorted(str(p) for p in out.glob("*.html"))
-    report_file = out / "html-validate.json"  # a file: node's exit can cut a long report on a pipe
-    subprocess.run(
+def html_validate_errors(files: list[str], report_file: Path) -> list[tuple[str, str, str]]:
+    """html-validate's errors (severity 2) in ``files`` under the repository's rules: (file name, rule, message)."""
+    subprocess.run(  # the report goes to a file: node's exit can cut a long report on a pipe
         [str(VALIDATOR), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", f"json={report_file}", *files],
         cwd=ROOT,
         capture_output=True,
         check=False,
     )
     report = json.loads(report_file.read_text() or "[]")
-    errors = [
+    return [
         (Path(f["filePath"]).name, m["ruleId"], m["message"])
         for f in report
         for m in f["messages"]
         if m["severity"] == 2
     ]
+
+
+def test_html_validate_reports_no_error(site) -> None:
+    _, out = site
+    assert VALIDATOR.exists(), "html-validate is installed by npm ci (scripts/setup.sh)"
+    files = sorted(str(p) for p in out.glob("*.html"))
+    errors = html_validate_errors(files, out / "html-validate.json")
     assert not errors, errors[:20]
 
 
@@ -125,18 +129,5 @@ def test_html_validate_reports_no_error_on_live_pages(voila_server, tmp_path) ->
     with urllib.request.urlopen(f"{voila_server.url}voila/tree", timeout=120) as response:  # noqa: S310 (local)
         (tmp_path / "tree.html").write_bytes(response.read())
         files.append(str(tmp_path / "tree.html"))
-    report_file = tmp_path / "html-validate.json"
-    subprocess.run(
-        [str(VALIDATOR), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", f"json={report_file}", *files],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-    )
-    report = json.loads(report_file.read_text() or "[]")
-    errors = [
-        (Path(f["filePath"]).name, m["ruleId"], m["message"])
-        for f in report
-        for m in f["messages"]
-        if m["severity"] == 2
-    ]
+    errors = html_validate_errors(files, tmp_path / "html-validate.json")
     assert not errors, errors[:20]
