@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .core.errors import SurveyInputError
-from .core.paths import data_dir, processed_dir, project_root, raw_export_path
+from .core.paths import data_dir, processed_dir, project_root, raw_export_path, static_site_dir
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -80,7 +80,7 @@ def _add_page_commands(sub) -> None:
     export.add_argument(
         "--out",
         type=Path,
-        default=project_root() / "notebooks" / "site",
+        default=static_site_dir(),
         help="output folder (default notebooks/site/, which the Voilà server serves read-only)",
     )
     export.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default notebooks/)")

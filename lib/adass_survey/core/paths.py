@@ -86,3 +86,19 @@ def processed_dir() -> Path:
     ('data', 'processed')
     """
     return data_dir() / "processed"
+
+
+STATIC_FOLDER = "site"
+"""The folder of the static pages inside the served notebook folder: Voilà's file handler serves its pages read-only
+at ``/voila/files/site/`` (voila.json allows that folder's pages and content-named files, nothing else there)."""
+
+
+def static_site_dir() -> Path:
+    """Return the default folder of the static pages: ``notebooks/site``.
+
+    Examples
+    --------
+    >>> static_site_dir().relative_to(project_root()).as_posix()
+    'notebooks/site'
+    """
+    return project_root() / "notebooks" / STATIC_FOLDER

@@ -378,15 +378,3 @@ def explore(survey, question_id: str, title: str, dimensions: tuple[str, ...] = 
     """
     views = QuestionViews(survey, question_id, title, tuple(dimensions))
     return panel_entry(views, tuple(dimensions))
-
-
-def national_view(survey, question_id: str, title: str) -> Rich:
-    """The national table and chart of one question (no filter), for a static page.
-
-    Examples
-    --------
-    >>> from adass_survey.processed.survey import load_survey
-    >>> national_view(load_survey(), "dp_restrictions", "Nine in ten councils restrict direct payments")
-    Nine in ten councils restrict direct payments | all responding councils (n = 58) | As published in the report (real national figures).
-    """
-    return QuestionViews(survey, question_id, title, dimensions=("council_type",)).render({})

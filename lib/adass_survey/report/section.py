@@ -18,7 +18,6 @@ from ..present.rich import Rich
 from ..published.figures import load_errata, load_figures
 from ..tables.tabulate import (
     figure_with_base,
-    format_count_percent,
 )
 
 SYNTHETIC_CAVEAT = (
@@ -233,14 +232,3 @@ def caveats(section: str, extra: list[str] | None = None) -> Rich:
         + "</ul></section>"
     )
     return Rich(html, "Caveats:\n" + "\n".join(f"- {i}" for i in items))
-
-
-def count_percent(count: int, base: int) -> str:
-    """Report-style "55 (95%)" (re-exported for notebooks).
-
-    Examples
-    --------
-    >>> count_percent(55, 58)
-    '55 (95%)'
-    """
-    return format_count_percent(count, base)

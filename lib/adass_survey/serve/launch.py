@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..core.paths import project_root
+from ..core.paths import STATIC_FOLDER, project_root
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -58,7 +58,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
     log_path = root / "logs" / "export.log"
     log_path.parent.mkdir(exist_ok=True)
     print(
-        f"serve: building the static pages in {notebooks.as_posix()}/site/ (once, about a minute; "
+        f"serve: building the static pages in {notebooks.as_posix()}/{STATIC_FOLDER}/ (once, about a minute; "
         "log: logs/export.log)",
         flush=True,
     )
@@ -70,7 +70,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
         "--notebooks",
         str(notebooks),
         "--out",
-        str(notebooks / "site"),
+        str(notebooks / STATIC_FOLDER),
     ]
     with (
         log_path.open("w", encoding="utf-8") as log,
@@ -105,7 +105,7 @@ def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
     >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
     True
     """
-    index = notebooks / "site" / "index.html"
+    index = notebooks / STATIC_FOLDER / "index.html"
     if not index.exists():
         return True
     built = index.stat().st_mtime
@@ -191,8 +191,9 @@ def run_serve(args) -> int:
     if args.prepare_only:
         return EXIT_OK
     print(f"serve: dashboards at http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    if (notebooks / "site" / "index.html").exists():
-        print(f"serve: static pages at http://{args.host}:{args.port}/voila/files/site/index.html", flush=True)
+    if (notebooks / STATIC_FOLDER / "index.html").exists():
+        url = f"http://{args.host}:{args.port}/voila/files/{STATIC_FOLDER}/index.html"
+        print(f"serve: static pages at {url}", flush=True)
     from .app import Voila, use_adass_handlers  # imported late: `serve --help` and the checks above stay quick
 
     use_adass_handlers()  # voila.py does it too; here it holds even if Voilà were to read no voila.py

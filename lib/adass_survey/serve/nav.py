@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..core.paths import STATIC_FOLDER
+
 SECTION_PATTERN = re.compile(r"^(\d{2})-([A-Za-z0-9_-]+)\.ipynb$")
 INDEX_NUMBER = 0
-# The static pages live in this folder inside the served notebook folder, so that Voilà's file handler can serve
-# them read-only at /voila/files/site/... (voila.json allows that folder's .html files and nothing else there).
-STATIC_FOLDER = "site"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..core.paths import project_root
 from ..present.panel import HTML_PANELS_ENV
 from ..report.catalogue import RESEARCHER_TAG
 from .headers import with_meta_policy
-from .nav import STATIC_FOLDER, Section, list_sections, section_nav
+from .nav import Section, list_sections, section_nav
 from .page_files import externalize
 
 log = logging.getLogger("adass_survey.static_export")
@@ -35,17 +35,6 @@ NOTEBOOK_LINK = re.compile(r'href="(\d{2}-[A-Za-z0-9_-]+)\.ipynb(#[^"]*)?"')
 EXECUTION_TIMEOUT_S = 600
 FILES = "files"
 """The folder beside the pages that holds the charts of views not shown at first, and the downloads."""
-
-
-def default_site_dir() -> Path:
-    """Return the default output folder of the export: ``notebooks/site``, inside the folder Voilà serves.
-
-    Examples
-    --------
-    >>> default_site_dir().relative_to(project_root()).as_posix()
-    'notebooks/site'
-    """
-    return project_root() / "notebooks" / STATIC_FOLDER
 
 
 def _has_templates(root: Path) -> bool:
