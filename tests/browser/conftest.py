@@ -274,9 +274,13 @@ class Traffic:
     external: list[str] = field(default_factory=list)
 
 
-def open_page(browser, traffic: Traffic | None = None):
-    """Return a new 1280×800 page whose requests are all routed: local ones pass, others are recorded and aborted."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+def open_page(browser, traffic: Traffic | None = None, bypass_csp: bool = False):
+    """Return a new 1280×800 page whose requests are all routed: local ones pass, others are recorded and aborted.
+
+    ``bypass_csp`` lets a test inject a script of its own (axe-core): every page's policy refuses any script it does
+    not name, as it should; ``test_headers.py`` checks that policy with it enforced.
+    """
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, bypass_csp=bypass_csp)
     traffic = traffic if traffic is not None else Traffic()
 
     def route(route_, request) -> None:

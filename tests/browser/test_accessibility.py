@@ -242,7 +242,7 @@ def check(result: dict) -> None:
 @pytest.fixture(scope="module")
 def entry_audit(voila_server, browser) -> dict:
     require_axe()
-    page = open_page(browser)
+    page = open_page(browser, bypass_csp=True)
     try:
         page.goto(voila_server.url)
         page.wait_for_load_state("load")
@@ -259,7 +259,7 @@ def test_entry_page_meets_wcag_22_aa(entry_audit) -> None:
 def dashboard_audit(request, voila_server, browser) -> dict:
     require_axe()
     notebook = request.param
-    page = open_page(browser)
+    page = open_page(browser, bypass_csp=True)
     try:
         goto_live(page, render_url(voila_server, notebook))
         wait_for_dashboard(page)
@@ -324,7 +324,7 @@ def test_a_filter_and_a_download_work_by_keyboard_alone_with_a_visible_focus(voi
     and download with Enter; each shows a focus ring (pixels around it change when it loses the focus)."""
     notebook = keyboard_dashboard()
     assert notebook, "no served dashboard has a filter panel"
-    page = open_page(browser)
+    page = open_page(browser, bypass_csp=True)
     try:
         goto_live(page, render_url(voila_server, notebook))
         wait_for_dashboard(page)
@@ -380,7 +380,7 @@ def static_site(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=STATIC_PAGES)
 def static_audit(request, static_site, browser) -> dict:
-    page = open_page(browser)
+    page = open_page(browser, bypass_csp=True)
     try:
         page.goto(static_site + request.param)
         page.wait_for_load_state("load")
