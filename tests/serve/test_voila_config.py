@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import re
 
+import pytest
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from adass_survey.core.paths import project_root
+from adass_survey.serve.page_files import FILE_NAME
 
 
 def _config():
@@ -20,9 +25,57 @@ def test_kernels_use_unix_sockets_where_there_are_some() -> None:
     assert _config().KernelManager.get("transport", "tcp") == expected
 
 
-def test_kernels_are_managed_by_the_capped_manager() -> None:
-    config = _config()
-    assert config.VoilaConfiguration.multi_kernel_manager_class == "adass_survey.serve.kernels.GraceKernelManager"
+def _voila_config() -> Config:
+    """voila.py and voila.json merged as Voilà merges them: its own loader, the JSON file last."""
+    from adass_survey.serve import app  # noqa: F401 - imports the voila package, which voila.py shadows here
+
+    voila_app = importlib.import_module("voila.app").Voila(config_file_paths=[str(project_root())])
+    voila_app.load_config_file("voila", path=[str(project_root())])
+    return voila_app.config
+
+
+def test_kernels_are_managed_by_the_capped_manager_serve_uses() -> None:
+    from adass_survey.serve.app import GraceKernelManager
+
+    voila_configuration = importlib.import_module("voila.configuration").VoilaConfiguration
+    factory = importlib.import_module("voila.voila_kernel_manager").voila_kernel_manager_factory
+    configuration = voila_configuration(config=_voila_config())
+    named = configuration.multi_kernel_manager_class  # the class voila.py names, imported by traitlets
+    assert named is GraceKernelManager, f"voila.py names {named}, serve's page handler checks for GraceKernelManager"
+    # what Voilà instantiates as its kernel manager (voila.app.Voila.init_settings): the pool wrapped around it
+    wrapped = factory(named, configuration.preheat_kernel, configuration.default_pool_size)
+    assert issubclass(wrapped, GraceKernelManager) and wrapped is not GraceKernelManager, wrapped.__mro__
+
+
+def _allowed_by_voila_json(path: str) -> bool:
+    """Whether Voilà's file handler serves ``path``: allowlisted and not denylisted (voila.static_file_handler)."""
+    settings = json.loads((project_root() / "voila.json").read_text(encoding="utf-8"))["VoilaConfiguration"]
+    allowed = any(re.fullmatch(pattern, path, re.IGNORECASE) for pattern in settings["file_allowlist"])
+    return allowed and not any(re.fullmatch(pattern, path, re.IGNORECASE) for pattern in settings["file_denylist"])
+
+
+PAGE_FILE_CANDIDATES = [
+    *("a1" * 16 + f".{kind}" for kind in ("png", "csv", "xlsx")),
+    "a1" * 16 + ".svg",
+    "a1" * 16 + ".json",
+    "a1" * 16 + ".pngx",
+    "a1" * 15 + ".png",
+    "a1" * 17 + ".csv",
+    "g1" * 16 + ".png",
+    "a1" * 16 + ".png.csv",
+    "../" + "a1" * 16 + ".png",
+]
+
+
+@pytest.mark.parametrize("folder", ["site/files/", "notebooks/site/files/"])
+def test_voila_json_serves_exactly_the_page_file_names(folder: str) -> None:
+    """JSON cannot import page_files.FILE_NAME: its two patterns must allow what FILE_NAME names, and nothing else.
+
+    Voilà matches case-insensitively; the files are written in lower case, so an upper-case name finds no file."""
+    for name in PAGE_FILE_CANDIDATES:
+        expected = re.fullmatch(FILE_NAME, name, re.IGNORECASE) is not None
+        assert _allowed_by_voila_json(folder + name) is expected, (folder + name, expected)
+    assert sum(re.fullmatch(FILE_NAME, name) is not None for name in PAGE_FILE_CANDIDATES) == 3
 
 
 def test_a_page_is_validated_once_not_after_every_preprocessor(monkeypatch) -> None:

@@ -386,8 +386,9 @@ def audit_exact(
     >>> from adass_survey.processed.survey import load_survey
     >>> from adass_survey.present.views import QuestionViews
     >>> views = QuestionViews(load_survey(), "dp_restrictions", "Most restrict")
-    >>> len(audit_exact(views.all_tables(), panel_sizes(views.plan))) > 0
-    True
+    >>> bounds = audit_exact(views.all_tables(), panel_sizes(views.plan))
+    >>> bounds[0].question_id, all(bound.protected(5) for bound in bounds)
+    ('dp_restrictions', True)
     """
     policy = policy or DisclosurePolicy.from_env()
     bounds = hidden_bounds(tables, sizes, facts)

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.settings import THRESHOLD_ENV
 from .protect import as_grid, group_disclosed, protect
 from .table import PUBLISHED_NOTE, SuppressedTable, display_frame
 
-ENV_THRESHOLD = "ADASS_DISCLOSURE_THRESHOLD"
 SYNTHETIC_FOOTNOTE = "From the synthetic respondent data (see the notice at the top of the page)."
 
 
@@ -67,13 +67,13 @@ class DisclosurePolicy:
         10
         """
         environ = os.environ if environ is None else environ
-        raw = environ.get(ENV_THRESHOLD, "").strip()
+        raw = environ.get(THRESHOLD_ENV, "").strip()
         if not raw:
             return cls()
         try:
             return cls(int(raw))
         except ValueError:
-            raise ValueError(f"{ENV_THRESHOLD} must be a whole number of at least 1, not '{raw}'") from None
+            raise ValueError(f"{THRESHOLD_ENV} must be a whole number of at least 1, not '{raw}'") from None
 
     def is_small(self, count) -> bool:
         """True for a count from 1 to threshold - 1."""

@@ -23,10 +23,10 @@ import sys
 from pathlib import Path
 
 from ..core.paths import codebook_path, data_dir, processed_dir, project_root
+from ..core.settings import THRESHOLD_ENV
 
 FORMAT = 2  # 2: every entry's checksum in the manifest
 MANIFEST = "manifest.json"
-THRESHOLD_ENV = "ADASS_DISCLOSURE_THRESHOLD"
 RESEARCHER_TAG = "researcher-only"  # a cell for JupyterLab only: Voilà and the static pages remove it, unseen
 _MANIFESTS: dict[str, tuple[float, dict, dict[str, str]]] = {}
 _KEY: list[str] = []

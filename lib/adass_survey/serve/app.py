@@ -65,12 +65,12 @@ from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 from .headers import SecurityHeaders, cache_control, page_policy, register_types  # noqa: E402
 from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
 from .leftovers import claim_and_clean  # noqa: E402
+from .nav import SECTION_PATTERN  # noqa: E402
 from .page_files import FILE_NAME, externalize, page_files_dir  # noqa: E402
 
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
 PAGE_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{8,64})"')
-SECTION = re.compile(r"^(\d{2}-[A-Za-z0-9_-]+)\.ipynb$")
 BUSY_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Busy</title></head>
 <body><p>This section is busy just now. Please try again in a minute.</p></body></html>
@@ -87,8 +87,8 @@ def static_copy_name(notebook: str) -> str | None:
     >>> static_copy_name("../07-restrictions.ipynb") is None, static_copy_name("notes.ipynb") is None
     (True, True)
     """
-    match = SECTION.match(notebook or "")
-    return f"{match.group(1)}.html" if match else None
+    match = SECTION_PATTERN.match(notebook or "")
+    return f"{match.group(1)}-{match.group(2)}.html" if match else None
 
 
 def fallback_page(static_html: str, base_href: str) -> str:

@@ -29,6 +29,8 @@ from pathlib import Path
 from ..core.paths import project_root
 from .headers import page_policy
 from .kernels import available_memory, memory_sized_cap
+from .nav import SECTION_STEM
+from .page_files import FILE_NAME
 
 KERNEL_PATHS = r"(?:api/kernels|voila/query|voila/api/shutdown|voila/execution)"
 UUID_HEAD = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{7}"
@@ -150,7 +152,7 @@ http {{
             add_header X-Adass-Static nginx always;
         }}
         # Their files (charts of the views not shown at first, downloads), named by their content.
-        location ~ "^/voila/files/site/files/(?<file>[0-9a-f]{{32}}\\.(png|csv|xlsx))$" {{
+        location ~ "^/voila/files/site/files/(?<file>{page_file})$" {{
             alias {site}/files/$file;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
             add_header Content-Security-Policy "default-src 'none'" always;
@@ -179,7 +181,7 @@ http {{
         }}
         # No process answers (all restarting): a section's page is its static copy.
         location @static_copy {{
-            if ($uri ~ "^/voila/render/(?<section>[0-9]{{2}}-[0-9A-Za-z_-]+)\\.ipynb$") {{
+            if ($uri ~ "^/voila/render/(?<section>{section_stem})\\.ipynb$") {{
                 return 302 /voila/files/site/$section.html;
             }}
             return 503;
@@ -260,6 +262,8 @@ def nginx_conf(
         kernel_paths=KERNEL_PATHS,
         policies=policy_lines,
         plain_headers=PLAIN_HEADERS,
+        page_file=FILE_NAME,
+        section_stem=SECTION_STEM,
     )
 
 

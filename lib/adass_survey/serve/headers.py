@@ -22,6 +22,8 @@ import re
 
 import tornado.web
 
+from .page_files import FILE_NAME
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_STORE = "no-cache, no-store, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -30,7 +32,7 @@ _INLINE = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | 
 _STYLE_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^<>]*?\sstyle=(?:"([^"]*)"|'([^']*)')""")
 _TYPE = re.compile(r"""\stype=["']?([^"'\s>]*)""", re.IGNORECASE)
 _RUN_TYPES = {"", "text/javascript", "application/javascript", "text/ecmascript", "module"}
-_CONTENT_NAMED = re.compile(r"/(?:adass/files|voila/files/site/files)/[0-9a-f]{32}\.(?:png|csv|xlsx)$")
+_CONTENT_NAMED = re.compile(rf"/(?:adass/files|voila/files/site/files)/{FILE_NAME}$")
 _VOILA_ASSETS = ("/voila/static/", "/voila/templates/", "/voila/labextensions/")
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from ..core.paths import STATIC_FOLDER
 
-SECTION_PATTERN = re.compile(r"^(\d{2})-([A-Za-z0-9_-]+)\.ipynb$")
+SECTION_STEM = r"(\d{2})-([A-Za-z0-9_-]+)"
+"""A section notebook's name without ``.ipynb``: its two-digit number and its slug (the one spelling of it)."""
+SECTION_PATTERN = re.compile(rf"^{SECTION_STEM}\.ipynb$")
 INDEX_NUMBER = 0
 
 

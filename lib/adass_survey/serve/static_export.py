@@ -24,14 +24,14 @@ from ..core.paths import project_root
 from ..present.panel import HTML_PANELS_ENV
 from ..report.catalogue import RESEARCHER_TAG
 from .headers import with_meta_policy
-from .nav import Section, list_sections, section_nav
+from .nav import SECTION_STEM, Section, list_sections, section_nav
 from .page_files import externalize
 
 log = logging.getLogger("adass_survey.static_export")
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|options|value|description|layout|outputs)=")
-NOTEBOOK_LINK = re.compile(r'href="(\d{2}-[A-Za-z0-9_-]+)\.ipynb(#[^"]*)?"')
+NOTEBOOK_LINK = re.compile(rf'href="(?P<stem>{SECTION_STEM})\.ipynb(?P<anchor>#[^"]*)?"')
 EXECUTION_TIMEOUT_S = 600
 FILES = "files"
 """The folder beside the pages that holds the charts of views not shown at first, and the downloads."""
@@ -107,7 +107,7 @@ def link_pages(html: str) -> str:
     >>> link_pages('<a href="07-restrictions.ipynb#base">7</a>')
     '<a href="07-restrictions.html#base">7</a>'
     """
-    return NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+    return NOTEBOOK_LINK.sub(lambda m: f'href="{m["stem"]}.html{m["anchor"] or ""}"', html)
 
 
 def execute_notebook(path: Path):
