@@ -17,6 +17,9 @@ export MPLBACKEND=Agg
 # The views catalogue (data/catalogue/): the notebooks under nbval and the dashboards under the browser tests read
 # it, as they do when served. Skipped when it is current; a failure to build it fails the run.
 .venv/bin/python -m adass_survey catalogue --quiet
+# The static pages (notebooks/site/), as serve.sh builds them before it serves: the static copies a reader may be
+# given, and the pages the header and accessibility tests read. Skipped when they are current.
+.venv/bin/python -m adass_survey serve --prepare-only
 
 set +e
 # nbval's options (this environment's kernel, tests/nbval_sanitize.cfg) come from pyproject.toml's addopts.

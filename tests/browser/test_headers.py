@@ -37,7 +37,7 @@ def site_file(kind: str) -> str:
     """The name of one of the static pages' files of a type."""
     files = notebook_dir() / "site" / "files"
     names = sorted(p.name for p in files.glob(f"*.{kind}") if SITE_FILE.match(p.name))
-    assert names, f"the static pages have no {kind} file"
+    assert names, f"the static pages have no {kind} file: build them with python -m adass_survey export (test.sh does)"
     return names[0]
 
 
@@ -150,7 +150,7 @@ def test_the_compare_page_policy_names_its_scripts_and_connects_nowhere(voila_se
     from adass_survey.serve.headers import page_policy
 
     pages = sorted((notebook_dir() / "site").glob("14-*.html")) or sorted((notebook_dir() / "site").glob("0*.html"))
-    assert pages, "the served folder has no static pages"
+    assert pages, "the served folder has no static pages: build them with python -m adass_survey export (test.sh does)"
     policy = page_policy(pages[0].read_text(encoding="utf-8"))
     hashes = getattr(compare_page, "script_hashes", lambda: [])()
     assert all(digest in policy for digest in hashes), (hashes, policy)
