@@ -44,8 +44,8 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 RENDER_TIMEOUT_MS = 180_000
 # A filter of a panel: an HTML <select> on a reader's page (dashboard or static copy), a dropdown widget in JupyterLab.
-FILTERS = "select.adass-static-filter, .widget-dropdown select"
-PANEL_OF_FILTER = "xpath=ancestor::div[contains(@class, 'adass-static-panel') or contains(@class, 'adass-panel')][1]"
+FILTERS = '.adass-choices li li a:not([href="#f-all"]), .widget-dropdown select'
+"""A page's filter choices: the header's links on a reader's page, a widget's dropdowns in JupyterLab."""
 # The browser's own record of when the page's first chart was painted, in seconds from the start of navigation (the
 # Element Timing API: every chart image carries elementtiming="adass-chart"); null when no chart was painted.
 CHART_PAINTED_JS = """() => new Promise(resolve => {
@@ -350,3 +350,12 @@ def save_screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.screenshot(path=str(SCREENSHOTS / f"{name}.full.png"), full_page=True)
     return path
+
+
+def choose(page, label: str) -> None:
+    """Choose a filter option by its label: the header's link on a reader's page, else a widget's dropdown."""
+    link = page.locator(".adass-choices").get_by_role("link", name=label, exact=True)
+    if link.count():
+        link.first.click()
+        return
+    page.locator(".widget-dropdown select", has=page.locator("option", has_text=label)).first.select_option(label=label)

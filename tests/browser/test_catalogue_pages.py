@@ -10,6 +10,7 @@ from adass_survey.serve.static_export import export_site
 
 from .conftest import (
     Traffic,
+    choose,
     folder_server,
     goto_live,
     kernel_gone,
@@ -31,17 +32,14 @@ SNAPSHOT = """el => ({
 
 
 def _first_panel(page):
-    select = page.locator("select", has=page.locator("option", has_text=CHOICE)).first
-    select.wait_for(state="attached", timeout=60_000)
-    select.scroll_into_view_if_needed()
-    return select, select.locator(
-        "xpath=ancestor::div[contains(@class, 'adass-panel') or contains(@class, 'adass-static-panel')][1]"
-    )
+    panel = page.locator(".adass-static-panel").first
+    panel.wait_for(state="attached", timeout=60_000)
+    return None, panel
 
 
 def _choose(page, select, panel) -> tuple[dict, dict]:
     before = panel.evaluate(SNAPSHOT)
-    select.select_option(label=CHOICE)
+    choose(page, CHOICE)
     after = before
     for _ in range(50):
         page.wait_for_timeout(100)

@@ -23,7 +23,7 @@ def test_a_readers_page_gets_every_view_as_html_and_no_widget(monkeypatch) -> No
     assert WIDGET not in bundle, "a reader's page must not need Voilà's widget front end"
     html = bundle["text/html"]
     assert "chart of all" in html and "chart of counties" in html and "(n = 17)" in html
-    assert '<select id="p1-t"' in html and 'data-k0="county"' in html and "<style" not in html
+    assert 'data-dims="t"' in html and 'data-choice="f-t-county"' in html and "<style" not in html
     assert bundle["text/plain"] == ENTRY["text"]
 
 
@@ -32,28 +32,3 @@ def test_jupyterlab_gets_the_widget_beside_the_default_view_only(monkeypatch) ->
     bundle = Panel(ENTRY, "p1")._repr_mimebundle_()
     assert WIDGET in bundle
     assert "chart of all" in bundle["text/html"] and "chart of counties" not in bundle["text/html"]
-
-
-def test_the_stylesheet_has_a_rule_for_every_filter_code_at_each_position():
-    from pathlib import Path
-
-    from adass_survey.tables.groups import dimensions
-
-    css = (
-        Path(__file__).resolve().parents[2]
-        / "share"
-        / "jupyter"
-        / "voila"
-        / "templates"
-        / "adass"
-        / "static"
-        / "adass.css"
-    ).read_text()
-    codes = ["all"] + [code for d in dimensions().values() for code, _ in d.options]
-    for pos in (0, 1):
-        for code in codes:
-            rule = (
-                f'.adass-static-panel:has(.adass-static-filter[data-pos="{pos}"] option[value="{code}"]:checked) '
-                f'.adass-static-view:not([data-k{pos}="{code}"]) {{ display: none; }}'
-            )
-            assert rule in css, (pos, code)

@@ -1,7 +1,7 @@
 """Show a filter panel whose views were all drawn in advance: switching happens in the browser.
 
-A page drawn for readers (a Voilà dashboard, the static export) gets the views as plain HTML: ``<select>``
-controls and a CSS ``:has()`` rule per view, no script, so the page needs neither a kernel nor Voilà's widget front
+A page drawn for readers (a Voilà dashboard, the static export) gets the views as plain HTML, shown by the page's
+one set of filter links (:mod:`adass_survey.present.choices`) and CSS ``:has()`` rules, no script, so the page needs neither a kernel nor Voilà's widget front
 end (about 5 MB of script) to switch them. A notebook in JupyterLab gets ipywidgets: one dropdown per filter, linked
 in the front end (``jslink``) to a stack of the same views. Either way choosing a filter needs no kernel round trip
 and no Python callback exists for a client to reach.
@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 from html import escape
+
+from .choices import choice_id
 
 ALL = "all"
 HTML_PANELS_ENV = "ADASS_HTML_PANELS"
@@ -59,55 +61,57 @@ def view_html(view: dict) -> str:
     )
 
 
-def static_html(entry: dict, panel_id: str) -> str:
-    """The panel as HTML with no script: a ``<select>`` per filter and the chosen view shown by the page's stylesheet.
+def view_choice(dimension_ids: list[str], key: str) -> str | None:
+    """The page choice (:func:`adass_survey.present.choices.choice_id`) a view shows, or None for a combination.
 
-    Each view carries its option codes (``data-k0``, ``data-k1``); ``adass.css`` hides every view whose code at a
-    filter's position is not that filter's chosen option (one rule per position and code, no ``<style>`` in the body).
+    Examples
+    --------
+    >>> view_choice(["t", "r"], "all|all"), view_choice(["t", "r"], "county|all"), view_choice(["t", "r"], "a|b")
+    ('f-all', 'f-t-county', None)
+    """
+    chosen = [(d, code) for d, code in zip(dimension_ids, key.split("|")) if code != ALL]
+    if len(chosen) > 1:
+        return None
+    return choice_id(*chosen[0]) if chosen else choice_id("", ALL)
+
+
+def static_html(entry: dict, panel_id: str) -> str:
+    """The panel as HTML with no script: every view of one page choice, the chosen one shown by the stylesheet.
+
+    The page's header holds one set of links (:mod:`adass_survey.present.choices`); each view carries the choice
+    it shows (``data-choice``) and the panel the filters it is split by (``data-dims``), so ``adass.css`` shows the
+    same choice in every panel of the page. Views combining two filters are left out (one choice per page).
 
     Printing prints the view on screen. Browsers without CSS ``:has()`` show every view in turn. The images of the
-    views not shown at first load lazily, when a reader chooses them: a page holds every view (02: 71 charts), and
-    loading them all up front doubled the browser's work before the first chart.
+    views not shown at first load lazily, when a reader chooses them.
 
     Examples
     --------
     >>> entry = {"dimensions": [{"id": "t", "label": "Council type", "description": "",
     ...                          "options": [["All", "all"], ["County", "county"]]}],
     ...          "views": {"all": {"html": "A", "base": "n = 58", "text": ""},
-    ...                    "county": {"html": "C", "base": "n = 17", "text": ""}}}
+    ...                    "county": {"html": '<img alt="C">', "base": "n = 17", "text": ""}}}
     >>> html = static_html(entry, "p1")
-    >>> '<select id="p1-t" class="adass-static-filter" data-pos="0">' in html and "<style" not in html
+    >>> '<div class="adass-static-panel" id="p1" data-dims="t">' in html and "<select" not in html
     True
-    >>> entry["views"]["county"]["html"] = '<img alt="C">'
-    >>> 'id="p1-view-county" class="adass-static-view" data-k0="county"><div class="adass-panel-view"><p' in static_html(entry, "p1")
+    >>> 'id="p1-view-county" class="adass-static-view" data-choice="f-t-county"><div class="adass-panel-view"><p' in html
     True
-    >>> '<img loading="lazy" alt="C">' in static_html(entry, "p1")
+    >>> '<img loading="lazy" alt="C">' in html
     True
     """
-    dims = entry["dimensions"]
-    controls, blocks = [], []
-    for pos, d in enumerate(dims):
-        sid = _css_id(panel_id, d["id"])
-        options = "".join(
-            f'<option value="{escape(code, quote=True)}"{" selected" if code == ALL else ""}>{escape(label)}</option>'
-            for label, code in d["options"]
-        )
-        controls.append(
-            f'<label for="{sid}">{escape(d["label"])}</label> '
-            f'<select id="{sid}" class="adass-static-filter" data-pos="{pos}">{options}</select>'
-        )
-    default = view_keys(dims)[0][0]
+    dim_ids = [d["id"] for d in entry["dimensions"]]
+    blocks = []
     for key, view in entry["views"].items():
+        choice = view_choice(dim_ids, key)
+        if choice is None:
+            continue
         vid = _css_id(panel_id, "view", *key.split("|"))
         html = view_html(view)
-        if key != default:  # hidden at first: the browser loads its images only once it is chosen
+        if choice != choice_id("", ALL):  # hidden at first: the browser loads its images only once it is chosen
             html = html.replace("<img ", '<img loading="lazy" ')
-        codes = "".join(f' data-k{pos}="{escape(code, quote=True)}"' for pos, code in enumerate(key.split("|")))
-        blocks.append(f'<div id="{vid}" class="adass-static-view"{codes}>{html}</div>')
-    return (
-        f'<div class="adass-static-panel" id="{panel_id}">'
-        f'<div class="adass-filters">{" ".join(controls)}</div>{"".join(blocks)}</div>'
-    )
+        blocks.append(f'<div id="{vid}" class="adass-static-view" data-choice="{choice}">{html}</div>')
+    dims = escape(" ".join(dim_ids), quote=True)
+    return f'<div class="adass-static-panel" id="{panel_id}" data-dims="{dims}">{"".join(blocks)}</div>'
 
 
 class Panel:
