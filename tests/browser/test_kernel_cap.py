@@ -16,7 +16,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -82,6 +84,25 @@ def fetch(url: str, timeout: float = 120) -> tuple[int, dict[str, str], str, flo
             return response.status, dict(response.headers), body, time.monotonic() - start
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode("utf-8", "replace"), time.monotonic() - start
+
+
+@contextmanager
+def most_kernels(server: Server) -> Iterator[list[int]]:
+    """Sample the server's kernel processes every 0.1 s while the block runs; yield ``[most seen at once]``."""
+    most, done = [0], threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            most[0] = max(most[0], kernel_processes(server))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield most
+    finally:
+        done.set()
+        watcher.join(timeout=5)
 
 
 def kernel_id_in(body: str) -> str | None:
@@ -183,46 +204,34 @@ def test_kernel_cap_sends_the_reader_to_the_static_copy(site_folder, browser, tm
 def test_cap_holds_under_a_flood_and_the_next_reader_gets_a_page(site_folder, browser, tmp_path) -> None:
     cap = 3
     server = start_voila(tmp_path, folder=site_folder, extra_env={"ADASS_KERNEL_CAP": str(cap)})
-    seen = [0]
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            seen[0] = max(seen[0], kernel_processes(server))
-            time.sleep(0.1)
-
-    watcher = threading.Thread(target=watch, daemon=True)
     try:
         wait_for_log(server, "ready for a reader")
-        watcher.start()
-        url = render_url(server, NOTEBOOK)
-        with ThreadPoolExecutor(max_workers=10) as pool:  # 100 page requests, 10 at a time, no websocket
-            results = list(pool.map(lambda _: fetch(url, timeout=60), range(100)))
-        statuses = [status for status, *_ in results]
-        slowest = max(seconds for *_, seconds in results)
-        live = sum(1 for _, _, body, _ in results if kernel_id_in(body))
-        static = sum(1 for _, headers, _, _ in results if headers.get("X-Adass-Fallback"))
-        assert statuses == [200] * 100, f"not every request got a page: {sorted(set(statuses))}"
-        assert slowest < 30, f"a request took {slowest:.1f} s"
-        assert live >= 1 and static >= 50, (live, static)
-        assert live + static == 100
-        # The next reader, in a browser, gets a page at once.
-        page = open_page(browser)
-        try:
-            start = time.monotonic()
-            page.goto(url, wait_until="domcontentloaded")
-            took = time.monotonic() - start
-            assert took < 2.0, f"the next reader waited {took:.1f} s"
-            assert page.locator("img[alt^='Bar chart']").count() >= 1
-        finally:
-            page.context.close()
-        time.sleep(2)  # refills waiting under the cap must still not pass it
+        with most_kernels(server) as most:
+            url = render_url(server, NOTEBOOK)
+            with ThreadPoolExecutor(max_workers=10) as pool:  # 100 page requests, 10 at a time, no websocket
+                results = list(pool.map(lambda _: fetch(url, timeout=60), range(100)))
+            statuses = [status for status, *_ in results]
+            slowest = max(seconds for *_, seconds in results)
+            live = sum(1 for _, _, body, _ in results if kernel_id_in(body))
+            static = sum(1 for _, headers, _, _ in results if headers.get("X-Adass-Fallback"))
+            assert statuses == [200] * 100, f"not every request got a page: {sorted(set(statuses))}"
+            assert slowest < 30, f"a request took {slowest:.1f} s"
+            assert live >= 1 and static >= 50, (live, static)
+            assert live + static == 100
+            # The next reader, in a browser, gets a page at once.
+            page = open_page(browser)
+            try:
+                start = time.monotonic()
+                page.goto(url, wait_until="domcontentloaded")
+                took = time.monotonic() - start
+                assert took < 2.0, f"the next reader waited {took:.1f} s"
+                assert page.locator("img[alt^='Bar chart']").count() >= 1
+            finally:
+                page.context.close()
+            time.sleep(2)  # refills waiting under the cap must still not pass it
     finally:
-        done.set()
-        if watcher.is_alive():
-            watcher.join(timeout=5)
         stop_process_group(server.process)
-    assert 1 <= seen[0] <= cap, f"{seen[0]} kernels alive at once with a cap of {cap}"
+    assert 1 <= most[0] <= cap, f"{most[0]} kernels alive at once with a cap of {cap}"
 
 
 def test_kernel_handed_out_whose_page_never_connects_is_culled_within_one_timeout(site_folder, tmp_path) -> None:
@@ -278,28 +287,18 @@ def test_query_strings_start_no_kernel_beyond_the_pools(site_folder, tmp_path) -
         extra_env={"ADASS_KERNEL_CAP": "30"},
         extra_args=["--VoilaKernelManager.fill_delay=120"],
     )
-    seen = [0]
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            seen[0] = max(seen[0], kernel_processes(server))
-            time.sleep(0.1)
-
-    watcher = threading.Thread(target=watch, daemon=True)
     try:
         wait_for_log(server, "ready for a reader")
-        watcher.start()
-        url = render_url(server, NOTEBOOK)
-        with ThreadPoolExecutor(max_workers=8) as workers:
-            results = list(workers.map(lambda i: fetch(f"{url}?{QUERIES[i % len(QUERIES)]}", timeout=60), range(200)))
-        assert [status for status, *_ in results] == [200] * 200
-        assert all("Bar chart" in body and "Traceback" not in body for _, _, body, _ in results)
-        status, _, body, _ = fetch(url)  # and the page is still there for the next reader
-        assert status == 200 and "Bar chart" in body
+        with most_kernels(server) as most:
+            url = render_url(server, NOTEBOOK)
+            with ThreadPoolExecutor(max_workers=8) as workers:
+                results = list(
+                    workers.map(lambda i: fetch(f"{url}?{QUERIES[i % len(QUERIES)]}", timeout=60), range(200))
+                )
+            assert [status for status, *_ in results] == [200] * 200
+            assert all("Bar chart" in body and "Traceback" not in body for _, _, body, _ in results)
+            status, _, body, _ = fetch(url)  # and the page is still there for the next reader
+            assert status == 200 and "Bar chart" in body
     finally:
-        done.set()
-        if watcher.is_alive():
-            watcher.join(timeout=5)
         stop_process_group(server.process)
-    assert 1 <= seen[0] <= pool + reserve, f"{seen[0]} kernels alive at once for a pool of {pool}"
+    assert 1 <= most[0] <= pool + reserve, f"{most[0]} kernels alive at once for a pool of {pool}"
