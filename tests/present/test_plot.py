@@ -190,3 +190,53 @@ def test_value_labels_clear_the_interval_when_error_bars_are_drawn(restrictions)
 
 def _texts_objects(chart):
     return list(chart.figure.axes[0].texts)
+
+
+def _every_kind(restrictions):
+    ratings = pd.DataFrame({"market_rating": ["2"] * 4 + ["3"] * 46 + ["4"] * 7 + ["5"]})
+    rating = frequency_table(ratings, "market_rating", include_missing=False)
+    long = "A statement title long enough to need three lines on a phone's chart, and then some more words"
+    withheld = DisclosurePolicy().suppress(
+        frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 3}), "dp_restrictions", include_missing=False)
+    )
+    return [
+        bar_chart(restrictions, long, n=58, error_bars=True),
+        likert_chart(rating, "Most rate supply good", n=58),
+        likert_chart(rating, "Most rate supply good", n=58, kind="stacked"),
+        bar_chart(withheld, "Too few to show", n=3),
+    ]
+
+
+def test_every_chart_has_a_phone_layout_whose_text_reads_at_12_px(restrictions):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from adass_survey.present.png import TEXT_SIZE_KEY, smallest_text_pt
+
+    for chart in _every_kind(restrictions):
+        narrow = Image.open(BytesIO(chart.narrow_png_bytes()))
+        wide = Image.open(BytesIO(chart.png_bytes()))
+        # The image is no wider than the layout (nothing drawn outside it), so a 390 px phone shows it whole.
+        assert narrow.width <= plot.NARROW_WIDTH * plot.NARROW_DPI + 2 < wide.width
+        assert smallest_text_pt(chart.narrow()) >= 12
+        assert float(narrow.text[TEXT_SIZE_KEY]) * min(1, 358 / narrow.width) >= 12  # 358 px: a 390 px phone's column
+        assert float(wide.text[TEXT_SIZE_KEY]) * 358 / wide.width < 12  # what the page's chart gave a phone
+
+
+def test_phone_layout_puts_each_label_above_its_bar(restrictions):
+    fig = bar_chart(restrictions, "Most restrict", n=58).narrow()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == []
+    labels = {t.get_text(): t for t in ax.texts}
+    bars = sorted((p for p in ax.patches if p.get_width() > 0), key=lambda p: p.get_y())
+    for name, bar in zip(["Yes", "No"], bars):
+        assert labels[name].get_position()[1] <= bar.get_y() and labels[name].get_verticalalignment() == "bottom"
+
+
+def test_chart_html_offers_the_phone_layout_to_narrow_screens_only(restrictions):
+    from adass_survey.present.display import NARROW_MEDIA, chart_html
+
+    html = chart_html(bar_chart(restrictions, "Most restrict", n=58))
+    assert html.count("<picture><source ") == 1 and f'media="{NARROW_MEDIA}"' in html
+    assert html.index("<source ") < html.index("<img ") < html.index("</picture>") < html.index("<table")

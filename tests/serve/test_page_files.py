@@ -54,6 +54,24 @@ def test_the_first_view_stays_in_the_page_and_the_rest_become_files(tmp_path) ->
     assert "data:" not in page.replace(images[0], ""), "nothing else is left inline"
 
 
+def _picture_view(name: str) -> dict:
+    """A view whose chart is a picture with a phone's image (``<source>``) before the page's."""
+    view = _view(name)
+    chart, links = view["html"].split("<a ", 1)
+    phone = f'<source media="(max-width: 40em)" srcset="data:image/png;base64,{_payload("phone " + name)}" width="4">'
+    return {**view, "html": f"<picture>{phone}{chart}</picture><a {links}"}
+
+
+def test_the_phone_chart_of_a_view_not_shown_at_first_becomes_a_file_too(tmp_path) -> None:
+    entry = {**ENTRY, "views": {key: _picture_view(view["text"]) for key, view in ENTRY["views"].items()}}
+    page = externalize(static_html(entry, "p1"), tmp_path, "files/")
+    sources = re.findall(r"<source [^>]*>", page)
+    assert len(sources) == 2
+    assert f'srcset="data:image/png;base64,{_payload("phone all")}"' in sources[0], "the first view's stays inline"
+    assert re.search(rf'srcset="files/{FILE_NAME}"', sources[1]), sources[1]
+    assert b"phone county" in {p.read_bytes() for p in tmp_path.iterdir()}
+
+
 def test_the_same_payload_gives_the_same_file_once(tmp_path) -> None:
     first = externalize(static_html(ENTRY, "p1"), tmp_path, "/adass/files/")
     stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}

@@ -2,7 +2,10 @@
 
 ``show_chart`` renders a chart as a ``<figure>``: the PNG inline (base64) with its alt text and its size (the page
 keeps its space while it loads; ``elementtiming`` lets a browser report when the chart was painted), a
-``<figcaption>``, and the accessible HTML table of the same (suppressed) figures below it.
+``<figcaption>``, and the accessible HTML table of the same (suppressed) figures below it. The image is a
+``<picture>``: a screen at most :data:`NARROW_MEDIA` wide (a phone) gets the chart's phone layout instead, chosen
+by the browser with no script, and fetches only the one it shows once the page's files are beside it
+(:mod:`adass_survey.serve.page_files`).
 Its plain-text form is a short stable summary, so nbval can compare it; the PNG inside the HTML
 varies with fonts and library versions, so mark chart cells ``# NBVAL_IGNORE_OUTPUT`` or compare
 the ``headline`` cells instead.
@@ -18,6 +21,10 @@ import pandas as pd
 
 from .. import SYNTHETIC_NOTICE
 from .rich import Rich
+
+NARROW_MEDIA = "(max-width: 40em)"
+"""Screens that get a chart's phone layout: up to 640 px, where the page's chart (880 px or more) would be shown at
+under 0.7× and its 12 pt labels (18 px in the image) under 12 px."""
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -41,20 +48,30 @@ def chart_html(chart) -> str:
     >>> from adass_survey.tables.tabulate import frequency_table
     >>> t = frequency_table(pd.DataFrame({"strategy": ["yes"] * 57 + [None]}), "strategy")
     >>> html = chart_html(bar_chart(t, "Nearly all have a strategy", n=58))
-    >>> html.startswith('<figure class="adass-chart"><figcaption>Nearly all have a strategy (n = 58)</figcaption><img ')
+    >>> html.startswith('<figure class="adass-chart"><figcaption>Nearly all have a strategy (n = 58)</figcaption><picture>')
     True
+    >>> html.count('<source media="(max-width: 40em)" srcset="data:image/png;base64,'), html.count("<img ")
+    (1, 1)
     """
     raw = chart.png_bytes()
     png = base64.b64encode(raw).decode("ascii")
     width, height = png_size(raw)
+    narrow = chart.narrow_png_bytes()
+    source = ""
+    if narrow is not None:
+        n_width, n_height = png_size(narrow)
+        source = (
+            f'<source media="{NARROW_MEDIA}" srcset="data:image/png;base64,{base64.b64encode(narrow).decode("ascii")}" '
+            f'width="{n_width}" height="{n_height}">'
+        )
     table = chart.table
     group = f", {escape(table.group_label)}" if table.selection else ""
     caption = escape(chart.title) + (f" (n = {chart.n}{group})" if chart.n is not None else "")
     return (
         '<figure class="adass-chart">'
         f"<figcaption>{caption}</figcaption>"  # first (or last) child of its figure, never between image and table
-        f'<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" width="{width}" '
-        f'height="{height}" style="max-width:100%;height:auto" elementtiming="adass-chart">'
+        f'<picture>{source}<img src="data:image/png;base64,{png}" alt="{escape(chart.alt_text, quote=True)}" '
+        f'width="{width}" height="{height}" style="max-width:100%;height:auto" elementtiming="adass-chart"></picture>'
         f"{table.to_html(caption=False)}"
         "</figure>"
     )

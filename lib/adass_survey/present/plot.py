@@ -9,6 +9,11 @@ labelled "[c] hidden (see note)" at the axis (so it never reads as a value), col
 returns a :class:`Chart` with the figure, its alt text (written from the table when not given) and
 the table it shows.
 
+Each chart is drawn twice: the page's layout (8 inches wide) and a phone's (:data:`NARROW_WIDTH`, drawn when its
+image is asked for: :meth:`Chart.narrow_png_bytes`), where each category's label stands above its bar across the
+whole width and every text is 12 pt or more, so on a 390 px phone it reads at 15 px (the page's chart, scaled
+to the phone's width, read at 6-7 px). Every PNG notes its smallest text in pixels (:data:`adass_survey.present.png.TEXT_SIZE_KEY`).
+
 Likert scales (``likert_chart``): the survey's five-point scale (1 poor ... 5 excellent) is not
 balanced around a neutral middle, so it is drawn as ordered horizontal bars (default) or one 100%
 stacked bar in scale order; the middle point stays in its place in the order and is never split
@@ -17,8 +22,9 @@ across an axis or dropped (see ``docs/disclosure-policy.md``, "Charts").
 
 from __future__ import annotations
 
-import io
+import functools
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,18 +34,23 @@ import pandas as pd
 import seaborn as sns
 from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
-from PIL import Image
 
 from ..core.codebook import MISSING
 from ..disclosure.policy import DisclosurePolicy
 from ..disclosure.table import SUPPRESSED, SuppressedTable
 from ..tables.tabulate import round_half_up
+from .png import figure_png
 
 STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 MAIN_COLOUR = get_af_colours("categorical")[0]
 EMPTY_HATCH = "///"
 HIDDEN_LABEL = f"{SUPPRESSED} hidden (see note)"
-PALETTE_COLOURS = 64
+DPI = 110
+NARROW_WIDTH = 4.0
+NARROW_DPI = 90
+"""A chart's phone layout is 4 inches at 90 dpi: 360 px, shown at about its own size on a 390 px phone (a third
+smaller a file than at :data:`DPI`), where its 12 pt text (15 px in the image) reads at 15 px."""
+NARROW_RC = {"font.size": 12, "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.labelsize": 12}
 
 
 @dataclass
@@ -53,6 +64,7 @@ class Chart:
     table : the SuppressedTable the chart shows
     title : the statement title
     n : the base printed on the chart
+    narrow : draws the same chart in its phone layout (None when the caller gave the axes)
     """
 
     figure: Figure
@@ -60,17 +72,15 @@ class Chart:
     table: SuppressedTable
     title: str
     n: int | None
+    narrow: Callable[[], Figure] | None = None
 
-    def png_bytes(self, dpi: int = 110) -> bytes:
-        """The chart as a palette PNG (no timestamp or software metadata, so repeatable).
+    def png_bytes(self, dpi: int = DPI) -> bytes:
+        """The chart as a palette PNG (:func:`figure_png`)."""
+        return figure_png(self.figure, dpi)
 
-        A chart is flat colour, text and a few grey lines: 64 colours keep the anti-aliased text readable and make
-        the file about a third of full colour. Every view of every filter panel carries its image, so this is most
-        of what a page and the views catalogue weigh.
-        """
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-        return palette_png(buffer.getvalue())
+    def narrow_png_bytes(self, dpi: int = NARROW_DPI) -> bytes | None:
+        """The chart's phone layout as a palette PNG, or None when it has none."""
+        return None if self.narrow is None else figure_png(self.narrow(), dpi)
 
     def _repr_png_(self) -> bytes:
         """The chart as an image for notebook frontends (the figure is not pyplot's, so none is shown otherwise)."""
@@ -80,27 +90,6 @@ class Chart:
         from .display import chart_html
 
         return chart_html(self)
-
-
-def palette_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
-    """The PNG reduced to at most ``colours`` colours on white (no dithering, so text edges stay clean).
-
-    Examples
-    --------
-    >>> from PIL import Image
-    >>> buffer = io.BytesIO()
-    >>> Image.linear_gradient("L").convert("RGBA").save(buffer, "PNG")
-    >>> small = Image.open(io.BytesIO(palette_png(buffer.getvalue())))
-    >>> small.mode, len(small.getcolors()) <= PALETTE_COLOURS
-    ('P', True)
-    """
-    image = Image.open(io.BytesIO(png)).convert("RGBA")
-    flat = Image.new("RGB", image.size, "white")
-    flat.paste(image, mask=image.getchannel("A"))
-    reduced = flat.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    reduced.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 def _ensure_suppressed(table) -> SuppressedTable:
@@ -149,12 +138,6 @@ def describe(table: SuppressedTable, title: str, n: int | None) -> str:
     return text
 
 
-def _new_axes(n_bars: int, ax=None):
-    if ax is not None:
-        return ax.figure, ax
-    return _figure((8, 0.6 * n_bars + 2.6))
-
-
 def _figure(size: tuple[float, float]):
     """A figure and its axes of the object-oriented API: never registered with pyplot, so never shown twice."""
     fig = Figure(figsize=size)
@@ -192,7 +175,44 @@ def chart_frame(table: SuppressedTable) -> pd.DataFrame:
     return frame
 
 
-def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
+def _title_lines(title: str, width: float, fontsize: int) -> list[str]:
+    return textwrap.wrap(title, max(20, int(width * 72 / (fontsize * 0.58))))
+
+
+def _label_lines(label: str) -> list[str]:
+    """A category's label wrapped to a phone chart's width (12 pt)."""
+    return textwrap.wrap(label, int(NARROW_WIDTH * 72 / (12 * 0.56))) or [""]
+
+
+def _rows(frame: pd.DataFrame) -> tuple[float, float, float]:
+    """A phone chart's row in inches and its label's and bar's shares of it (label above the bar, then a gap)."""
+    lines = max(len(_label_lines(label)) for label in frame["label"])
+    label, bar, gap = 0.2 * lines + 0.05, 0.26, 0.12
+    row = label + bar + gap
+    return row, label / row, bar / row
+
+
+def _new_axes(frame: pd.DataFrame, title: str, narrow: bool, ax=None):
+    if ax is not None:
+        return ax.figure, ax
+    if not narrow:
+        return _figure((8, 0.6 * len(frame) + 2.6))
+    row = _rows(frame)[0]
+    return _figure((NARROW_WIDTH, row * len(frame) + 0.25 * len(_title_lines(title, NARROW_WIDTH, 14)) + 1.1))
+
+
+def _narrow_rows(ax, bars: list, frame: pd.DataFrame) -> list[float]:
+    """Put each bar below its category's label (phone layout); return each bar's centre."""
+    _, label, bar = _rows(frame)
+    for y, (patch, text) in enumerate(zip(bars, frame["label"])):
+        patch.set(y=y - 0.5 + label, height=bar)
+        ax.text(0, y - 0.5 + label - 0.03, "\n".join(_label_lines(text)), va="bottom", ha="left", fontsize=12)
+    ax.set_ylim(len(frame) - 0.5, -0.5)
+    ax.set_yticks([])
+    return [y - 0.5 + label + bar / 2 for y in range(len(frame))]
+
+
+def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool, narrow: bool = False) -> None:
     """Horizontal seaborn bars of percentages, first category at the top, each labelled directly."""
     keys = [str(i) for i in range(len(frame))]  # one bar per row, even when two rows share a label
     data = frame.assign(_bar=keys)
@@ -211,10 +231,11 @@ def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
         legend=False,
         ax=ax,
     )
-    bars = {round(p.get_y() + p.get_height() / 2): p for p in ax.patches[-len(frame) :]}
-    for y, row in enumerate(frame.itertuples()):
+    bars = sorted(ax.patches[-len(frame) :], key=lambda p: p.get_y())
+    centres = _narrow_rows(ax, bars, frame) if narrow else list(range(len(frame)))
+    for y, row in zip(centres, frame.itertuples()):
         if row.suppressed:  # no bar at all: a length would read as a value
-            bars[y].set(width=0, linewidth=0)
+            bars[row.Index].set(width=0, linewidth=0)
             ax.text(1, y, HIDDEN_LABEL, va="center", ha="left", fontsize=12, color="black", fontstyle="italic")
             continue
         p = float(row.bar)
@@ -224,36 +245,61 @@ def _draw_bars(ax, frame: pd.DataFrame, colours, error_bars: bool) -> None:
             )
         right = max(p, float(row.ci_high)) if error_bars and not pd.isna(row.ci_high) else p  # clear of the interval
         ax.text(min(right, 100) + 1.5, y, row.value_label, va="center", ha="left", fontsize=12)
-    ax.set_yticks(range(len(frame)), list(frame["label"]))
+    if not narrow:
+        ax.set_yticks(range(len(frame)), list(frame["label"]))
     ax.set_ylabel("")
-    ax.set_xlim(0, 118)
-    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xlim(0, 138 if narrow else 118)
+    ticks = [0, 50, 100] if narrow else [0, 25, 50, 75, 100]
+    ax.set_xticks(ticks, [f"{t}%" for t in ticks])
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
 
 
 def _figure_title(fig, title: str, fontsize: int = 15) -> None:
     """The statement title at the figure's left edge, wrapped to the figure's width (not the axes')."""
-    chars = max(20, int(fig.get_figwidth() * 72 / (fontsize * 0.58)))
-    fig.suptitle(textwrap.fill(title, chars), x=0.01, ha="left", fontsize=fontsize, fontweight="bold")
+    lines = _title_lines(title, fig.get_figwidth(), fontsize)
+    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize=fontsize, fontweight="bold")
 
 
-def _finish(fig, ax, title: str, n: int | None, table: SuppressedTable, alt_text: str | None) -> Chart:
-    _figure_title(fig, title)
+def _finish(fig, ax, title: str, n: int | None, narrow: bool = False) -> Figure:
+    _figure_title(fig, title, 14 if narrow else 15)
     if n is not None:
         ax.text(0, 1.02, f"n = {n}", transform=ax.transAxes, fontsize=12, ha="left", va="bottom")
     ax.set_xlabel("Percentage of councils")
     fig.tight_layout()
-    return Chart(fig, alt_text or describe(table, title, n), table, title, n)
+    return fig
+
+
+def _withheld_figure(table: SuppressedTable, title: str, narrow: bool) -> Figure:
+    width = NARROW_WIDTH if narrow else 8
+    lines = textwrap.wrap(table.message, 40 if narrow else 90)
+    with matplotlib.style.context(STYLE):
+        fig, ax = _figure((width, 0.25 * len(_title_lines(title, width, 15)) + 0.22 * len(lines) + 0.5))
+        ax.axis("off")
+        ax.text(0, 0.5, "\n".join(lines), fontsize=12, va="center")
+        _figure_title(fig, title, 14 if narrow else 15)
+    return fig
 
 
 def _withheld_chart(table: SuppressedTable, title: str, n, alt_text) -> Chart:
-    with matplotlib.style.context(STYLE):
-        fig, ax = _figure((8, 1.6))
-        ax.axis("off")
-        ax.text(0, 0.5, textwrap.fill(table.message, 90), fontsize=12)
-        _figure_title(fig, title)
-    return Chart(fig, alt_text or describe(table, title, n), table, title, n)
+    fig = _withheld_figure(table, title, False)
+    narrow = functools.partial(_withheld_figure, table, title, True)
+    return Chart(fig, alt_text or describe(table, title, n), table, title, n, narrow)
+
+
+def _bars_figure(frame, colours, error_bars: bool, title: str, n, narrow: bool, ax=None) -> Figure:
+    """A chart's figure in the page's layout or (``narrow``) a phone's."""
+    with matplotlib.style.context(STYLE), matplotlib.rc_context(NARROW_RC if narrow else {}):
+        fig, ax = _new_axes(frame, title, narrow, ax)
+        _draw_bars(ax, frame, colours, error_bars, narrow)
+        return _finish(fig, ax, title, n, narrow)
+
+
+def _bars_chart(table, frame, colours, title: str, n, alt_text, ax, error_bars: bool = False) -> Chart:
+    """The chart of ``frame``'s bars, with its phone layout unless the caller gave the axes."""
+    fig = _bars_figure(frame, colours, error_bars, title, n, False, ax)
+    narrow = None if ax is not None else functools.partial(_bars_figure, frame, colours, error_bars, title, n, True)
+    return Chart(fig, alt_text or describe(table, title, n), table, title, n, narrow)
 
 
 def bar_chart(
@@ -281,10 +327,7 @@ def bar_chart(
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
     frame = chart_frame(table)
-    with matplotlib.style.context(STYLE):
-        fig, ax = _new_axes(len(frame), ax)
-        _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), error_bars)
-        return _finish(fig, ax, title, n, table, alt_text)
+    return _bars_chart(table, frame, [MAIN_COLOUR] * len(frame), title, n, alt_text, ax, error_bars)
 
 
 def theme_chart(table, title: str, *, n: int | None, alt_text: str | None = None, ax=None) -> Chart:
@@ -306,10 +349,7 @@ def theme_chart(table, title: str, *, n: int | None, alt_text: str | None = None
     frame["_order"] = frame["count"].astype("Float64").fillna(-1)
     frame["_uncoded"] = (table.values["category"] == "uncoded").to_numpy()
     frame = frame.sort_values(["_uncoded", "_order"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    with matplotlib.style.context(STYLE):
-        fig, ax = _new_axes(len(frame), ax)
-        _draw_bars(ax, frame, [MAIN_COLOUR] * len(frame), False)
-        return _finish(fig, ax, title, n, table, alt_text)
+    return _bars_chart(table, frame, [MAIN_COLOUR] * len(frame), title, n, alt_text, ax)
 
 
 def likert_chart(
@@ -333,14 +373,19 @@ def likert_chart(
     if not table.shown:
         return _withheld_chart(table, title, n, alt_text)
     frame = chart_frame(table)[(table.values["category"] != MISSING).to_numpy()].reset_index(drop=True)
-    shades = get_af_colours("sequential", number_of_colours=5)[::-1]
+    shades = get_af_colours("sequential", number_of_colours=5)[::-1][: len(frame)]
+    if kind == "bars":
+        return _bars_chart(table, frame, shades, title, n, alt_text, ax)
+    if kind != "stacked":
+        raise ValueError("kind must be 'bars' or 'stacked'")
+    fig = _stacked_figure(frame, shades, title, n, ax)
+    narrow = None if ax is not None else functools.partial(_bars_figure, frame, shades, False, title, n, True)
+    return Chart(fig, alt_text or describe(table, title, n), table, title, n, narrow)
+
+
+def _stacked_figure(frame: pd.DataFrame, shades, title: str, n, ax=None) -> Figure:
+    """One 100% stacked bar in scale order (a phone gets the ordered bars: a stacked bar's labels need the width)."""
     with matplotlib.style.context(STYLE):
-        if kind == "bars":
-            fig, ax = _new_axes(len(frame), ax)
-            _draw_bars(ax, frame, shades[: len(frame)], False)
-            return _finish(fig, ax, title, n, table, alt_text)
-        if kind != "stacked":
-            raise ValueError("kind must be 'bars' or 'stacked'")
         fig, ax = _figure((9, 2.8)) if ax is None else (ax.figure, ax)
         width = frame["percent"].fillna(0.0).astype(float).clip(lower=0.0)
         frame = frame.assign(_row="all", right=width.cumsum(), left=width.cumsum() - width)
@@ -373,4 +418,4 @@ def likert_chart(
         ax.set_ylim(1.3, -0.6)
         ax.set_xlim(0, 100)
         ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-        return _finish(fig, ax, title, n, table, alt_text)
+        return _finish(fig, ax, title, n)

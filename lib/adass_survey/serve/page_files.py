@@ -3,7 +3,8 @@
 A filter panel holds every view of its question, and each view its chart and two downloads as data URLs (section
 02: 71 charts and 142 downloads, 3.2 MB of HTML). Chromium reads a data URL however the image is marked, so every
 view's chart was decoded with the page: with 20 readers on two cores that, not the server, set the time to the
-first chart. Here the charts of the views not shown at first (``<img loading="lazy">``) and every download link
+first chart. Here the charts of the views not shown at first (``<img loading="lazy">``, and the phone's chart of its
+``<picture>``, a ``<source srcset>``) and every download link
 become files named by their content, so the browser fetches a chart only when a reader chooses its view, and a file
 only when it is downloaded. The charts shown at first stay in the page, so it still draws without a request.
 
@@ -120,18 +121,21 @@ def externalize(html: str, folder: Path, url_prefix: str) -> str:
     --------
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> png = base64.b64encode(b"png").decode()
+    >>> png, phone = base64.b64encode(b"png").decode(), base64.b64encode(b"phone").decode()
     >>> page = (f'<img src="data:image/png;base64,{png}" alt="shown">'
-    ...         f'<img alt="hidden" loading="lazy" src="data:image/png;base64,{png}">'
-    ...         f'<a download="t.csv" href="data:text/csv;base64,{png}">CSV</a>')
+    ...         f'<picture><source srcset="data:image/png;base64,{phone}"><img alt="hidden" loading="lazy" '
+    ...         f'src="data:image/png;base64,{png}"></picture><a download="t.csv" href="data:text/csv;base64,{png}">CSV</a>')
     >>> out = externalize(page, folder, "files/")
-    >>> out.count("data:"), out.count('src="files/'), out.count('href="files/'), len(list(folder.iterdir()))
-    (1, 1, 1, 2)
+    >>> out.count("data:"), out.count('src="files/'), out.count('srcset="files/'), out.count('href="files/')
+    (1, 1, 1, 1)
+    >>> len(list(folder.iterdir()))
+    3
     """
     if "data:" not in html:
         return html
     # Plain string search, no regular expression over a payload: a page's payloads are megabytes, and this runs for
     # every page a reader is sent (a backtracking pattern over them took half the server's time with 20 readers).
+    html = _replace_payloads(html, "<source ", _lazy_source_srcset, _IMAGE_URL, folder, url_prefix)  # before <img
     html = _replace_payloads(html, "<img", _lazy_image_src, _IMAGE_URL, folder, url_prefix)
     return _replace_payloads(html, 'href="data:', _download_href, _DOWNLOAD_URL, folder, url_prefix)
 
@@ -146,6 +150,21 @@ def _lazy_image_src(html: str, start: int) -> tuple[int, int] | None:
     if src < 0 or not html[src - 1].isspace():
         return None
     value = src + len('src="')
+    close = html.find('"', value, tag_end)
+    return (value, close) if close > 0 else None
+
+
+def _lazy_source_srcset(html: str, start: int) -> tuple[int, int] | None:
+    """The span of the ``data:`` URL in the ``srcset`` of the ``<source`` at ``start``, if its picture's image is
+    lazy (a phone's chart of a view not shown at first)."""
+    tag_end = html.find(">", start)
+    img = html.find("<img", start, html.find("</picture>", start))
+    if tag_end < 0 or img < 0 or _lazy_image_src(html, img) is None:
+        return None
+    srcset = html.find('srcset="data:', start, tag_end)
+    if srcset < 0 or not html[srcset - 1].isspace():
+        return None
+    value = srcset + len('srcset="')
     close = html.find('"', value, tag_end)
     return (value, close) if close > 0 else None
 
