@@ -199,8 +199,12 @@ def _every_kind(restrictions):
     withheld = DisclosurePolicy().suppress(
         frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 3}), "dp_restrictions", include_missing=False)
     )
+    themes = pd.DataFrame(
+        {"respondent_id": range(1, 21), "question_id": "risk_management", "theme": ["risk_panels"] * 12 + ["safeguarding"] * 8}
+    )
     return [
         bar_chart(restrictions, long, n=58, error_bars=True),
+        theme_chart(theme_table(themes, pd.DataFrame({"respondent_id": range(1, 21)}), "risk_management"), long, n=20),
         likert_chart(rating, "Most rate supply good", n=58),
         likert_chart(rating, "Most rate supply good", n=58, kind="stacked"),
         bar_chart(withheld, "Too few to show", n=3),
