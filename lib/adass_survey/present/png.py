@@ -39,6 +39,13 @@ def figure_png(fig: Figure, dpi: int) -> bytes:
     A chart is flat colour, text and a few grey lines: 64 colours keep the anti-aliased text readable and make
     the file about a third of full colour. The text chunk :data:`TEXT_SIZE_KEY` gives the smallest text's
     size in the image's pixels (a tight bounding box crops the figure, it never scales it).
+
+    Examples
+    --------
+    >>> fig = Figure(figsize=(2, 1))
+    >>> _ = fig.text(0.1, 0.5, "12 pt", fontsize=12)
+    >>> Image.open(io.BytesIO(figure_png(fig, dpi=90))).text[TEXT_SIZE_KEY]
+    '15.0'
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
