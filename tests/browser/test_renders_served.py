@@ -143,7 +143,6 @@ QUERIES = [
 ]
 
 
-
 def _served(site_folder: Path, tmp_path: Path) -> tuple[Path, Server]:
     """A copy of the site folder (each test may change its notebook), served, its page rendered once."""
     folder = tmp_path / "notebooks"

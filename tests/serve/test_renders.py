@@ -48,7 +48,8 @@ def test_each_page_has_its_own_render() -> None:
 
     async def two_pages():
         return await asyncio.gather(
-            renders.page("07", (1,), _renderer(calls, "<p>7</p>")), renders.page("02", (1,), _renderer(calls, "<p>2</p>"))
+            renders.page("07", (1,), _renderer(calls, "<p>7</p>")),
+            renders.page("02", (1,), _renderer(calls, "<p>2</p>")),
         )
 
     assert [page.html for page in asyncio.run(two_pages())] == ["<p>7</p>", "<p>2</p>"]
