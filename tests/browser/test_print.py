@@ -48,10 +48,16 @@ def _print(browser, url: str) -> bytes:
 
 @pytest.mark.parametrize("notebook", SECTIONS)
 def test_no_printed_page_holds_fewer_than_five_lines(site, browser, notebook) -> None:
-    lines = pdf_lines(_print(browser, f"{site}{notebook.removesuffix('.ipynb')}.html"))
+    from pypdf import PdfReader
+
+    pdf = _print(browser, f"{site}{notebook.removesuffix('.ipynb')}.html")
+    lines = pdf_lines(pdf)
     print(f"{notebook}: {len(lines)} pages, lines per page {lines}")
     short = [(n + 1, count) for n, count in enumerate(lines) if count < MIN_LINES]
     assert not short, f"{notebook}: pages (number, lines) with fewer than {MIN_LINES} lines: {short} of {lines}"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    # nothing a reader cannot use on paper: no "Download this table: ·" line, no navigation links
+    assert "Download this table" not in text and "Next:" not in text and "Previous:" not in text, notebook
 
 
 def test_the_filter_choice_is_printed(site, browser) -> None:
