@@ -93,7 +93,7 @@ def _radio(qid: str, n: int, label: str, block_id: str = "") -> str:
     kind = f"adass-cmp-opt adass-cmp-o{n}" if n else "adass-cmp-none"
     extra = f' data-block="{block_id}"' if block_id else " checked"
     return (
-        f'<label for="{qid}-o{n}"><input type="radio" id="{qid}-o{n}" name="{qid}" value="{n}" '
+        f'<label><input type="radio" id="{qid}-o{n}" name="{qid}" value="{n}" '
         f'class="{kind}"{extra}> {escape(label)}</label>'
     )
 

@@ -144,7 +144,7 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
         lines.append(f"{labels.get(theme, theme)}: {len(answers)} example(s)")
         answers = [a.strip().lstrip("-•* ").strip() for a in answers]  # exports keep typed bullet marks
         quoted = "".join(f"<li><q>{escape(a)}</q></li>" for a in answers)
-        blocks.append(f"<h4>{escape(labels.get(theme, theme))}</h4><ul>{quoted}</ul>")
+        blocks.append(f"<h3>{escape(labels.get(theme, theme))}</h3><ul>{quoted}</ul>")
     html = (
         f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
         f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>"
