@@ -312,7 +312,7 @@ def reconcile(survey, figures: pd.DataFrame | None = None, frame: pd.DataFrame |
 
 
 def summary_line(result: pd.DataFrame) -> str:
-    """The closing line of the reconcile report.
+    """The closing line of the reconciliation.
 
     Examples
     --------
