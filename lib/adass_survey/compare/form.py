@@ -17,7 +17,7 @@ from html import escape
 
 from .answers import NAME_LIMIT
 from .comparison import compare_answer
-from .published import load_extras, load_figures
+from .published import figure_rows, load_extras
 from .spec import Item, form_items
 from .summary import SUMMARY_FILENAME, TITLE, caveat, comparison_html, summary_template
 
@@ -148,7 +148,7 @@ def form_html(items: list[Item] | None = None, survey: dict | None = None) -> st
     (18, 40, 1)
     """
     items = items if items is not None else form_items()
-    figures, extras = load_figures(), load_extras()
+    figures, extras = figure_rows(), load_extras()
     questions = [
         fieldset_html(
             number, item, [comparison_html(compare_answer(item, code, figures, extras)) for code, _ in item.options]

@@ -181,17 +181,17 @@ def caveat_sentences(policy=None) -> list[str]:
     """
     from math import ceil
 
+    from ..core.proportions import percent
     from ..disclosure.policy import DisclosurePolicy
     from ..published.figures import load_frame
     from ..published.reconcile import COHORT_QUESTION
-    from ..tables.tabulate import round_half_up
 
     notes = caveat_notes()
     policy = policy or DisclosurePolicy.from_env()
     figures = load_figures()
     rate = figures[(figures["question"] == COHORT_QUESTION) & (figures["base_rule"] == "frame")].iloc[0]
     responded, invited = int(rate["count"]), int(load_frame()["councils"].sum())
-    recomputed = round_half_up(100 * responded / invited)
+    recomputed = percent(responded, invited)
     printed = rate["percent_printed"]
     printed_note = (
         ""
