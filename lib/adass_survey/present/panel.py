@@ -34,6 +34,8 @@ def html_panels(environ=os.environ) -> bool:
     (True, True, False)
     """
     return environ.get(HTML_PANELS_ENV) == "1" or environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 

@@ -231,7 +231,9 @@ stdout_logfile_maxbytes=50MB
 """
 
 
-def supervisor_conf(root: Path, run_dir: Path, python: str, backends: list[int], notebooks: str, extra: list[str]) -> str:
+def supervisor_conf(
+    root: Path, run_dir: Path, python: str, backends: list[int], notebooks: str, extra: list[str]
+) -> str:
     """Return supervisord's configuration: one Voilà process per backend port and nginx, each restarted when it dies.
 
     Examples
@@ -258,11 +260,11 @@ def supervisor_conf(root: Path, run_dir: Path, python: str, backends: list[int],
             "--",
             *extra,
         ]
-        programs.append(PROGRAM_TEMPLATE.format(name=f"voila-{port}", command=" ".join(command), root=root.as_posix(), run=run))
+        programs.append(
+            PROGRAM_TEMPLATE.format(name=f"voila-{port}", command=" ".join(command), root=root.as_posix(), run=run)
+        )
     nginx = f"/usr/sbin/nginx -p {run} -c {run}/nginx.conf -e {run}/error.log"
-    programs.append(
-        PROGRAM_TEMPLATE.format(name="nginx", command=nginx, root=root.as_posix(), run=run)
-    )
+    programs.append(PROGRAM_TEMPLATE.format(name="nginx", command=nginx, root=root.as_posix(), run=run))
     return SUPERVISOR_TEMPLATE.format(run=run, programs="".join(programs))
 
 
