@@ -299,7 +299,15 @@ def warm_up_paths(app: Voila) -> list[str]:
 
 
 async def warm_up(app: Voila) -> None:
-    """Render every page once, one after another, so that the first readers wait for nothing."""
+    """Render every page once, one after another, so that the first readers wait for nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from types import SimpleNamespace
+    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1)
+    >>> asyncio.run(warm_up(empty))  # no section to render: nothing is requested
+    """
     host = "127.0.0.1" if app.ip in ("", "0.0.0.0", "::", "localhost") else app.ip
     client = AsyncHTTPClient()
     for path in warm_up_paths(app):
@@ -308,7 +316,7 @@ async def warm_up(app: Voila) -> None:
             try:
                 await client.fetch(url, headers={WARM_UP_HEADER: "1"}, request_timeout=600, raise_error=False)
                 break
-            except OSError:
+            except OSError:  # not listening yet
                 await asyncio.sleep(0.2)
     log.info("Every page rendered once: readers get the renders")
 
