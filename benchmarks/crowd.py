@@ -4,11 +4,11 @@ Run: ``.venv/bin/python benchmarks/crowd.py [--readers 12] [--notebook 07-restri
 Writes ``benchmarks/results/crowd.md`` and ``benchmarks/results/crowd.json``. Not a test: the numbers depend
 on the machine.
 
-The script builds the views catalogue (timed) and the static pages when stale, starts Voilà exactly as ``scripts/serve.sh`` does, waits
-until every section's kernel pool is filled, then measures, side by side in one run: ``--readers``
-simultaneous plain HTTP requests of one section's page (following redirects, to the end of the body), the
-same number of requests of that section's static copy, the resident memory of each pooled kernel and of the
-whole server, and the catalogue's build time and size.
+The script builds the views catalogue (timed) and the static pages when stale, starts Voilà exactly as
+``scripts/serve.sh`` does, waits until every section has been rendered once, then measures, side by side in one run:
+``--readers`` simultaneous plain HTTP requests of one section's page (following redirects, to the end of the body),
+the same number of requests of that section's static copy, the kernels still alive and their resident memory, the
+whole server's, and the catalogue's build time and size.
 """
 
 from __future__ import annotations
@@ -106,9 +106,10 @@ def main() -> int:
         "| --- | --- | --- | --- | --- |\n"
         f"| dashboard page | {live['p50_s']:.2f} s | {live['p95_s']:.2f} s | {live['max_s']:.2f} s | {live['static_copies']} |\n"
         f"| static copy | {static['p50_s']:.2f} s | {static['p95_s']:.2f} s | {static['max_s']:.2f} s | — |\n\n"
-        f"Ratio of p95s: {row['ratio_p95']:.1f}×. Pooled kernels: {row['kernels_pooled']}, RSS median "
-        f"{row['kernel_rss_mb_median']:.0f} MB, max {row['kernel_rss_mb_max']:.0f} MB; whole server with every pool "
-        f"filled {row['server_rss_mb'] / 1024:.2f} GiB. Catalogue: {row['catalogue_views']} views, "
+        f"Ratio of p95s: {row['ratio_p95']:.1f}×. Kernels alive once every page was rendered: "
+        f"{row['kernels_pooled']} (RSS median {row['kernel_rss_mb_median'] or 0:.0f} MB, max "
+        f"{row['kernel_rss_mb_max'] or 0:.0f} MB); whole server {row['server_rss_mb']:.0f} MiB. "
+        f"Catalogue: {row['catalogue_views']} views, "
         f"{row['catalogue_mb']:.1f} MB, built in {row['catalogue_build_s']:.0f} s ({os.cpu_count()} cores).\n"
     )
     print((RESULTS / "crowd.md").read_text())

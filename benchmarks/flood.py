@@ -1,17 +1,18 @@
 """A flood of page requests that never open a websocket: memory, kernels alive, and how fast the next reader is served.
 
 Starts standalone Voilà through ``scripts/serve.sh`` (set-up skipped) on a free 127.0.0.1 port with the repository's
-configuration, waits until the flooded section's preheated kernel has run the notebook, then sends N page requests
+configuration, waits until the server has rendered the flooded section once, then sends N page requests
 (default 100), C at a time (default 10), without a browser, the way a crawler or a loop of ``curl`` would. Meanwhile it
 samples, every 0.1 s, the server's kernel processes and the resident memory of the server and its kernels (psutil).
 After the flood, one more request of the same section measures what the next reader waits. The server is stopped at
-the end. Results go to ``benchmarks/results/flood.json`` and to the "Flood" section of ``benchmarks/README.md``.
+the end. Results go to ``benchmarks/results/flood.json`` and ``benchmarks/results/flood.md``.
 
-    .venv/bin/python benchmarks/flood.py                           # 100 requests, 10 at a time, repository settings
-    .venv/bin/python benchmarks/flood.py --cap 20 --requests 200   # with ADASS_KERNEL_CAP=20
+    .venv/bin/python benchmarks/flood.py           # 100 requests, 10 at a time, repository settings
+    .venv/bin/python benchmarks/flood.py --fresh   # the section's notebook changed just before: the flood meets a render
 
-The server serves a temporary copy of ``notebooks/`` (every section, so every pool is preheated as in production)
-with the flooded section's static page exported into its ``site/``; ``notebooks/site/`` itself is not touched.
+The server serves a temporary copy of ``notebooks/`` (every section, each rendered when the server starts, as in
+production) with the flooded section's static page exported into its ``site/``; ``notebooks/site/`` itself is not
+touched.
 """
 
 from __future__ import annotations
@@ -37,9 +38,7 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-README = REPO / "benchmarks" / "README.md"
 RESULTS = REPO / "benchmarks" / "results" / "flood.json"
-SECTION_START = "## Flood (`flood.py`)"
 CONFIG_DATA = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.DOTALL)
 MIB = 1024 * 1024
 
@@ -114,8 +113,6 @@ def run(args: argparse.Namespace) -> dict:
         "ADASS_PORT": str(port),
         "ADASS_NOTEBOOKS": str(folder),
     }
-    if args.cap:
-        env["ADASS_KERNEL_CAP"] = str(args.cap)
     memory_before = psutil.virtual_memory().used
     with log.open("w") as handle:
         server = subprocess.Popen(
@@ -137,13 +134,14 @@ def run(args: argparse.Namespace) -> dict:
 
     try:
         wait_for(
-            lambda: "Kernel cap:" in log.read_text() and f"has run {args.section}" in log.read_text(),
+            lambda: "Every page rendered once" in log.read_text(),
             args.startup_timeout,
-            f"the preheated kernel of {args.section}",
+            "every section rendered once",
         )
         if args.settle:
             time.sleep(args.settle)
-        cap = int(re.search(r"Kernel cap: at most (\d+)", log.read_text()).group(1))
+        if args.fresh:
+            (folder / args.section).touch()  # a new version: the first request renders it again
         idle_kernels, idle_server, idle_kernel_rss = kernels_and_memory(server.pid)
         system_before_flood = psutil.virtual_memory().used
         sampler = threading.Thread(target=sample, daemon=True)
@@ -178,8 +176,7 @@ def run(args: argparse.Namespace) -> dict:
         "section": args.section,
         "requests": args.requests,
         "concurrency": args.concurrency,
-        "cap": cap,
-        "cap_from": "ADASS_KERNEL_CAP" if args.cap else "voila.json (sized to memory)",
+        "fresh": args.fresh,
         "idle": {
             "kernels": idle_kernels,
             "server_mib": round(idle_server),
@@ -207,51 +204,21 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def markdown(result: dict) -> str:
-    m = result["machine"]
-    idle = result["idle"]
-    return f"""{SECTION_START}
+    m, idle = result["machine"], result["idle"]
+    seconds = result["request_seconds"]
+    return f"""{result["requests"]} requests of `{result["section"]}`, {result["concurrency"]} at a time, no websocket
+({"the notebook changed just before" if result["fresh"] else "its render current"}); {m["cores"]} cores, load
+{m["load_average"][0]}.
 
-`.venv/bin/python benchmarks/flood.py` ({result["requests"]} page requests of `{result["section"]}`,
-{result["concurrency"]} at a time, no browser and no websocket, against `scripts/serve.sh` with the repository's
-settings; kernel cap {result["cap"]}, {result["cap_from"]}). Machine: {m["cores"]} cores, {m["memory_gib"]} GiB,
-Python {m["python"]}, load average {m["load_average"][0]} at the end (shared machine). Raw numbers:
-`results/flood.json`.
-
-| what | measured | target (issue 12) |
-| --- | ---: | --- |
-| kernels alive, most at any time (0.1 s samples) | {result["kernels_alive_max"]} (cap {result["cap"]}) | never above the cap |
-| memory of the server and its kernels at the peak | {result["memory_peak_mib"]:,} MiB | ≤ 2 GiB |
-| of which added by the flood (over the idle server) | {result["memory_added_by_flood_mib"]:,} MiB | |
-| idle server before the flood: kernels / their memory / mean per kernel | {idle["kernels"]} / {idle["kernels_mib"]:,} MiB / {idle["kernel_mib_mean"]} MiB | ≤ 3 GiB / ≤ 120 MB |
-| requests answered 200 / errors | {result["statuses"].get("200", 0)} / {result["errors"]} | nothing hangs |
-| live pages / static copies (with the note) | {result["live_pages"]} / {result["static_copies"]} | |
-| request time p50 / p95 / max | {result["request_seconds"]["p50"]} / {result["request_seconds"]["p95"]} / {result["request_seconds"]["max"]} s | |
-| whole flood | {result["flood_seconds"]} s | |
-| the next reader, after the flood | {result["next_reader_seconds"]} s ({result["next_reader_got"]}) | ≤ 2 s |
-
-Memory: an idle server's memory is its preheated pools, {idle["kernels"]} kernels × {idle["kernel_mib_mean"]} MiB here; the
-flood itself added {result["memory_added_by_flood_mib"]:,} MiB (the refills that ran while it lasted). The ≤ 2 GiB target
-therefore needs the light kernels of the views catalogue (≤ 120 MB: {idle["kernels"]} × 120 MB ≈
-{idle["kernels"] * 120 / 1024:.1f} GiB), not a smaller cap; the cap bounds what readers add on top of the pools.
-
-Before the cap and the static fallback, 60 such requests started kernels until 49 were alive and took 4.4 GiB
-for about six minutes (issue 12). Now a request either takes a preheated kernel that has already run the notebook,
-or gets the section's static copy at once; the pool refill behind it waits under the cap, and a kernel whose page
-never connects is stopped one idle timeout (180 s) after it was handed out.
+| what | measured |
+| --- | ---: |
+| idle server: kernels / server MiB / kernels MiB | {idle["kernels"]} / {idle["server_mib"]:,} / {idle["kernels_mib"]:,} |
+| kernels alive, most at any time | {result["kernels_alive_max"]} |
+| memory of the server and its kernels at the peak | {result["memory_peak_mib"]:,} MiB |
+| answered 200 / errors | {result["statuses"].get("200", 0)} / {result["errors"]} |
+| request p50 / p95 / max | {seconds["p50"]} / {seconds["p95"]} / {seconds["max"]} s |
+| the next reader | {result["next_reader_seconds"]} s ({result["next_reader_got"]}) |
 """
-
-
-def write_readme(result: dict) -> None:
-    text = README.read_text(encoding="utf-8")
-    section = markdown(result)
-    if SECTION_START in text:
-        start = text.index(SECTION_START)
-        following = text.find("\n## ", start + len(SECTION_START))
-        rest = text[following + 1 :] if following != -1 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -259,23 +226,21 @@ def main() -> int:
     parser.add_argument("--section", default="07-restrictions.ipynb")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--cap", type=int, default=0, help="ADASS_KERNEL_CAP for the run (default: voila.json)")
+    parser.add_argument("--fresh", action="store_true", help="change the section's notebook just before the flood")
     parser.add_argument("--request-timeout", type=float, default=120)
     parser.add_argument("--startup-timeout", type=float, default=900)
     parser.add_argument("--settle", type=float, default=0, help="seconds to wait after the section is ready")
     parser.add_argument("--watch-after", type=float, default=10)
-    parser.add_argument(
-        "--no-readme",
-        action="store_true",
-        help="print the results only (write neither results/flood.json nor the README)",
-    )
+    parser.add_argument("--no-results", action="store_true", help="print the results only")
     args = parser.parse_args()
     result = run(args)
     print(json.dumps(result, indent=2))
-    if not args.no_readme:
+    if not args.no_results:
+        name = "flood-fresh" if args.fresh else "flood"
         RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        write_readme(result)
+        (RESULTS.parent / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        (RESULTS.parent / f"{name}.md").write_text(markdown(result), encoding="utf-8")
+    print(markdown(result))
     return 0 if result["errors"] == 0 else 1
 
 

@@ -7,7 +7,6 @@
 #   ADASS_PORT          port nginx listens on (default 8866)
 #   ADASS_BACKEND_PORT  port of the first Voilà process; the others follow (default ADASS_PORT + 1)
 #   ADASS_NOTEBOOKS     folder of notebooks to serve (default notebooks)
-#   ADASS_KERNEL_CAP    kernel cap of each Voilà process (default: the machine's memory-sized cap divided by N)
 #   ADASS_RUN_DIR       folder for nginx's configuration, logs and temporary files, and the Voilà logs (default deploy/run)
 #   ADASS_SKIP_SETUP    set to 1 to skip scripts/setup.sh and the first build of the static pages (the test does)
 # How to size N and the pools: docs/deploy.md.
@@ -40,8 +39,6 @@ prepare=(--prepare-only --notebooks "$notebooks")
 .venv/bin/python -m adass_survey serve "${prepare[@]}"
 site=$(cd "$notebooks" && pwd)/site
 
-cap=${ADASS_KERNEL_CAP:-$(.venv/bin/python -m adass_survey.serve.deploy cap "$n" --notebooks "$notebooks")}
-
 backends=()
 for ((i = 0; i < n; i++)); do backends+=("$((first + i))"); done
 list=$(IFS=,; echo "${backends[*]}")
@@ -55,13 +52,12 @@ fi
 .venv/bin/python -m adass_survey.serve.deploy nginx-conf --listen "$host:$port" \
   --backends "$list" --site "$site" --run "$run" --out "$run/nginx.conf" "${user[@]}"
 /usr/sbin/nginx -t -q -p "$run" -c "$run/nginx.conf" -e "$run/error.log"
-# Every Voilà process (each kernel id ends with its port, so that nginx can route a kernel's websocket to it) and
-# nginx run under supervisord, which restarts any of them that stops; nginx meanwhile sends pages to the others, and
+# Every Voilà process and nginx run under supervisord, which restarts any of them that stops; nginx meanwhile sends pages to the others, and
 # a section's static copy when none answers.
 .venv/bin/python -m adass_survey.serve.deploy supervisor-conf --backends "$list" --notebooks "$notebooks" \
-  --cap "$cap" --run "$run" --out "$run/supervisord.conf" -- "$@"
+  --run "$run" --out "$run/supervisord.conf" -- "$@"
 
-echo "deploy: dashboards at http://$host:$port/ (nginx), $n Voilà processes on ports ${backends[*]}, kernel cap $cap each"
+echo "deploy: dashboards at http://$host:$port/ (nginx), $n Voilà processes on ports ${backends[*]}"
 echo "deploy: static pages at http://$host:$port/voila/files/site/index.html; logs in $run (Ctrl-C to stop)"
 echo "deploy: each process restarts when it stops; state: .venv/bin/supervisorctl -c $run/supervisord.conf status"
 exec .venv/bin/supervisord -c "$run/supervisord.conf"

@@ -6,8 +6,7 @@
 #   ADASS_PORT        port (default 8866)
 #   ADASS_NOTEBOOKS   folder of notebooks to serve (default notebooks)
 #   ADASS_SKIP_SETUP  set to 1 to skip scripts/setup.sh and the first build of the static pages (the browser tests do)
-#   ADASS_KERNEL_CAP  most live kernels (default: sized to memory; see docs/dashboards.md)
-# All other settings live in voila.json and voila.py at the repository root; the page template is in
+# All other settings live in voila.json at the repository root and etc/jupyter/voila.py; the page template is in
 # share/jupyter/voila/templates/adass (found through JUPYTER_PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -62,4 +62,4 @@ def test_every_module_imports_and_the_survey_builds_without_posix_only_modules(t
     assert int(modules) > 40, "walk_packages found too few modules: is the package importable?"
     assert int(respondents) == 58
     assert leaked.strip() == "[]"
-    assert (processed / "build_report.json").is_file()
+    assert (processed / "build_manifest.json").is_file()

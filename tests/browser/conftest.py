@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parent / "fixtures" / "01-fixture.ipynb"
+"""A small widget page (one dropdown, one chart): what the tests use when a page needs its kernel."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -188,27 +190,34 @@ def folder_server(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
+def html_only_fixture(target: Path) -> Path:
+    """Write the fixture notebook without its widget (its chart and base as HTML, as every section page draws its
+    filters): a page the server renders once for every reader. The fixture itself is a widget page."""
+    import nbformat
+
+    notebook = nbformat.read(FIXTURE, as_version=4)
+    cell = next(cell for cell in notebook.cells if "widgets.Dropdown" in cell.source)
+    cell.source = cell.source.split("choice = widgets.Dropdown", 1)[0] + (
+        'display(HTML(chart_html("All councils") + base_text("All councils")))\n'
+    )
+    nbformat.write(notebook, target)
+    return target
+
+
+RENDERED = "Rendered {notebook}: every reader gets this render"
+"""What the server logs once it has rendered a page for every reader (adass_survey.serve.app)."""
+
+
 def ready_count(server: Server, notebook: str) -> int:
-    """How many times a preheated kernel has run ``notebook`` and was "ready for a reader" (in the server's log)."""
-    return server.log.read_text(encoding="utf-8", errors="replace").count(f"has run {notebook}: ready for a reader")
-
-
-def wait_for_refill(server: Server, notebook: str, ready_before: int, timeout: float = 120) -> None:
-    """Wait until the pool of ``notebook``, taken by a page just opened, is ready again (``ready_count`` grew).
-
-    Opening the same section again before that gets its static copy when ``notebooks/site/`` exists.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and ready_count(server, notebook) <= ready_before:
-        time.sleep(0.5)
-    time.sleep(1)  # the server renders the refilled kernel's page
+    """How many times the server has rendered ``notebook`` for every reader (in the server's log)."""
+    return server.log.read_text(encoding="utf-8", errors="replace").count(RENDERED.format(notebook=notebook))
 
 
 def goto_live(page, url: str, timeout: float = 120):
-    """Open a dashboard's live page and return the response.
+    """Open a dashboard's live page (Voilà's render) and return the response.
 
-    While a section's pool refills (a page just took its kernel), the server answers with the static copy
-    (``X-Adass-Fallback``) when ``notebooks/site/`` exists; this opens the page again until the live one comes.
+    While a section's first render is under way the server answers with its static copy (``X-Adass-Fallback``)
+    when ``notebooks/site/`` exists; this opens the page again until the render comes.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -219,31 +228,28 @@ def goto_live(page, url: str, timeout: float = 120):
 
 
 def wait_until_ready(server: Server, notebooks: list[str] | None = None, timeout: float = 600) -> None:
-    """Wait until every served notebook's preheated kernel has run it ("ready for a reader" in the log).
+    """Wait until the server has rendered every served notebook once (it does so when it starts).
 
-    Until then a reader of that section gets its static copy (when ``notebooks/site/`` has one), not the live page.
+    Until then a reader of that section gets its static copy (when ``notebooks/site/`` has one), or waits.
     """
     names = notebooks if notebooks is not None else served_notebooks()
     deadline = time.monotonic() + timeout
     missing = names
     while time.monotonic() < deadline:
-        log = server.log.read_text(encoding="utf-8", errors="replace")
-        missing = [n for n in names if f"has run {n}: ready for a reader" not in log]
+        missing = [n for n in names if ready_count(server, n) == 0]
         if not missing:
             return
         if server.process.poll() is not None:
             break
         time.sleep(0.5)
-    raise RuntimeError(f"no preheated kernel ready for {missing} after {timeout:.0f} s; see {server.log}")
+    raise RuntimeError(f"{missing} not rendered after {timeout:.0f} s; see {server.log}")
 
 
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The repository's dashboards, served by standalone Voilà with the repository's configuration, every section's
-    preheated kernel ready (so a test reads the live page, never the static copy a reader gets while pools fill)."""
+    """The repository's dashboards, served by standalone Voilà with the repository's configuration, every section
+    rendered once (so a test reads the render, never the static copy a reader gets while the first render runs)."""
     require_chromium()
-    # Exactly the repository's configuration. (A long VoilaKernelManager.fill_delay would spare the refills, but
-    # without static pages, as here, a request then waits for the delayed pool kernel; voila.json's is 2 s.)
     server = start_voila(tmp_path_factory.mktemp("voila"))
     try:
         wait_until_ready(server)

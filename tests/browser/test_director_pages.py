@@ -105,29 +105,111 @@ def html_validate_errors(files: list[str], report_file: Path) -> list[tuple[str,
     ]
 
 
-def test_html_validate_reports_no_error(site) -> None:
-    _, out = site
+ALL_PAGES = ["index", *(n.removesuffix(".ipynb") for n in served_notebooks())]
+# The compare page (14) holds its form and its downloadable summary as the browser needs them: a form that never
+# submits (method="dialog", no submit button), a <style> in its block (its CSP hash computed from it) and a whole
+# summary document in a <template> (a <title>, a second <h1>). Strict: the test says when it is mended.
+COMPARE_PAGE = "14-"
+COMPARE_REASON = "the compare page's form, style and summary template are not yet valid HTML"
+
+
+def page_params(names: list[str]) -> list:
+    """The page names as test parameters, the compare page marked as an expected (strict) failure."""
+    mark = pytest.mark.xfail(strict=True, reason=COMPARE_REASON)
+    return [pytest.param(n, marks=mark) if n.startswith(COMPARE_PAGE) else n for n in names]
+
+
+def structure_problems(html: str) -> list[str]:
+    """What a page's head and headings lack: a meta description, one ``<h1>``, headings that skip no level."""
+    from html.parser import HTMLParser
+
+    class Outline(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.levels: list[int] = []
+            self.description = ""
+
+        def handle_starttag(self, tag: str, attrs) -> None:
+            values = dict(attrs)
+            if re.fullmatch(r"h[1-6]", tag):
+                self.levels.append(int(tag[1]))
+            elif tag == "meta" and values.get("name") == "description":
+                self.description = values.get("content") or ""
+
+    outline = Outline()
+    outline.feed(html)
+    levels = outline.levels
+    problems = [] if len(outline.description) >= 50 else [f"meta description {outline.description!r}"]
+    if levels[:1] != [1] or levels.count(1) != 1:
+        problems.append(f"not one <h1> first: {levels[:5]}")
+    problems += [f"<h{b}> after <h{a}>" for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def whole_site(tmp_path_factory):
+    """Every page exported (the site index too) and html-validate's errors on them, by page name."""
+    out = tmp_path_factory.mktemp("whole") / "site"
+    export_site(notebook_dir(), out)
+    errors = html_validate_errors(sorted(str(p) for p in out.glob("*.html")), out.parent / "html-validate.json")
+    return out, errors
+
+
+@pytest.mark.parametrize("name", page_params(ALL_PAGES))
+def test_html_validate_reports_no_error(whole_site, name) -> None:
     assert VALIDATOR.exists(), "html-validate is installed by npm ci (scripts/setup.sh)"
-    files = sorted(str(p) for p in out.glob("*.html"))
-    errors = html_validate_errors(files, out / "html-validate.json")
-    assert not errors, errors[:20]
+    out, errors = whole_site
+    assert (out / f"{name}.html").exists(), name
+    mine = [e for e in errors if e[0] == f"{name}.html"]
+    assert not mine, mine[:20]
 
 
-def test_html_validate_reports_no_error_on_live_pages(voila_server, tmp_path) -> None:
+@pytest.mark.parametrize("name", page_params(ALL_PAGES))
+def test_every_static_page_has_a_description_and_ordered_headings(whole_site, name) -> None:
+    out, _ = whole_site
+    problems = structure_problems((out / f"{name}.html").read_text(encoding="utf-8"))
+    assert not problems, (name, problems)
+
+
+def live_body(url: str, timeout: float = 180) -> bytes:
+    """The live page at ``url``: asked again while the server answers with the static copy (its pool refilling)."""
+    import time
     import urllib.request
 
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (local)
+            body = response.read()
+            if not response.headers.get("x-adass-fallback"):
+                return body
+        assert time.monotonic() < deadline, f"{url}: only the static copy within {timeout:.0f} s"
+        time.sleep(2)
+
+
+@pytest.fixture(scope="module")
+def live_pages(voila_server, tmp_path_factory):
+    """Every live page (each section's and the entry page) as Voilà serves it, and html-validate's errors on them."""
     from .conftest import render_url, wait_until_ready
 
-    names = [n for n in served_notebooks() if n.startswith(("00-", "07-"))]
-    wait_until_ready(voila_server, names)
-    files = []
-    for name in names:
-        with urllib.request.urlopen(render_url(voila_server, name), timeout=120) as response:  # noqa: S310 (local)
-            target = tmp_path / name.replace(".ipynb", ".html")
-            target.write_bytes(response.read())
-            files.append(str(target))
-    with urllib.request.urlopen(f"{voila_server.url}voila/tree", timeout=120) as response:  # noqa: S310 (local)
-        (tmp_path / "tree.html").write_bytes(response.read())
-        files.append(str(tmp_path / "tree.html"))
-    errors = html_validate_errors(files, tmp_path / "html-validate.json")
-    assert not errors, errors[:20]
+    folder = tmp_path_factory.mktemp("live")
+    wait_until_ready(voila_server)
+    pages = {"tree": f"{voila_server.url}voila/tree"}
+    pages |= {n.removesuffix(".ipynb"): render_url(voila_server, n) for n in served_notebooks()}
+    for name, url in pages.items():
+        (folder / f"{name}.html").write_bytes(live_body(url))
+    return folder, html_validate_errors(sorted(str(p) for p in folder.glob("*.html")), folder / "html-validate.json")
+
+
+@pytest.mark.parametrize("name", page_params(["tree", *ALL_PAGES[1:]]))
+def test_html_validate_reports_no_error_on_live_pages(live_pages, name) -> None:
+    folder, errors = live_pages
+    assert (folder / f"{name}.html").exists(), name
+    mine = [e for e in errors if e[0] == f"{name}.html"]
+    assert not mine, mine[:20]
+
+
+@pytest.mark.parametrize("name", page_params(ALL_PAGES[1:]))
+def test_every_live_page_has_a_description_and_ordered_headings(live_pages, name) -> None:
+    folder, _ = live_pages
+    problems = structure_problems((folder / f"{name}.html").read_text(encoding="utf-8"))
+    assert not problems, (name, problems)

@@ -105,41 +105,6 @@ def test_kernel_of_a_closed_tab_is_culled_when_idle(browser, tmp_path) -> None:
         stop_process_group(server.process)
 
 
-def test_preheated_kernel_handed_to_a_reader_is_not_culled_before_the_page_connects(browser, tmp_path) -> None:
-    # A pooled kernel that has sat idle for longer than the cull timeout is taken by a reader. Without the grace
-    # period of adass_survey.voila_kernels, the next culling pass stopped it before the page connected.
-    fixtures = Path(__file__).parent / "fixtures"
-    server = start_voila(
-        tmp_path,
-        folder=fixtures,
-        extra_args=[
-            "--VoilaConfiguration.preheat_kernel=True",
-            "--MappingKernelManager.cull_idle_timeout=4",
-            "--MappingKernelManager.cull_interval=1",
-        ],
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while "Kernel pool of 01-fixture.ipynb is filled" not in server.log.read_text():
-            assert time.monotonic() < deadline, "the preheated pool was never filled"
-            time.sleep(0.5)
-        time.sleep(8)  # the pooled kernel is now idle for twice the cull timeout
-        page = open_page(browser)
-        page.goto(render_url(server, "01-fixture.ipynb"))
-        wait_for_dashboard(page)
-        kernel_id = kernel_id_of(page)
-        assert f"Using pre-heated kernel: {kernel_id}" in server.log.read_text(), "the page did not get the pool kernel"
-        time.sleep(3)  # several culling passes
-        assert _kernel_status(server.url, kernel_id) == 200, "the reader's preheated kernel was culled"
-        page.context.close()
-        deadline = time.monotonic() + 40  # grace (one timeout) plus the usual idle timeout
-        while time.monotonic() < deadline and _kernel_status(server.url, kernel_id) == 200:
-            time.sleep(0.5)
-        assert _kernel_status(server.url, kernel_id) == 404, "the kernel of the closed tab was never culled"
-    finally:
-        stop_process_group(server.process)
-
-
 def _crafted_websocket(url: str) -> tuple[int | None, list[str]]:
     """Open a websocket at ``url`` and send a crafted comm_open and comm_msg; return the refusal's status (None when
     it opened) and whatever came back."""

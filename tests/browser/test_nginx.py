@@ -1,6 +1,7 @@
-"""The deploy/ recipe: nginx in front of two Voilà processes serves working pages, filters included.
+"""The deploy/ recipe: nginx in front of two Voilà processes serves working pages, and survives one process dying.
 
-``bash deploy/run.sh 2`` is started on loopback ports with a copy of the fixture notebook and its static page.
+``bash deploy/run.sh 2`` is started on loopback ports with the fixture notebook drawn as HTML (as every section
+page is: no widget, so no kernel for nginx to route to) and its static page.
 Debian's nginx is installed with apt when the tests run as root and it is missing (as scripts/setup.sh does for
 chromium); without it the test is skipped locally and fails in CI.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +26,7 @@ from .conftest import (
     REPO,
     Server,
     free_port,
-    kernel_id_of,
+    html_only_fixture,
     open_page,
     require_chromium,
     stop_process_group,
@@ -35,7 +35,6 @@ from .conftest import (
 )
 
 NGINX = Path("/usr/sbin/nginx")
-FIXTURE = Path(__file__).parent / "fixtures" / "01-fixture.ipynb"
 NOTEBOOK = "01-fixture.ipynb"
 
 
@@ -77,9 +76,9 @@ def get(url: str) -> tuple[int, dict[str, str], str]:
 
 
 def ready_count(run: Path, port: int) -> int:
-    """Return how many preheated kernels of one Voilà process have run the notebook so far."""
+    """Return how many times one Voilà process has rendered the notebook for every reader so far."""
     log = run / f"voila-{port}.log"
-    return log.read_text().count("ready for a reader") if log.exists() else 0
+    return log.read_text().count(f"Rendered {NOTEBOOK}: every reader") if log.exists() else 0
 
 
 def start_deploy(tmp_path: Path) -> tuple[subprocess.Popen, str, Path, list[int], Path, Path]:
@@ -91,7 +90,7 @@ def start_deploy(tmp_path: Path) -> tuple[subprocess.Popen, str, Path, list[int]
     require_nginx()
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    shutil.copy(FIXTURE, folder / NOTEBOOK)
+    html_only_fixture(folder / NOTEBOOK)
     export = subprocess.run(
         [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
         cwd=REPO,
@@ -149,39 +148,25 @@ def test_nginx_in_front_of_two_voila_processes_serves_a_working_page(browser, tm
         assert status == 200 and body == "answer,count\n" and "immutable" in headers.get("Cache-Control", "")
         assert headers.get("Content-Type", "").startswith("text/csv")
         assert get(f"{url}voila/files/site/files/chart.png")[0] == 404
-        # A kernel id that names no process is refused, not proxied.
+        # A kernel id that names no kernel is refused: no page keeps one.
         assert get(f"{url}api/kernels/00000000-0000-0000-0000-000000000001")[0] == 404
 
-        # Pages through nginx, until both processes have made one: each page's websocket must reach the process
-        # that owns its kernel, or the filter would not redraw.
-        seen: set[int] = set()
-        taken: list[int] = []
-        for _ in range(8):
-            if seen == set(backends):
-                break
-            deadline = time.monotonic() + 180  # every process holds a preheated kernel that has run the notebook
-            while not all(ready_count(run, p) > taken.count(p) for p in backends):
-                assert time.monotonic() < deadline, "the preheated pools were never ready"
-                time.sleep(0.3)
-            page = open_page(browser)
-            try:
-                page.goto(f"{url}voila/render/{NOTEBOOK}")
-                wait_for_dashboard(page)
-                kernel_id = kernel_id_of(page)
-                owner = int(kernel_id[-5:])
-                assert owner in backends, f"kernel {kernel_id} does not name a Voilà process of the recipe"
-                taken.append(owner)
-                assert "Base: 58 councils (All councils)" in page.inner_text("body")
-                page.locator(".widget-dropdown select").first.select_option(label="Unitary")
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.adass-base')].some(e => e.textContent.includes('Unitary'))",
-                    timeout=30_000,
-                )
-                assert page.locator("img[alt*='Bar chart for Unitary']").count() >= 1, "the chart did not change"
-                seen.add(owner)
-            finally:
-                page.context.close()
-        assert seen == set(backends), f"pages came from {sorted(seen)} only, of {backends}"
+        # Both processes render the page once; readers through nginx get it, in a browser, from either.
+        deadline = time.monotonic() + 240
+        while not all(ready_count(run, p) >= 1 for p in backends):
+            assert time.monotonic() < deadline, "a Voilà process never rendered the page"
+            time.sleep(0.3)
+        bodies = {get(f"{url}voila/render/{NOTEBOOK}")[2] for _ in range(6)}
+        assert all("Base: 58 councils (All councils)" in body for body in bodies), "a page came without its base"
+        page = open_page(browser)
+        try:
+            response = page.goto(f"{url}voila/render/{NOTEBOOK}")
+            assert response.status == 200 and not response.headers.get("x-adass-fallback")
+            wait_for_dashboard(page)
+            assert page.locator("img[alt*='Bar chart for All councils']").count() >= 1
+            assert "Base: 58 councils (All councils)" in page.inner_text("body")
+        finally:
+            page.context.close()
         assert server.process.poll() is None, "deploy/run.sh stopped"
     finally:
         stop_process_group(process)
@@ -203,7 +188,7 @@ def test_a_killed_voila_process_is_restarted_and_readers_keep_getting_pages(tmp_
         wait_for_http(url, process, log, timeout=240)
         deadline = time.monotonic() + 240
         while not all(ready_count(run, p) >= 1 for p in backends):
-            assert time.monotonic() < deadline, "the preheated pools were never ready"
+            assert time.monotonic() < deadline, "a Voilà process never rendered the page"
             time.sleep(0.5)
         victim = backends[0]
         pid = backend_pid(victim)
@@ -219,21 +204,14 @@ def test_a_killed_voila_process_is_restarted_and_readers_keep_getting_pages(tmp_
             assert status == 200 and "Bar chart" in body, status
             time.sleep(0.25)
         assert slowest <= 2.0, f"a reader waited {slowest:.1f} s while a process was down"
-        # The process comes back (supervisord), and its pages go live again: a page whose kernel it owns.
+        # The process comes back (supervisord) and renders the page again.
         deadline = time.monotonic() + 240
         while not (backend_pid(victim) not in (None, pid) and ready_count(run, victim) > ready_before):
             assert time.monotonic() < deadline, "the killed Voilà process did not come back"
             assert process.poll() is None, "deploy/run.sh stopped when one process died"
             time.sleep(0.5)
-        owners = set()
-        deadline = time.monotonic() + 180
-        while victim not in owners:
-            assert time.monotonic() < deadline, f"no live page from the restarted process (pages from {owners})"
-            status, headers, body = get(page)
-            found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body)
-            if status == 200 and found:
-                owners.add(int(found.group(1)[-5:]))
-            time.sleep(1)
+        status, headers, body = get(page)
+        assert status == 200 and "Bar chart" in body
         assert process.poll() is None, "deploy/run.sh stopped"
     finally:
         stop_process_group(process)

@@ -13,9 +13,8 @@ from .conftest import folder_server, notebook_dir, open_page, served_notebooks
 
 SECTIONS = [n for n in served_notebooks() if re.match(r"\d\d-", n) and not n.startswith("00-")]
 MIN_LINES = 5
-# Sections that print a page of fewer than 5 lines today (a chart, or a table's last rows, alone on a page): strict, so
-# the test says when one is fixed. Lines per page measured in docs/dashboards.md ("Print").
-SHORT_PAGES = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"}
+"""Fewer lines than this on a printed page is a chart, a heading or a table's last rows alone on it; lines per page
+are measured in docs/dashboards.md ("Print")."""
 
 
 @pytest.fixture(scope="module")
@@ -47,20 +46,18 @@ def _print(browser, url: str) -> bytes:
         page.context.close()
 
 
-@pytest.mark.parametrize(
-    "notebook",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="a printed page holds fewer than 5 lines"))
-        if n[:2] in SHORT_PAGES
-        else n
-        for n in SECTIONS
-    ],
-)
+@pytest.mark.parametrize("notebook", SECTIONS)
 def test_no_printed_page_holds_fewer_than_five_lines(site, browser, notebook) -> None:
-    lines = pdf_lines(_print(browser, f"{site}{notebook.removesuffix('.ipynb')}.html"))
+    from pypdf import PdfReader
+
+    pdf = _print(browser, f"{site}{notebook.removesuffix('.ipynb')}.html")
+    lines = pdf_lines(pdf)
     print(f"{notebook}: {len(lines)} pages, lines per page {lines}")
     short = [(n + 1, count) for n, count in enumerate(lines) if count < MIN_LINES]
     assert not short, f"{notebook}: pages (number, lines) with fewer than {MIN_LINES} lines: {short} of {lines}"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    # nothing a reader cannot use on paper: no "Download this table: ·" line, no navigation links
+    assert "Download this table" not in text and "Next:" not in text and "Previous:" not in text, notebook
 
 
 def test_the_filter_choice_is_printed(site, browser) -> None:

@@ -21,10 +21,11 @@ from adass_survey.compare.comparison import compare_answer
 from adass_survey.compare.form import PRIVACY_LINE
 from adass_survey.compare.lookup import national_figure
 from adass_survey.compare.page import SCRIPT, page_html, script_hash, script_hashes
-from adass_survey.compare.published import load_extras, load_figures, wilson_interval
+from adass_survey.compare.published import figure_rows, load_extras
 from adass_survey.compare.spec import form_items
 from adass_survey.compare.summary import summary_document
 from adass_survey.core.codebook import load_codebook
+from adass_survey.core.proportions import wilson_interval
 from adass_survey.published.figures import normalise_text, report_path, report_text
 
 ITEMS = {item.key: item for item in form_items()}
@@ -64,7 +65,7 @@ def test_a_new_wave_codebook_gives_a_new_form_without_code_change(tmp_path):
     )
     path = tmp_path / "codebook.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    figures = load_figures() + (
+    figures = figure_rows() + (
         {
             "id": "F15-01",
             "section": "15.1",
@@ -183,7 +184,7 @@ def test_the_form_has_a_fieldset_per_question_not_answered_by_default():
 
 
 def test_every_option_has_its_block_with_the_published_figure():
-    figures = load_figures()
+    figures = figure_rows()
     for fieldset, item in zip(PAGE.fieldsets, ITEMS.values(), strict=True):
         for radio, (code, _label) in zip(fieldset["radios"][1:], item.options, strict=True):
             block = PAGE.blocks[radio["data-block"]]

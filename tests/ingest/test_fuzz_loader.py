@@ -39,9 +39,9 @@ def _check(tmp_path, code: int, stdout: str, stderr: str) -> None:
     assert code in (0, 2), (code, stderr)
     assert "Traceback" not in stderr and "unexpectedly" not in stderr, stderr
     if code == 0:
-        report = json.loads((tmp_path / "out" / "build_report.json").read_text(encoding="utf-8"))
-        assert report["rows_in"] == report["rows_clean"] + report["rows_quarantined"]
-        assert f"rows in {report['rows_in']:,} = clean {report['rows_clean']:,}" in stdout
+        manifest = json.loads((tmp_path / "out" / "build_manifest.json").read_text(encoding="utf-8"))
+        assert manifest["rows_in"] == manifest["rows_clean"] + manifest["rows_quarantined"]
+        assert f"rows in {manifest['rows_in']:,} = clean {manifest['rows_clean']:,}" in stdout
     else:
         assert stderr.startswith("error: ") and "fuzz" in stderr
 

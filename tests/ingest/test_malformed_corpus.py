@@ -77,16 +77,16 @@ def test_damaged_export(case, results):
         assert case["file"] in done.stderr, "the message names the file"
         assert not out.exists(), "a refused build wrote output"
         return
-    report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "build_manifest.json").read_text(encoding="utf-8"))
     quarantine = pd.read_csv(out / "quarantine.csv", keep_default_na=False)
     respondents = pd.read_csv(out / "respondents.csv")
-    assert report["rows_in"] == report["rows_clean"] + report["rows_quarantined"]
+    assert manifest["rows_in"] == manifest["rows_clean"] + manifest["rows_quarantined"]
     assert (
-        f"rows in {report['rows_in']} = clean {report['rows_clean']} + quarantined {report['rows_quarantined']}"
+        f"rows in {manifest['rows_in']} = clean {manifest['rows_clean']} + quarantined {manifest['rows_quarantined']}"
         in done.stdout
     )
-    assert len(respondents) == report["rows_clean"]
-    assert quarantine["source_row"].nunique() == report["rows_quarantined"] == int(case["rows_quarantined"])
+    assert len(respondents) == manifest["rows_clean"]
+    assert quarantine["source_row"].nunique() == manifest["rows_quarantined"] == int(case["rows_quarantined"])
     assert set(respondents["source_row"]).isdisjoint(quarantine["source_row"])
     if case["outcome"] == "quarantined":
         assert quarantine["reason"].str.contains(case["reason"], regex=False).any(), quarantine["reason"].tolist()

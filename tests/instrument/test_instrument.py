@@ -55,10 +55,10 @@ def test_blank_template_filled_with_a_few_rows_builds(tmp_path):
         rows.append(row)
     with open(template, "a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\r\n").writerows(rows)
-    report = build(template, tmp_path / "processed")
-    stored = json.loads((tmp_path / "processed" / "build_report.json").read_text())
+    manifest = build(template, tmp_path / "processed")
+    stored = json.loads((tmp_path / "processed" / "build_manifest.json").read_text())
     assert stored["rows_in"] == 3 == stored["rows_clean"], stored
-    assert report.rows_clean == 3
+    assert manifest.rows_clean == 3
 
 
 @pytest.mark.parametrize(

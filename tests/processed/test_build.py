@@ -29,15 +29,15 @@ def export(tmp_path):
 
 def test_build_writes_every_output_and_accounts_for_every_row(export, tmp_path):
     out = tmp_path / "processed"
-    report = build(export, out)
+    manifest = build(export, out)
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
-    stored = json.loads((out / "build_report.json").read_text())
+    stored = json.loads((out / "build_manifest.json").read_text())
     assert stored["rows_in"] == 15 == stored["rows_clean"] + stored["rows_quarantined"]
     assert (stored["rows_clean"], stored["rows_quarantined"]) == (14, 1)
     assert stored["raw_sha256"] == sha256_of(export) and not stored["raw_path"].startswith("/")
     csv_rows = pd.read_csv(out / "respondents.csv")
     parquet_rows = pd.read_parquet(out / "respondents.parquet")
-    assert len(csv_rows) == len(parquet_rows) == report.rows_clean
+    assert len(csv_rows) == len(parquet_rows) == manifest.rows_clean
     assert list(csv_rows.columns) == list(parquet_rows.columns)
     themes = pd.read_csv(out / "themes.csv")
     assert list(themes.columns) == ["respondent_id", "question_id", "theme"]
@@ -93,6 +93,16 @@ def test_output_folder_with_foreign_files_is_refused(export, tmp_path):
     assert (out / "thesis.docx").read_text() == "precious"
 
 
+def test_a_folder_of_an_earlier_build_is_replaced_and_its_build_report_goes(export, tmp_path):
+    """An earlier build wrote its manifest as ``build_report.json``: that folder is still the build's to replace."""
+    out = tmp_path / "processed"
+    build(export, out)
+    (out / "build_manifest.json").rename(out / "build_report.json")
+    assert not data_module.is_current(export, out)
+    build(export, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+
+
 def test_cli_prints_the_accounting_and_exits_zero(export, tmp_path, capsys):
     assert main(["build", "--raw", str(export), "--out", str(tmp_path / "o")]) == 0
     printed = capsys.readouterr().out
@@ -145,7 +155,7 @@ def test_run_build_reads_args(export, tmp_path, capsys):
 def test_load_survey_reuses_a_current_build_and_rebuilds_a_stale_one(export, tmp_path, monkeypatch):
     out = tmp_path / "processed"
     first = data_module.load_survey(export, out)
-    assert len(first.respondents) == first.report["rows_clean"] == 14
+    assert len(first.respondents) == first.manifest["rows_clean"] == 14
     assert first.respondents["respondent_id"].dtype == "int64"
     calls = []
     real = build_module.build
@@ -157,7 +167,7 @@ def test_load_survey_reuses_a_current_build_and_rebuilds_a_stale_one(export, tmp
     rows = ef.export_rows(CB, n=9, seed=11)
     ef.write_export(export, rows)
     rebuilt = data_module.load_survey(export, out)
-    assert len(calls) == 1 and rebuilt.report["rows_in"] == 9
+    assert len(calls) == 1 and rebuilt.manifest["rows_in"] == 9
 
 
 def test_load_survey_rebuilds_when_output_is_incomplete(export, tmp_path):
@@ -186,7 +196,7 @@ def test_a_file_rewritten_while_it_is_read_is_refused_and_nothing_is_written(exp
 
 
 def test_the_reported_hash_is_that_of_the_bytes_read(export, tmp_path):
-    report = build(export, tmp_path / "processed")
-    assert report.raw_sha256 == sha256_of(export)
+    manifest = build(export, tmp_path / "processed")
+    assert manifest.raw_sha256 == sha256_of(export)
     export.write_bytes(export.read_bytes().replace(b"Narnia", b"Narnie"))
-    assert build(export, tmp_path / "processed").raw_sha256 == sha256_of(export) != report.raw_sha256
+    assert build(export, tmp_path / "processed").raw_sha256 == sha256_of(export) != manifest.raw_sha256

@@ -34,7 +34,7 @@ def test_concurrent_first_loads_all_succeed(tmp_path):
     assert not failures, failures
     assert [out.strip() for out, _, _ in results] == ["58"] * 6
     assert sorted(p.name for p in processed.iterdir()) == [
-        "build_report.json",
+        "build_manifest.json",
         "quarantine.csv",
         "respondents.csv",
         "respondents.parquet",

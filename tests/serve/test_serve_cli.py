@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 
-import pytest
-
 from adass_survey.cli import build_parser
 from adass_survey.core.paths import project_root
-from adass_survey.serve.kernels import GraceKernelManager, KernelCapReached
-
-from .event_loop import run_on_own_thread
 
 REPO = project_root()
 POSIX_ONLY = "fcntl,termios,pwd,grp,resource"
@@ -27,7 +21,7 @@ class NoPosixOnly(importlib.abc.MetaPathFinder):
 for name in BLOCKED:
     sys.modules.pop(name, None)
 sys.meta_path.insert(0, NoPosixOnly())
-for name in ("cli", "serve.launch", "serve.app", "serve.kernels", "serve.deploy"):
+for name in ("cli", "serve.launch", "serve.app", "serve.renders", "serve.deploy"):
     importlib.import_module("adass_survey." + name)
 print(sorted(BLOCKED & set(sys.modules)))
 """
@@ -78,61 +72,9 @@ def test_serve_prepare_only_builds_what_is_missing_and_exits(tmp_path) -> None:
 
 
 def test_the_serve_modules_import_without_posix_only_modules() -> None:
-    # Windows has no fcntl, termios, pwd, grp or resource; psutil (which imports resource on Linux) is imported
-    # only when the cap is sized, so this also checks nothing imports it at module level.
+    # Windows has no fcntl, termios, pwd, grp or resource.
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_WITHOUT_POSIX, POSIX_ONLY], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
-
-
-def _manager(cap: int, live: int) -> GraceKernelManager:
-    manager = GraceKernelManager()
-    manager._cap = cap
-    manager._kernels.update({f"k{i}": object() for i in range(live)})
-    return manager
-
-
-def test_a_reader_beyond_the_cap_starts_no_kernel() -> None:
-    manager = _manager(cap=2, live=2)
-    with pytest.raises(KernelCapReached):
-        run_on_own_thread(manager.start_kernel(kernel_name="python3", env={"VOILA_PREHEAT": "False"}))
-    assert manager.live_kernel_count() == 2
-
-
-def test_a_pool_refill_waits_under_the_cap_until_a_place_frees() -> None:
-    manager = _manager(cap=1, live=1)
-    manager.cap_poll_interval = 0.01
-
-    async def scenario() -> bool:
-        refill = asyncio.ensure_future(manager.start_kernel(kernel_name="python3", env={"VOILA_PREHEAT": "True"}))
-        await asyncio.sleep(0.1)
-        waiting = not refill.done()
-        manager._closing = True  # shutting down: the waiting refill gives up instead of starting a kernel
-        with pytest.raises(KernelCapReached):
-            await refill
-        return waiting
-
-    assert run_on_own_thread(scenario()), "the refill did not wait under the cap"
-
-
-def test_the_cap_comes_from_the_environment_first(monkeypatch) -> None:
-    monkeypatch.setenv("ADASS_KERNEL_CAP", "7")
-    manager = GraceKernelManager(kernel_cap=3)
-    assert manager.cap == 7
-    monkeypatch.delenv("ADASS_KERNEL_CAP")
-    assert GraceKernelManager(kernel_cap=3).cap == 3
-    assert 4 <= GraceKernelManager().cap <= 64  # sized to memory, within its bounds
-
-
-def test_a_bad_cap_in_the_environment_is_refused(monkeypatch) -> None:
-    monkeypatch.setenv("ADASS_KERNEL_CAP", "many")
-    with pytest.raises(ValueError, match="ADASS_KERNEL_CAP"):
-        GraceKernelManager().cap
-
-
-def test_kernel_ids_end_with_the_route_of_their_process(monkeypatch) -> None:
-    monkeypatch.setenv("ADASS_KERNEL_ROUTE", "08867")
-    manager = GraceKernelManager()
-    assert manager.new_kernel_id().endswith("08867")

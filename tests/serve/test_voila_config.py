@@ -1,50 +1,15 @@
-"""voila.py, the configuration JSON cannot express, as Voilà reads it."""
+"""voila.json as Voilà reads it: the files it serves, and its exporter's settings."""
 
 from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 
 import pytest
-from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
 from adass_survey.core.paths import project_root
 from adass_survey.serve.page_files import FILE_NAME
-
-
-def _config():
-    return PyFileConfigLoader("voila.py", path=str(project_root())).load_config()
-
-
-def test_kernels_use_unix_sockets_where_there_are_some() -> None:
-    # TCP ports are chosen before a kernel binds them: 16 kernels starting at once lost one to a taken port
-    expected = "ipc" if os.name == "posix" else "tcp"
-    assert _config().KernelManager.get("transport", "tcp") == expected
-
-
-def _voila_config() -> Config:
-    """voila.py and voila.json merged as Voilà merges them: its own loader, the JSON file last."""
-    from adass_survey.serve import app  # noqa: F401 - imports the voila package, which voila.py shadows here
-
-    voila_app = importlib.import_module("voila.app").Voila(config_file_paths=[str(project_root())])
-    voila_app.load_config_file("voila", path=[str(project_root())])
-    return voila_app.config
-
-
-def test_kernels_are_managed_by_the_capped_manager_serve_uses() -> None:
-    from adass_survey.serve.app import GraceKernelManager
-
-    voila_configuration = importlib.import_module("voila.configuration").VoilaConfiguration
-    factory = importlib.import_module("voila.voila_kernel_manager").voila_kernel_manager_factory
-    configuration = voila_configuration(config=_voila_config())
-    named = configuration.multi_kernel_manager_class  # the class voila.py names, imported by traitlets
-    assert named is GraceKernelManager, f"voila.py names {named}, serve's page handler checks for GraceKernelManager"
-    # what Voilà instantiates as its kernel manager (voila.app.Voila.init_settings): the pool wrapped around it
-    wrapped = factory(named, configuration.preheat_kernel, configuration.default_pool_size)
-    assert issubclass(wrapped, GraceKernelManager) and wrapped is not GraceKernelManager, wrapped.__mro__
 
 
 def _allowed_by_voila_json(path: str) -> bool:
@@ -85,8 +50,6 @@ def test_a_page_is_validated_once_not_after_every_preprocessor(monkeypatch) -> N
     import nbformat
     from nbconvert.exporters import exporter as exporter_module
     from traitlets.config.loader import JSONFileConfigLoader
-
-    from adass_survey.serve import app  # noqa: F401 - imports the voila package, which voila.py shadows here
 
     voila_exporter = importlib.import_module("voila.exporter").VoilaExporter
     config = JSONFileConfigLoader("voila.json", path=str(project_root())).load_config()

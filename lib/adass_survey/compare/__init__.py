@@ -4,7 +4,8 @@ One job: build the form from the codebook (which closed questions, which options
 published figures only (``data/published/figures.csv``, never the synthetic respondent data), and draw the page as
 plain HTML holding every answer's block, so that choosing an answer happens in the reader's browser alone: nothing
 is sent, saved or logged. Researchers compare answers given in code (:mod:`adass_survey.compare.answers`). Files are
-read with ``csv`` and ``yaml``; pandas and matplotlib are never imported.
+read with ``yaml`` and the package's one CSV reader (:mod:`adass_survey.core.csv_rows`); percentages and intervals come from
+:mod:`adass_survey.core.proportions`; pandas and matplotlib are never imported.
 
 May import: core, and present.rich (nothing else of the package; no module here imports another subpackage).
 """

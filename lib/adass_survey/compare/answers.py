@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .comparison import Comparison, compare_answer
-from .published import load_extras, load_figures
+from .published import figure_rows, load_extras
 from .spec import NOT_ANSWERED, Item, form_items
 from .summary import summary_document
 
@@ -56,7 +56,7 @@ def compare_answers(answers: Mapping[str, str], items: list[Item] | None = None)
         if key not in by_key:
             keys = ", ".join(list(by_key)[:3])
             raise ValueError(f"{repr(key)[:40]} is not a question of the form (its keys: {keys}, ...)")
-    figures, extras = load_figures(), load_extras()
+    figures, extras = figure_rows(), load_extras()
     return [
         compare_answer(item, answers[item.key], figures, extras)
         for item in items

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.codebook import load_codebook
+from ..core.proportions import percent, wilson_interval
 from .lookup import National, national_figure
-from .published import load_errata, load_extras, load_figures, load_key_message_links, percent, wilson_interval
+from .published import errata_by_id, figure_rows, key_message_links, load_extras
 from .spec import Item, accepted
 
 MAJORITY_WORDS = {"all", "nearly_all", "most", "majority", "more_than_half", "two_thirds"}
@@ -67,7 +68,7 @@ def where_sentence(item: Item, code: str, found: National, figures: tuple[dict, 
     --------
     >>> from adass_survey.compare.spec import form_items
     >>> rating = {i.key: i for i in form_items()}["market_rating"]
-    >>> text, minority = where_sentence(rating, "4", National("printed", 7, 58), load_figures())
+    >>> text, minority = where_sentence(rating, "4", National("printed", 7, 58), figure_rows())
     >>> minority, text
     (True, 'A minority of the responding councils gave this answer; 50 gave a lower one and 1 a higher one.')
     """
@@ -126,7 +127,7 @@ def compare_answer(
     if not accepted(item, code) or not code:
         choices = ", ".join(repr(c) for c, _ in item.options)
         raise ValueError(f"{repr(code)[:40]} is not an answer to {item.key!r}; its answers are {choices}")
-    figures = figures if figures is not None else load_figures()
+    figures = figures if figures is not None else figure_rows()
     extras = extras if extras is not None else load_extras()
     found = national_figure(item, code, figures)
     where, minority = where_sentence(item, code, found, figures)
@@ -163,12 +164,12 @@ def _notes(found: National) -> tuple[str, ...]:
     if printed is not None and printed != percent(found.count, found.base):
         notes.append(f"The report printed {printed}% here.")
     if row["erratum_id"]:
-        problem = load_errata().get(row["erratum_id"], {}).get("problem", "")
+        problem = errata_by_id().get(row["erratum_id"], {}).get("problem", "")
         notes.append(f"Erratum {row['erratum_id']}: {problem}".rstrip(": "))
     return tuple(notes)
 
 
 def _messages(item: Item, figures: tuple[dict, ...], extras: dict) -> tuple[tuple[str, str], ...]:
     ids = {f["id"] for f in figures if f["question"] == item.question_id}
-    found = sorted({row["message_id"] for row in load_key_message_links() if row["figure_id"] in ids})
+    found = sorted({row["message_id"] for row in key_message_links() if row["figure_id"] in ids})
     return tuple((m, extras["key_messages"].get(m, "")) for m in found)

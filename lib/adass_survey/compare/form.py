@@ -17,7 +17,7 @@ from html import escape
 
 from .answers import NAME_LIMIT
 from .comparison import compare_answer
-from .published import load_extras, load_figures
+from .published import figure_rows, load_extras
 from .spec import Item, form_items
 from .summary import SUMMARY_FILENAME, TITLE, caveat, comparison_html, summary_template
 
@@ -93,7 +93,7 @@ def _radio(qid: str, n: int, label: str, block_id: str = "") -> str:
     kind = f"adass-cmp-opt adass-cmp-o{n}" if n else "adass-cmp-none"
     extra = f' data-block="{block_id}"' if block_id else " checked"
     return (
-        f'<label for="{qid}-o{n}"><input type="radio" id="{qid}-o{n}" name="{qid}" value="{n}" '
+        f'<label><input type="radio" id="{qid}-o{n}" name="{qid}" value="{n}" '
         f'class="{kind}"{extra}> {escape(label)}</label>'
     )
 
@@ -148,7 +148,7 @@ def form_html(items: list[Item] | None = None, survey: dict | None = None) -> st
     (18, 40, 1)
     """
     items = items if items is not None else form_items()
-    figures, extras = load_figures(), load_extras()
+    figures, extras = figure_rows(), load_extras()
     questions = [
         fieldset_html(
             number, item, [comparison_html(compare_answer(item, code, figures, extras)) for code, _ in item.options]

@@ -44,10 +44,10 @@ def national_figure(item: Item, code: str, figures: tuple[dict, ...]) -> Nationa
 
     Examples
     --------
-    >>> from adass_survey.compare.published import load_figures
+    >>> from adass_survey.compare.published import figure_rows
     >>> from adass_survey.compare.spec import form_items
     >>> items = {i.key: i for i in form_items()}
-    >>> figures = load_figures()
+    >>> figures = figure_rows()
     >>> n = national_figure(items["take_up"], "below_60", figures)
     >>> n.kind, n.count, n.base, n.figure["id"]
     ('printed', 29, 58, 'F02-07')

@@ -1,4 +1,4 @@
-"""The published figures and the page's extra data, read with the csv module and yaml (no pandas).
+"""The published figures and the page's extra data, as rows of text and yaml (no pandas).
 
 ``figures.csv`` holds every figure the report prints; ``compare.yaml`` adds what the codebook lacks for this
 page (which questions are compared, verbatim key messages and practice examples). Both live in
@@ -7,25 +7,24 @@ page (which questions are compared, verbatim key messages and practice examples)
 
 from __future__ import annotations
 
-import csv
-import math
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..core.csv_rows import read_csv_rows
 from ..core.paths import published_dir
 
-Z95 = 1.959963984540054
-"""The normal quantile of a two-sided 95% interval."""
 
+def figure_rows(path: str | Path | None = None) -> tuple[dict, ...]:
+    """Read ``figures.csv`` as a tuple of rows (dicts of text; ``count``, ``base``, ``percent_printed`` int or None).
 
-def load_figures(path: str | Path | None = None) -> tuple[dict, ...]:
-    """Read ``figures.csv`` as a tuple of rows (dicts of strings; ``count`` and ``base`` as int or None).
+    The rows the validated table :func:`adass_survey.published.figures.load_figures` is built from (the one reader,
+    :func:`adass_survey.core.csv_rows.read_csv_rows`), without pandas; read again only when the file changes.
 
     Examples
     --------
-    >>> rows = load_figures()
+    >>> rows = figure_rows()
     >>> [(r["count"], r["base"]) for r in rows if r["id"] == "F02-07"]
     [(29, 58)]
     """
@@ -35,39 +34,35 @@ def load_figures(path: str | Path | None = None) -> tuple[dict, ...]:
 
 @lru_cache(maxsize=4)
 def _read_figures(path: str, mtime: float) -> tuple[dict, ...]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_csv_rows(path)[1]
     for row in rows:
         for key in ("count", "base", "percent_printed"):
             row[key] = int(row[key]) if row.get(key, "").strip() else None
     return tuple(rows)
 
 
-def load_errata(path: str | Path | None = None) -> dict[str, dict]:
-    """Read ``errata.csv`` as a dict from erratum id to its row.
+def errata_by_id(path: str | Path | None = None) -> dict[str, dict]:
+    """Read ``errata.csv`` as a dict from erratum id to its row (dicts of text).
 
     Examples
     --------
-    >>> load_errata()["E03"]["section"]
+    >>> errata_by_id()["E03"]["section"]
     '2.1'
     """
-    path = Path(path) if path else published_dir() / "errata.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {row["id"]: row for row in csv.DictReader(handle)}
+    rows = read_csv_rows(Path(path) if path else published_dir() / "errata.csv")[1]
+    return {row["id"]: row for row in rows}
 
 
-def load_key_message_links(path: str | Path | None = None) -> list[dict]:
-    """Read ``key_messages.csv``: which key message each published figure bears on.
+def key_message_links(path: str | Path | None = None) -> list[dict]:
+    """Read ``key_messages.csv``: which key message each published figure bears on (dicts of text).
 
     Examples
     --------
-    >>> links = load_key_message_links()
+    >>> links = key_message_links()
     >>> sorted({row["message_id"] for row in links if row["figure_id"] == "F10-02"})
     ['12.5']
     """
-    path = Path(path) if path else published_dir() / "key_messages.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows(Path(path) if path else published_dir() / "key_messages.csv")[1]
 
 
 def load_extras(path: str | Path | None = None) -> dict:
@@ -98,34 +93,3 @@ def load_extras(path: str | Path | None = None) -> dict:
             for e in raw.get("practice_examples") or []
         ],
     }
-
-
-def percent(count: int, base: int) -> int:
-    """Return ``count`` as a whole percentage of ``base``, rounding halves up (as the report does).
-
-    Examples
-    --------
-    >>> percent(29, 58), percent(55, 58), percent(1, 8)
-    (50, 95, 13)
-    """
-    return math.floor(100 * count / base + 0.5)
-
-
-def wilson_interval(count: int, base: int) -> tuple[float, float]:
-    """Return the Wilson score 95% interval of a proportion, as fractions.
-
-    Examples
-    --------
-    >>> low, high = wilson_interval(29, 58)
-    >>> round(low, 3), round(high, 3)
-    (0.375, 0.625)
-    >>> wilson_interval(0, 58)[0]
-    0.0
-    """
-    if base <= 0:
-        raise ValueError("the base must be positive")
-    p = count / base
-    z2 = Z95 * Z95
-    centre = (p + z2 / (2 * base)) / (1 + z2 / base)
-    half = Z95 * math.sqrt(p * (1 - p) / base + z2 / (4 * base * base)) / (1 + z2 / base)
-    return max(0.0, centre - half), min(1.0, centre + half)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.codebook import Codebook, Question, load_codebook
-from .published import load_extras, load_figures
+from .published import figure_rows, load_extras
 
 CLOSED_TYPES = ("single", "yes_no", "likert5", "percent_text")
 NOT_ANSWERED = ""
@@ -63,7 +63,7 @@ def form_items(
 
     Parameters
     ----------
-    codebook, figures, extras : optional; default to ``load_codebook()``, ``load_figures()`` and ``load_extras()``.
+    codebook, figures, extras : optional; default to ``load_codebook()``, ``figure_rows()`` and ``load_extras()``.
 
     Examples
     --------
@@ -77,7 +77,7 @@ def form_items(
     ['risk_management.positive_risk_taking']
     """
     codebook = codebook or load_codebook()
-    figures = figures if figures is not None else load_figures()
+    figures = figures if figures is not None else figure_rows()
     extras = extras if extras is not None else load_extras()
     items = []
     for question in codebook.questions:

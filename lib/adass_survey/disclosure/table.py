@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.proportions import round_half_up
 from ..tables.groups import selection_label
-from ..tables.tabulate import round_half_up
 
 SUPPRESSED = "[c]"
 PUBLISHED_NOTE = "As published in the report."

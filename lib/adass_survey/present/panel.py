@@ -19,9 +19,23 @@ from .choices import choice_id
 
 ALL = "all"
 HTML_PANELS_ENV = "ADASS_HTML_PANELS"
-"""Set to 1 in the kernels that draw pages for readers (the dashboards' kernel manager, the static export): a panel
-is then its HTML form with every view and no widget. Elsewhere (JupyterLab, nbval) it is the widget, beside an HTML
+"""Set to 1 in the kernels that draw pages for readers (the static export): a panel is then its HTML form with every
+view and no widget. A kernel Voilà starts is told so by its ``SERVER_SOFTWARE`` (``voila/…``, which Voilà sets for
+every kernel of a page, :func:`html_panels`). Elsewhere (JupyterLab, nbval) a panel is the widget, beside an HTML
 form holding the default view only (what a saved notebook keeps)."""
+
+
+def html_panels(environ=os.environ) -> bool:
+    """True in a kernel that draws a page for readers: the static export's, or one Voilà started for a page.
+
+    Examples
+    --------
+    >>> html_panels({HTML_PANELS_ENV: "1"}), html_panels({"SERVER_SOFTWARE": "voila/0.5.13"}), html_panels({})
+    (True, True, False)
+    """
+    return environ.get(HTML_PANELS_ENV) == "1" or environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -174,7 +188,7 @@ class Panel:
         return w.VBox([controls, views], _dom_classes=["adass-panel"])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        if os.environ.get(HTML_PANELS_ENV) == "1":
+        if html_panels():
             return {"text/html": static_html(self.entry, self.panel_id), "text/plain": repr(self)}
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
         default = self.entry["views"][view_keys(self.entry["dimensions"])[0][0]]

@@ -23,7 +23,7 @@ from ..tables.tabulate import (
     frequency_table,
     multi_table,
     theme_table,
-    wilson_interval,
+    wilson_percentages,
 )
 from .display import chart_html
 from .downloads import csv_download_link, xlsx_download_link
@@ -123,7 +123,7 @@ def merge_unpublished(table: pd.DataFrame, published: set[str]) -> pd.DataFrame:
         [table[keep][["question_id", "category", "label", "count", "base"]], pd.DataFrame([other])], ignore_index=True
     )
     merged["percent"] = 100 * merged["count"] / merged["base"].where(merged["base"] > 0)
-    merged["ci_low"], merged["ci_high"] = wilson_interval(merged["count"], merged["base"])
+    merged["ci_low"], merged["ci_high"] = wilson_percentages(merged["count"], merged["base"])
     merged.attrs.update(table.attrs)
     return merged[COLUMNS]
 

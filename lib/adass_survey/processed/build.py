@@ -1,7 +1,7 @@
 """Build the processed data from a raw export: load → validate → clean → code → check → write.
 
 The five output files (``respondents.csv``, ``respondents.parquet``, ``themes.csv``,
-``quarantine.csv``, ``build_report.json``; see ``docs/data-flow.md``) are written into a temporary
+``quarantine.csv``, ``build_manifest.json``; see ``docs/data-flow.md``) are written into a temporary
 folder and swapped in whole, so a refused or interrupted build leaves the previous processed data
 untouched. The raw export is only read. Every raw row is accounted for: it is either a clean
 respondent or has one or more lines in the quarantine, and the build fails if the two do not add up.
@@ -22,15 +22,15 @@ from ..core.codebook import load_codebook
 from ..core.errors import SurveyInputError
 from ..core.paths import codebook_path, processed_dir, project_root, raw_export_path
 from ..ingest import checks
-from .schema import OUTPUT_FILES, validate_respondents, write_files
+from .schema import FORMER_OUTPUT_FILES, OUTPUT_FILES, validate_respondents, write_files
 
 PROGRESS_MIN_ROWS = 50_000
 """Builds of more rows than this report each stage with its timing."""
 
 
 @dataclass
-class BuildReport:
-    """What one build read and wrote (the content of ``build_report.json`` plus timings)."""
+class BuildManifest:
+    """What one build read and wrote (the content of ``build_manifest.json`` plus timings)."""
 
     raw_path: str
     raw_sha256: str
@@ -47,7 +47,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        """The report as written to ``build_report.json`` (timings left out: builds are reproducible)."""
+        """The manifest as written to ``build_manifest.json`` (timings left out: builds are reproducible)."""
         content = asdict(self)
         content.pop("timings")
         return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
@@ -76,7 +76,7 @@ def sha256_of(path: str | Path) -> str:
 
 
 def display_path(path: str | Path) -> str:
-    """A path as shown to readers and stored in reports: relative to the project or the working folder.
+    """A path as shown to readers and stored in manifests: relative to the project or the working folder.
 
     Examples
     --------
@@ -110,7 +110,7 @@ class _Stopwatch:
             self.progress(f"  {stage:<9} {self.timings[stage]:6.2f} s  ({self.rows:,} rows)")
 
 
-def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None, progress=None) -> BuildReport:
+def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None, progress=None) -> BuildManifest:
     """Build the processed data from a raw export.
 
     Parameters
@@ -121,7 +121,7 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
 
     Returns
     -------
-    BuildReport
+    BuildManifest
 
     Raises
     ------
@@ -145,7 +145,7 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
 
     raw_path = Path(raw_path) if raw_path is not None else raw_export_path()
     out_dir = Path(out_dir) if out_dir is not None else processed_dir()
-    check_replaceable(out_dir, set(OUTPUT_FILES))
+    check_replaceable(out_dir, {*OUTPUT_FILES, *FORMER_OUTPUT_FILES})
     watch = _Stopwatch(progress)
     codebook = load_codebook()
     before = _file_state(raw_path)
@@ -165,7 +165,7 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
     watch.done("code")
     validate_respondents(result.respondents, codebook)
     watch.done("check")
-    report = BuildReport(
+    manifest = BuildManifest(
         raw_path=display_path(raw_path),
         raw_sha256=raw.sha256,
         codebook_sha256=sha256_of(codebook_path()),
@@ -178,14 +178,14 @@ def build(raw_path: str | Path | None = None, out_dir: str | Path | None = None,
         unknown_columns=list(raw.unknown_columns),
         notes=list(raw.notes) + list(result.notes),
     )
-    if report.rows_in != report.rows_clean + report.rows_quarantined:
-        raise RuntimeError(f"accounting does not add up: {report.accounting()}")
+    if manifest.rows_in != manifest.rows_clean + manifest.rows_quarantined:
+        raise RuntimeError(f"accounting does not add up: {manifest.accounting()}")
     if _file_state(raw_path) != before:
         raise SurveyInputError(raw_path, "the file changed while it was being read", "run the build again")
-    _write(out_dir, result.respondents, themes, result.quarantine, report)
+    _write(out_dir, result.respondents, themes, result.quarantine, manifest)
     watch.done("write")
-    report.timings = watch.timings
-    return report
+    manifest.timings = watch.timings
+    return manifest
 
 
 def _file_state(path: Path) -> tuple[int, int] | None:
@@ -201,11 +201,11 @@ def _file_state(path: Path) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
-def _write(out_dir: Path, respondents, themes, quarantine, report: BuildReport) -> None:
+def _write(out_dir: Path, respondents, themes, quarantine, manifest: BuildManifest) -> None:
     """Write the processed files (:func:`adass_survey.processed.schema.write_files`) into a fresh folder
     that replaces ``out_dir`` whole; any failure leaves the previous folder as it was."""
     with replaced_folder(out_dir) as folder:
-        write_files(folder, respondents, themes, quarantine, report.to_json())
+        write_files(folder, respondents, themes, quarantine, manifest.to_json())
 
 
 def run_build(args) -> int:
@@ -222,17 +222,17 @@ def run_build(args) -> int:
     raw_path = args.raw if args.raw is not None else raw_export_path()
     out_dir = args.out if args.out is not None else processed_dir()
     say(f"build: reading {display_path(raw_path)}")
-    report = build(raw_path, out_dir, progress=say)
-    delimiter = {",": "comma", ";": "semicolon", "": "workbook"}.get(report.delimiter, report.delimiter)
-    say(f"read {report.raw_path} ({report.encoding}, {delimiter})")
-    say(report.accounting())
-    if report.unknown_columns:
-        say(f"ignored {len(report.unknown_columns)} unknown column(s): " + "; ".join(report.unknown_columns[:5]))
-    for note in report.notes[:20]:
+    manifest = build(raw_path, out_dir, progress=say)
+    delimiter = {",": "comma", ";": "semicolon", "": "workbook"}.get(manifest.delimiter, manifest.delimiter)
+    say(f"read {manifest.raw_path} ({manifest.encoding}, {delimiter})")
+    say(manifest.accounting())
+    if manifest.unknown_columns:
+        say(f"ignored {len(manifest.unknown_columns)} unknown column(s): " + "; ".join(manifest.unknown_columns[:5]))
+    for note in manifest.notes[:20]:
         say(f"note: {note}")
-    if len(report.notes) > 20:
-        say(f"... and {len(report.notes) - 20} more notes in build_report.json")
-    if report.rows_quarantined:
-        say(f"{report.rows_quarantined} row(s) quarantined: see quarantine.csv for row, column, value and reason")
-    say(f"wrote {display_path(out_dir)}/: " + ", ".join(OUTPUT_FILES) + f" ({report.theme_rows:,} theme rows)")
+    if len(manifest.notes) > 20:
+        say(f"... and {len(manifest.notes) - 20} more notes in build_manifest.json")
+    if manifest.rows_quarantined:
+        say(f"{manifest.rows_quarantined} row(s) quarantined: see quarantine.csv for row, column, value and reason")
+    say(f"wrote {display_path(out_dir)}/: " + ", ".join(OUTPUT_FILES) + f" ({manifest.theme_rows:,} theme rows)")
     return 0

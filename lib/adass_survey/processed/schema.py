@@ -7,7 +7,7 @@
   allowed codes, unique ids), and the build checks its own output against it;
 * ``themes.csv``: one (respondent, question, theme) per row, columns :data:`THEME_COLUMNS`;
 * ``quarantine.csv``: one fault of a quarantined raw row per row, columns :data:`QUARANTINE_COLUMNS`;
-* ``build_report.json``: what one build read and wrote.
+* ``build_manifest.json``: what one build read and wrote.
 
 :func:`write_files` writes them (columns in schema order) and :func:`read_files` reads them back
 with the schema's types; the build and :func:`adass_survey.processed.survey.read_processed` go
@@ -25,8 +25,11 @@ from ..core.codebook import Codebook
 if TYPE_CHECKING:
     import pandas as pd
 
-OUTPUT_FILES = ("respondents.csv", "respondents.parquet", "themes.csv", "quarantine.csv", "build_report.json")
+OUTPUT_FILES = ("respondents.csv", "respondents.parquet", "themes.csv", "quarantine.csv", "build_manifest.json")
 """The files of a processed folder, all written by one build."""
+
+FORMER_OUTPUT_FILES = ("build_report.json",)
+"""Files an earlier build wrote (the manifest's former name): a folder holding them is still the build's."""
 
 THEME_COLUMNS = {"respondent_id": "int64", "question_id": "str", "theme": "str"}
 """Columns of ``themes.csv`` and their types, in file order."""
@@ -103,7 +106,7 @@ def validate_respondents(respondents: pd.DataFrame, codebook: Codebook) -> pd.Da
     return respondents_schema(codebook).validate(respondents, lazy=True)
 
 
-def write_files(folder: Path, respondents, themes, quarantine, report_json: str) -> None:
+def write_files(folder: Path, respondents, themes, quarantine, manifest_json: str) -> None:
     """Write the processed files into ``folder``, each table's columns in schema order.
 
     ``respondents``, ``themes`` and ``quarantine`` are frames or pyarrow tables
@@ -139,7 +142,7 @@ def write_files(folder: Path, respondents, themes, quarantine, report_json: str)
         pq.write_table(table, folder / "respondents.parquet")
         pacsv.write_csv(table, folder / "respondents.csv", write_options=options)
         pacsv.write_csv(arrow(quarantine, QUARANTINE_COLUMNS), folder / "quarantine.csv", write_options=options)
-        (folder / "build_report.json").write_text(report_json, encoding="utf-8")
+        (folder / "build_manifest.json").write_text(manifest_json, encoding="utf-8")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [
@@ -151,17 +154,17 @@ def write_files(folder: Path, respondents, themes, quarantine, report_json: str)
 
 
 def read_files(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
-    """Read a processed folder: respondents, themes and quarantine with the schema's types, and the build report.
+    """Read a processed folder: respondents, themes and quarantine with the schema's types, and the build manifest.
 
     Examples
     --------
     >>> from adass_survey.processed.survey import load_survey
     >>> from adass_survey.core.paths import processed_dir
     >>> _ = load_survey()  # builds data/processed when it is missing or stale
-    >>> respondents, themes, quarantine, report = read_files(processed_dir())
+    >>> respondents, themes, quarantine, manifest = read_files(processed_dir())
     >>> list(themes.columns) == list(THEME_COLUMNS), list(quarantine.columns) == list(QUARANTINE_COLUMNS)
     (True, True)
-    >>> len(respondents) == report["rows_clean"]
+    >>> len(respondents) == manifest["rows_clean"]
     True
     """
     import pandas as pd
@@ -170,5 +173,5 @@ def read_files(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, 
     respondents = pd.read_parquet(folder / "respondents.parquet")
     themes = pd.read_csv(folder / "themes.csv", dtype=THEME_COLUMNS)
     quarantine = pd.read_csv(folder / "quarantine.csv", dtype=QUARANTINE_COLUMNS, keep_default_na=False)
-    report = json.loads((folder / "build_report.json").read_text(encoding="utf-8"))
-    return respondents, themes, quarantine, report
+    manifest = json.loads((folder / "build_manifest.json").read_text(encoding="utf-8"))
+    return respondents, themes, quarantine, manifest

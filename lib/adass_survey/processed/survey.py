@@ -1,6 +1,6 @@
 """One call for notebooks: the processed survey, rebuilt only when its inputs changed.
 
-:func:`load_survey` reads ``data/processed/`` when its ``build_report.json`` was made from the
+:func:`load_survey` reads ``data/processed/`` when its ``build_manifest.json`` was made from the
 same raw export and codebook (compared by SHA-256); otherwise it runs the build first, so a
 fresh clone works without a separate build step. Importing this module is cheap: the build
 machinery (pandera, openpyxl, pyarrow's CSV reader) is imported only when a build is needed.
@@ -31,14 +31,14 @@ class Survey:
     respondents : one row per clean respondent (columns as in ``docs/data-flow.md``)
     themes : one row per (respondent, text question, theme)
     quarantine : one row per fault of a quarantined raw row
-    report : the content of ``build_report.json``
+    manifest : the content of ``build_manifest.json``
     codebook : the questionnaire
     """
 
     respondents: pd.DataFrame
     themes: pd.DataFrame
     quarantine: pd.DataFrame
-    report: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
     codebook: Codebook | None = None
 
 
@@ -53,14 +53,14 @@ def is_current(raw_path: Path, processed: Path) -> bool:
     """
     from .build import OUTPUT_FILES, sha256_of
 
-    report_path = processed / "build_report.json"
+    manifest_path = processed / "build_manifest.json"
     if not raw_path.is_file() or not all((processed / name).is_file() for name in OUTPUT_FILES):
         return False
     try:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return report.get("raw_sha256") == sha256_of(raw_path) and report.get("codebook_sha256") == sha256_of(
+    return manifest.get("raw_sha256") == sha256_of(raw_path) and manifest.get("codebook_sha256") == sha256_of(
         codebook_path()
     )
 
@@ -76,8 +76,8 @@ def read_processed(processed: Path, codebook: Codebook | None = None) -> Survey:
     """
     from .schema import read_files
 
-    respondents, themes, quarantine, report = read_files(processed)
-    return Survey(respondents, themes, quarantine, report, codebook or load_codebook())
+    respondents, themes, quarantine, manifest = read_files(processed)
+    return Survey(respondents, themes, quarantine, manifest, codebook or load_codebook())
 
 
 def load_survey(raw_path: str | Path | None = None, processed_dir: str | Path | None = None) -> Survey:
@@ -100,7 +100,7 @@ def load_survey(raw_path: str | Path | None = None, processed_dir: str | Path | 
     Examples
     --------
     >>> survey = load_survey()  # doctest: +SKIP
-    >>> survey.report["rows_in"] == survey.report["rows_clean"] + survey.report["rows_quarantined"]  # doctest: +SKIP
+    >>> survey.manifest["rows_in"] == survey.manifest["rows_clean"] + survey.manifest["rows_quarantined"]  # doctest: +SKIP
     True
     """
     raw_path = Path(raw_path) if raw_path is not None else raw_export_path()

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from ..core.codebook import load_codebook
+from ..core.csv_rows import read_csv_rows
 from ..core.errors import SurveyInputError
 from ..core.paths import data_dir, published_dir, reference_dir
 
@@ -159,12 +160,9 @@ HANDCODED_SCHEMA = pa.DataFrameSchema(
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise SurveyInputError(path, "the file does not exist", "restore it from the repository")
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise SurveyInputError(path, f"the file is not a readable UTF-8 CSV ({error})", "fix or restore it") from error
+    header, rows = read_csv_rows(path)
+    cells = [[value if value != "" else None for value in row.values()] for row in rows]
+    return pd.DataFrame(cells, columns=header, dtype="str")
 
 
 def _first_failure(error: SchemaErrors) -> tuple[str, int | None, str | None]:

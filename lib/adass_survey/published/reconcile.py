@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.codebook import MISSING, Codebook, load_codebook
-from ..tables.tabulate import round_half_up
+from ..core.proportions import percent
 from .figures import load_figures, load_frame, load_quantifiers
 
 STATUSES = ("reproduced", "erratum", "mismatch")
@@ -205,7 +205,7 @@ def within_check(check: str, count: int, base: int) -> bool:
 
 
 def _percent(count: int, base: int):
-    return round_half_up(100.0 * count / base) if base else pd.NA
+    return percent(count, base) if base else pd.NA
 
 
 def _compare(figure: dict, count: int, base: int) -> list[str]:
@@ -312,7 +312,7 @@ def reconcile(survey, figures: pd.DataFrame | None = None, frame: pd.DataFrame |
 
 
 def summary_line(result: pd.DataFrame) -> str:
-    """The closing line of the reconcile report.
+    """The closing line of the reconciliation.
 
     Examples
     --------

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import functools
 
+from ..present.frames import frame_html, show_frames_accessibly
 from .catalogue import call_key, stored
 from .researcher import section_columns  # noqa: F401 - the researcher's route to a section's data
+
+show_frames_accessibly()  # a frame a notebook shows is valid HTML, every header cell scoped
 
 _SURVEY = []
 LIVE: dict = {}
@@ -53,7 +56,7 @@ def entry_of(shown) -> dict:
         import pandas as pd
 
         with pd.option_context("display.max_columns", 20, "display.width", 80):
-            return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
+            return {"kind": "rich", "html": frame_html(shown), "text": repr(shown)}
     return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
 
 
@@ -359,12 +362,14 @@ def evidence_summary(columns: list[str]):
 
     Examples
     --------
-    >>> repr(evidence_summary(["linked"])).split()[:2]
-    ['linked', 'message_id']
+    >>> repr(evidence_summary(["linked"])).splitlines()[1]
+    'message_id | linked'
     """
+    from ..present.display import table_view
     from .key_messages import evidence_summary as summary
 
-    return summary(survey()).set_index("message_id")[list(columns)]
+    frame = summary(survey())[["message_id", *columns]]
+    return table_view(frame, "The key messages and the figures linked to each: how many reproduce, how they bear on it")
 
 
 @block
@@ -373,9 +378,11 @@ def thin_evidence(columns: list[str]):
 
     Examples
     --------
-    >>> repr(thin_evidence(["reasons"])).split()[0]
-    'reasons'
+    >>> repr(thin_evidence(["reasons"])).splitlines()[1]
+    'message_id | figure_id | reasons'
     """
+    from ..present.display import table_view
     from .key_messages import thin_evidence as thin
 
-    return thin(survey()).set_index(["message_id", "figure_id"])[list(columns)]
+    frame = thin(survey())[["message_id", "figure_id", *columns]]
+    return table_view(frame, "Linked figures to lean on lightly, and why")

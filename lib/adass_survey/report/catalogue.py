@@ -65,9 +65,9 @@ def inputs_key() -> str:
 
 def _inputs_key() -> str:
     digest = hashlib.sha256(f"format {FORMAT}; threshold {os.environ.get(THRESHOLD_ENV, '')}".encode())
-    report = processed_dir() / "build_report.json"
-    if report.is_file():
-        built = json.loads(report.read_text(encoding="utf-8"))
+    manifest = processed_dir() / "build_manifest.json"
+    if manifest.is_file():
+        built = json.loads(manifest.read_text(encoding="utf-8"))
         digest.update(f"{built.get('raw_sha256')} {built.get('codebook_sha256')}".encode())
     _hash_files(digest, [codebook_path(), *data_dir().glob("*.yaml")])
     for folder in ("published", "reference", "coding"):

@@ -14,10 +14,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.codebook import load_codebook
+from ..core.proportions import round_half_up
 from ..present.display import table_view
 from ..present.rich import Rich
 from ..published.figures import load_errata, load_figures, load_frame
-from ..tables.tabulate import round_half_up, wilson_interval
+from ..tables.tabulate import wilson_percentages
 from .section import caveat_notes
 
 BY = ("region", "council_type")
@@ -122,7 +123,7 @@ def response_rates(survey, by: str = "region", england: bool = True) -> pd.DataF
         }
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table["rate"] = 100 * table["respondents"] / table["councils"]
-    table["ci_low"], table["ci_high"] = wilson_interval(table["respondents"], table["councils"])
+    table["ci_low"], table["ci_high"] = wilson_percentages(table["respondents"], table["councils"])
     table["basis"] = BASIS[by]
     return table
 

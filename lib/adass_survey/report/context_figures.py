@@ -13,10 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.proportions import percent, round_half_up
 from ..present.display import table_view
 from ..present.rich import Rich
 from ..published.figures import load_context
-from ..tables.tabulate import COLUMNS, MISSING, MISSING_LABEL, frequency_table, round_half_up, wilson_interval
+from ..tables.tabulate import COLUMNS, MISSING, MISSING_LABEL, frequency_table, wilson_percentages
 
 MARCH_SAMPLE = "March 2011 ADASS survey (132 councils)"
 SEPTEMBER_SAMPLE = "September 2011 survey (58 councils, this report)"
@@ -52,7 +53,7 @@ def march_2011_context(context: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _row(sample, measure, count, base, source):
-    low, high = wilson_interval(count, base)
+    low, high = wilson_percentages(count, base)
     return {
         "sample": sample,
         "measure": measure,
@@ -233,7 +234,7 @@ def target_group_bands(survey) -> pd.DataFrame:
         raise ValueError("target group sizes outside the bands (negative numbers?)")
     table.insert(0, "question_id", "target_group_size")
     table["percent"] = 100 * table["count"] / base if base else np.nan
-    table["ci_low"], table["ci_high"] = wilson_interval(table["count"], table["base"])
+    table["ci_low"], table["ci_high"] = wilson_percentages(table["count"], table["base"])
     table.attrs["kind"] = "additive"
     table.attrs["question_id"] = "target_group_size"
     return table[COLUMNS]
@@ -318,7 +319,7 @@ def _printed_table(rows: pd.DataFrame, question_id: str, title: str):
     labels = {c: (f"Answered ({lab})" if "|" in c else lab) for c, lab in labels.items()}
     base = int(rows["published_base"].iloc[0]) if "published_base" in rows else 58
     count = rows["published_count"].astype(int).to_numpy()
-    low, high = wilson_interval(count, base)
+    low, high = wilson_percentages(count, base)
     label = [
         labels.get(c, c) + (f" [{e}]" if isinstance(e, str) and e else "")
         for c, e in zip(rows["category"], rows["erratum_id"])
@@ -341,7 +342,7 @@ def _printed_table(rows: pd.DataFrame, question_id: str, title: str):
             "Answer": label,
             "Printed": [str(c) for c in count],
             "From the data": rows["reproduced_count"].astype(int).astype(str).to_numpy(),
-            f"Percent of {base}": [f"{round_half_up(100 * c / base)}%" for c in count],
+            f"Percent of {base}": [f"{percent(c, base)}%" for c in count],
             "Printed percent": printed_pct,
         }
     )
@@ -395,7 +396,7 @@ def printed_figures_chart(survey, section: str, question_id: str, title: str):
     values = table.values
     alt = (
         f"Bar chart: {title.rstrip('.')}. Counts printed in the report, in its order, of {base} councils: "
-        + "; ".join(f"{lab}: {c} ({round_half_up(100 * c / base)}%)" for lab, c in zip(label, count))
+        + "; ".join(f"{lab}: {c} ({percent(c, base)}%)" for lab, c in zip(label, count))
         + "."
     )
     chart = bar_chart(table, title, n=base, alt_text=alt)

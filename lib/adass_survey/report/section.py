@@ -144,7 +144,7 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
         lines.append(f"{labels.get(theme, theme)}: {len(answers)} example(s)")
         answers = [a.strip().lstrip("-•* ").strip() for a in answers]  # exports keep typed bullet marks
         quoted = "".join(f"<li><q>{escape(a)}</q></li>" for a in answers)
-        blocks.append(f"<h4>{escape(labels.get(theme, theme))}</h4><ul>{quoted}</ul>")
+        blocks.append(f"<h3>{escape(labels.get(theme, theme))}</h3><ul>{quoted}</ul>")
     html = (
         f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
         f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>"
@@ -181,17 +181,17 @@ def caveat_sentences(policy=None) -> list[str]:
     """
     from math import ceil
 
+    from ..core.proportions import percent
     from ..disclosure.policy import DisclosurePolicy
     from ..published.figures import load_frame
     from ..published.reconcile import COHORT_QUESTION
-    from ..tables.tabulate import round_half_up
 
     notes = caveat_notes()
     policy = policy or DisclosurePolicy.from_env()
     figures = load_figures()
     rate = figures[(figures["question"] == COHORT_QUESTION) & (figures["base_rule"] == "frame")].iloc[0]
     responded, invited = int(rate["count"]), int(load_frame()["councils"].sum())
-    recomputed = round_half_up(100 * responded / invited)
+    recomputed = percent(responded, invited)
     printed = rate["percent_printed"]
     printed_note = (
         ""

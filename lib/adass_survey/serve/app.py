@@ -1,80 +1,61 @@
-"""Standalone Voilà with one change: a reader never waits for a kernel, and never gets an error for lack of one.
+"""Standalone Voilà with one change: every page is rendered once per version, and every reader gets that render.
 
-Voilà's page handler takes a preheated kernel when the section's pool holds one and otherwise starts a fresh kernel
-and makes the reader wait while it runs the notebook (a dozen readers arriving together waited 99 s). Voilà offers
-no hook for this choice: ``prelaunch_hook`` is refused together with ``preheat_kernel``, and the kernel manager cannot
-answer a request. :func:`adass_handlers` gives Voilà's own application its page handler replaced by
-:class:`FallbackVoilaHandler`, which decides before Voilà does:
+No section page needs its kernel once the page is made: its filters are HTML, and the compare page's form works in
+the browser. Voilà's page handler still starts a kernel for each reader and runs the whole notebook (about 1.3 s of
+processor each; a dozen readers arriving together waited 99 s with no pool, and the pools that avoided it held
+16 kernels and 956 MiB while idle). :class:`RenderedPageHandler` asks Voilà for a page only when the page's notebook
+or the views catalogue changed since its last render (:mod:`~adass_survey.serve.renders`), stops the render's
+kernel as soon as the page is made, and sends that render to every reader:
 
-* the section's pool has a kernel that has already run the notebook: Voilà's preheated path, unchanged (the kernel
-  is recorded as handed out, so a page that never connects has it culled one idle timeout later);
-* the pool is empty, or its next kernel is still being prepared: the section's static copy
-  (``site/NN-name.html`` in the served folder, built by ``python -m adass_survey export``) at once, while the pool
-  refills behind;
-* the server is at its kernel cap (:class:`~adass_survey.serve.kernels.GraceKernelManager`): the static copy too.
-  The cap is also enforced in the kernel manager itself, which raises
-  :class:`~adass_survey.serve.kernels.KernelCapReached` instead of starting a kernel; the handler turns that into
-  the static copy as well, before anything of the page was sent;
-* a notebook without a pool (preheating switched off) gets a fresh kernel, under the cap.
+* the render is current: it is sent at once;
+* a render is under way and the section has a static copy (``site/NN-name.html``, built by
+  ``python -m adass_survey export``): the copy, the same page for the reader, at once;
+* otherwise the reader waits for the render under way, or starts it: one kernel per notebook at most.
 
-A reader's query arguments are dropped (:func:`ignore_query`): none can pass the pool by or change a page.
+When the server starts it renders every section once, one after another (:func:`warm_up`), so its first readers
+wait for nothing. A page with a widget (none today) or an error cell is rendered for its reader and not kept.
 
-A page with no widget on it (every section page: its filters are HTML) is sent without Voilà's front end, so nothing
-will ever connect to its kernel, pooled or started for it: the kernel is stopped as soon as the page is sent.
-The charts of the views not shown at first, and the downloads, leave the page as files
-(:mod:`~adass_survey.serve.page_files`), served at ``/adass/files/`` by :class:`PageFileHandler`.
-
-Without a static copy (pages not built), an empty pool falls back to Voilà's behaviour, and the cap to a short
-"busy, try again in a minute" page (503): never a traceback.
-
-Every response also gets the headers of :mod:`~adass_survey.serve.headers`; the routes no page uses answer 404.
-``voila.py`` installs all this (:func:`use_adass_handlers`), so ``python -m adass_survey serve`` (and so
-``scripts/serve.sh``) and plain ``voila`` from the repository root serve the same.
+A reader's query arguments are dropped (:func:`ignore_query`): none can change a page or start a kernel. The charts
+of the views not shown at first, and the downloads, leave the page as files (:mod:`~adass_survey.serve.page_files`),
+served at ``/adass/files/`` by :class:`PageFileHandler`. Every response also gets the headers of
+:mod:`~adass_survey.serve.headers`; the routes no page uses answer 404. Voilà has no setting for its handlers:
+:func:`use_adass_handlers` wraps its public ``Voila.init_handlers`` (``etc/jupyter/voila.py`` calls it, so plain
+``voila`` serves as ``python -m adass_survey serve`` does; ``tests/serve/test_handlers.py`` fails if Voilà's
+handlers change shape, and ``docs/upstream-voila-handlers.md`` is the request for a hook).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 import os
 import re
-import sys
 from pathlib import Path
 
 import tornado.web
+from jupyter_server.utils import url_path_join
+from tornado.httpclient import AsyncHTTPClient
+from tornado.ioloop import IOLoop
+from voila.app import Voila
+from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
 
+from ..report.catalogue import MANIFEST, catalogue_dir
+from .headers import SecurityHeaders, cache_control, page_policy, register_types
+from .leftovers import claim_and_clean
+from .nav import SECTION_PATTERN
+from .page_files import FILE_NAME, externalize, page_files_dir
+from .renders import PageRenders, Render, page_version
 
-def _import_voila() -> None:
-    # The repository root holds Voilà's configuration file voila.py, which shadows the voila package whenever Python
-    # runs from there (`python -m adass_survey serve`, `python -m pytest`): import the package with it out of the way.
-    saved = list(sys.path)
-    sys.path[:] = [entry for entry in sys.path if not (Path(entry or os.curdir) / "voila.py").is_file()]
-    try:
-        import voila.app  # noqa: F401
-        import voila.tornado.handler  # noqa: F401
-    finally:
-        sys.path[:] = saved
-
-
-_import_voila()
-
-from jupyter_server.utils import url_path_join  # noqa: E402
-from voila.app import Voila  # noqa: E402
-from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler  # noqa: E402
-from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
-
-from .headers import SecurityHeaders, cache_control, page_policy, register_types  # noqa: E402
-from .kernels import GraceKernelManager, KernelCapReached  # noqa: E402
-from .leftovers import claim_and_clean  # noqa: E402
-from .nav import SECTION_PATTERN  # noqa: E402
-from .page_files import FILE_NAME, externalize, page_files_dir  # noqa: E402
-
+log = logging.getLogger("adass_survey.serve")
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
+ERROR_MARK = "There was an error when executing cell"
+"""What Voilà writes in place of a failed cell's traceback: such a render is never kept."""
+WARM_UP_HEADER = "X-Adass-Warm-Up"
+"""Sent by :func:`warm_up`: no reader will see the page, so even a widget page's kernel is stopped once it is made."""
 PAGE_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{8,64})"')
-BUSY_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Busy</title></head>
-<body><p>This section is busy just now. Please try again in a minute.</p></body></html>
-"""
 
 
 def static_copy_name(notebook: str) -> str | None:
@@ -128,13 +109,15 @@ def ignore_query(request) -> None:
     request.arguments, request.query_arguments = {}, {}
 
 
-class FallbackVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler, serving the section's static copy when no preheated kernel is ready or at the cap."""
+class RenderedPageHandler(TornadoVoilaHandler):
+    """Voilà's page handler, sending each page's current render (:mod:`~adass_survey.serve.renders`)."""
 
-    _cache: dict[Path, tuple[int, str]] = {}
+    renders = PageRenders()
+    """The renders of this server process (one per page)."""
 
     def initialize(self, **kwargs) -> None:
-        """Take the folders of the static pages and of the page files, then initialise as Voilà's handler."""
+        """Take the folders of the notebooks, of the static pages and of the page files, then initialise as Voilà's."""
+        self.root_dir: Path = kwargs.pop("root_dir")
         self.site_dir: Path = kwargs.pop("site_dir")
         self.site_url: str = kwargs.pop("site_url")
         self.files_dir: Path = kwargs.pop("files_dir")
@@ -142,33 +125,36 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
 
     @tornado.web.authenticated
     async def get(self, path=None):
-        """Serve the live page, or the static copy when a live page would make the reader wait for a kernel."""
-        notebook = self.notebook_path or path
-        manager = self.kernel_manager
+        """Send the page's current render, its static copy while it is being rendered, or a render made now."""
         if self.notebook_path and path:  # one notebook served: the links to other sections lead to their copies
             self.redirect(self._static_address(path))
             return
-        ignore_query(self.request)  # no reader's argument changes a page, nor so passes the preheated kernels by
-        if isinstance(manager, GraceKernelManager) and notebook:
-            manager.arrivals.note_request()
-            reason = self._reason_for_static(manager, notebook)
-            if reason and self._write_static(notebook, reason):
-                return
-        try:
-            snippets = [snippet async for snippet in self.get_generator(path=path)]
-        except KernelCapReached:
-            if not self._write_static(notebook, "kernel-cap"):
-                self._write_busy()
+        ignore_query(self.request)  # no reader's argument changes a page, nor so starts a kernel
+        notebook = self.notebook_path or path
+        if Path(notebook).suffix.lower() != ".ipynb":  # as Voilà does: any other file is served as a file, or not
+            self.redirect_to_file(path)
             return
-        page = "".join(snippets)
-        kernel_id = PAGE_KERNEL_ID.search(page)  # the page's kernel, pooled or started for it
+        version = page_version(self.root_dir / notebook, catalogue_dir() / MANIFEST)
+        page = self.renders.current(notebook, version)
+        if page is None and self.renders.rendering(notebook, version) and self._write_static(notebook):
+            return
+        if page is None:
+            page = await self.renders.page(notebook, version, lambda: self._render(path))
+        self.set_header("Content-Security-Policy", page.policy)
+        self.finish(page.html)  # whole, so that its policy names its scripts
+
+    async def _render(self, path) -> Render:
+        """Have Voilà render the page, stop its kernel if no widget needs it, and move its payload to files."""
+        page = "".join([snippet async for snippet in self.get_generator(path=path)])
+        kernel_id = PAGE_KERNEL_ID.search(page)
         front_end = FRONT_END_MARK in page
+        if kernel_id and (not front_end or self.request.headers.get(WARM_UP_HEADER)):
+            await self.kernel_manager.shutdown_kernel(kernel_id.group(1), now=True)  # nothing will connect to it
         page = externalize(page, self.files_dir, url_path_join(self.base_url, "adass/files/"))
-        if self._status_code < 300:  # a redirect (single-notebook mode given another path) has nothing to add
-            self.set_header("Content-Security-Policy", page_policy(page, front_end=front_end))
-            self.finish(page)  # whole, so that its policy can name its scripts
-        if kernel_id and not front_end and isinstance(manager, GraceKernelManager):
-            await manager.release(kernel_id.group(1))  # no widget on the page, so nothing will connect: stop it
+        shareable = not front_end and ERROR_MARK not in page and self.get_status() < 300
+        if shareable:
+            self.log.info("Rendered %s: every reader gets this render", self.notebook_path or path)
+        return Render(page, page_policy(page, front_end=front_end), shareable)
 
     def _static_address(self, path: str) -> str:
         """Where a link of a page served alone leads: its own page, or another section's static copy."""
@@ -177,44 +163,21 @@ class FallbackVoilaHandler(TornadoVoilaHandler):
             return url_path_join(self.base_url, "/")
         return url_path_join(self.base_url, self.site_url, name)
 
-    def _reason_for_static(self, manager: GraceKernelManager, notebook: str) -> str | None:
-        if manager.pooled(notebook):
-            kernel_id = manager.ready_pool_kernel(notebook)
-            if kernel_id is not None:
-                manager.mark_handed_out(kernel_id)  # Voilà takes exactly this kernel, with no await in between
-                return None
-            return "kernel-cap" if manager.at_cap() else "pool-empty"
-        return "kernel-cap" if manager.at_cap() else None
-
-    def _write_static(self, notebook: str, reason: str) -> bool:
+    def _write_static(self, notebook: str) -> bool:
         name = static_copy_name(Path(notebook).name)
-        path = self.site_dir / name if name else None
         try:
-            stat = path.stat() if path else None
+            static_html = (self.site_dir / name).read_text(encoding="utf-8") if name else None
         except OSError:
-            stat = None
-        if stat is None:
+            static_html = None
+        if static_html is None:
             return False
-        cached = self._cache.get(path)
-        if cached is None or cached[0] != stat.st_mtime_ns:
-            cached = (stat.st_mtime_ns, path.read_text(encoding="utf-8"))
-            self._cache[path] = cached
-        page = fallback_page(cached[1], url_path_join(self.base_url, self.site_url))
-        self.log.info("Static copy of %s served (%s)", notebook, reason)
+        page = fallback_page(static_html, url_path_join(self.base_url, self.site_url))
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
-        self.set_header("X-Adass-Fallback", reason)
+        self.set_header("X-Adass-Fallback", "rendering")
         self.set_header("Content-Security-Policy", page_policy(page))
         self.finish(page)
         return True
-
-    def _write_busy(self) -> None:
-        self.set_status(503)
-        self.set_header("Retry-After", "60")
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
-        self.set_header("X-Adass-Fallback", "kernel-cap")
-        self.finish(BUSY_PAGE)
 
 
 class PageFileHandler(tornado.web.StaticFileHandler):
@@ -268,14 +231,19 @@ def adass_handlers(app: Voila, rules: list) -> list:
     """Return Voilà's handlers as the dashboards serve them: the page handler and
     the file handlers replaced, the routes no page uses left out, and the page files added.
 
+    Raises ``RuntimeError`` if Voilà's own page handler is not among ``rules`` (a Voilà this was not made for).
+
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> from tornado.web import Application, RequestHandler
     >>> app = SimpleNamespace(app=Application(), server_url="/", root_dir="notebooks", notebook_path=None)
-    >>> rules = [("/voila/api/contents(.*)", RequestHandler), ("/logout", RequestHandler), ("/x", RequestHandler)]
-    >>> [rule[0] for rule in adass_handlers(app, rules)][1:], SecurityHeaders in app.app.transforms
-    (['/x'], True)
+    >>> rules = [("/voila/api/contents(.*)", RequestHandler), ("/logout", RequestHandler),
+    ...          ("/voila/render/(.*)", TornadoVoilaHandler, {})]
+    >>> [(rule[0], rule[1].__name__) for rule in adass_handlers(app, rules)][1:]
+    [('/voila/render/(.*)', 'RenderedPageHandler')]
+    >>> SecurityHeaders in app.app.transforms
+    True
     """
     register_types()
     if getattr(app, "connection_dir", None):
@@ -289,32 +257,74 @@ def adass_handlers(app: Voila, rules: list) -> list:
     handlers = [
         (url_path_join(app.server_url, rf"/adass/files/({FILE_NAME})"), PageFileHandler, {"path": str(files_dir)})
     ]
-    replaced = {
-        TemplateStaticFileHandler: SafeTemplateStaticFileHandler,
-        AllowListFileHandler: PolicyFileHandler,
-    }
+    replaced = {TemplateStaticFileHandler: SafeTemplateStaticFileHandler, AllowListFileHandler: PolicyFileHandler}
+    pages = 0
     for rule in rules:
         if CLOSED.match(rule[0]):
             continue
         if len(rule) == 3 and rule[1] is TornadoVoilaHandler:
-            site = (
-                Path(os.path.relpath(app.notebook_path, app.root_dir)).parent if app.notebook_path else Path()
-            ) / "site"
-            extra = {
-                "site_dir": Path(app.root_dir) / site,
-                "site_url": f"voila/files/{site.as_posix()}/",
-                "files_dir": files_dir,
-            }
-            rule = (rule[0], FallbackVoilaHandler, {**rule[2], **extra})
+            rule, pages = (rule[0], RenderedPageHandler, {**rule[2], **_page_folders(app, files_dir)}), pages + 1
         elif rule[1] in replaced:
             rule = (rule[0], replaced[rule[1]], *rule[2:])
         handlers.append(rule)
+    if not pages:
+        raise RuntimeError("Voilà's page handler (TornadoVoilaHandler) is not among its handlers: unsupported Voilà")
     return handlers
 
 
+def _page_folders(app: Voila, files_dir: Path) -> dict:
+    site = (Path(os.path.relpath(app.notebook_path, app.root_dir)).parent if app.notebook_path else Path()) / "site"
+    return {
+        "root_dir": Path(app.root_dir),
+        "site_dir": Path(app.root_dir) / site,
+        "site_url": f"voila/files/{site.as_posix()}/",
+        "files_dir": files_dir,
+    }
+
+
+def warm_up_paths(app: Voila) -> list[str]:
+    """Return the addresses of the pages a server renders when it starts: each section, or the one notebook.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> app = SimpleNamespace(server_url="/", root_dir="notebooks", notebook_path=None)
+    >>> warm_up_paths(app)[:2]
+    ['/voila/render/00-index.ipynb', '/voila/render/01-introduction-method-cohort.ipynb']
+    """
+    if app.notebook_path:
+        return [url_path_join(app.server_url, "/")]
+    names = sorted(path.name for path in Path(app.root_dir).glob("*.ipynb") if SECTION_PATTERN.match(path.name))
+    return [url_path_join(app.server_url, "voila/render", name) for name in names]
+
+
+async def warm_up(app: Voila) -> None:
+    """Render every page once, one after another, so that the first readers wait for nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from types import SimpleNamespace
+    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1)
+    >>> asyncio.run(warm_up(empty))  # no section to render: nothing is requested
+    """
+    host = "127.0.0.1" if app.ip in ("", "0.0.0.0", "::", "localhost") else app.ip
+    client = AsyncHTTPClient()
+    for path in warm_up_paths(app):
+        url = f"http://{host}:{app.port}{path}"
+        for _attempt in range(50):  # the server may not listen yet
+            try:
+                await client.fetch(url, headers={WARM_UP_HEADER: "1"}, request_timeout=600, raise_error=False)
+                break
+            except OSError:  # not listening yet
+                await asyncio.sleep(0.2)
+    log.info("Every page rendered once: readers get the renders")
+
+
 def use_adass_handlers() -> None:
-    """Make every standalone Voilà of this process serve :func:`adass_handlers` (``voila.py`` calls it, so plain
-    ``voila`` gets them as ``python -m adass_survey serve`` does). Safe to call more than once.
+    """Make every standalone Voilà of this process serve :func:`adass_handlers` and render its pages when it starts
+    (``etc/jupyter/voila.py`` calls it, so plain ``voila`` gets them as ``python -m adass_survey serve`` does). Safe to
+    call more than once.
 
     Examples
     --------
@@ -328,7 +338,9 @@ def use_adass_handlers() -> None:
         return
 
     def init_handlers(self) -> list:
-        return adass_handlers(self, original(self))
+        handlers = adass_handlers(self, original(self))
+        IOLoop.current().spawn_callback(warm_up, self)
+        return handlers
 
     init_handlers.adass = True
     Voila.init_handlers = init_handlers

@@ -13,13 +13,11 @@ options and free-text themes).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ..core.codebook import MISSING, Codebook, Question, load_codebook
+from ..core.proportions import percent, round_half_up, wilson_interval
 
 MISSING_LABEL = "No response"
 UNCODED = "uncoded"
@@ -27,32 +25,23 @@ UNCODED_LABEL = "Answer not matched to a theme (uncoded)"
 COLUMNS = ["question_id", "category", "label", "count", "base", "percent", "ci_low", "ci_high"]
 
 
-def round_half_up(value: float) -> int:
-    """Round to a whole number the way the report does (0.5 goes up, not to even).
+def wilson_percentages(count, base) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson 95% intervals of ``count / base``, element by element, as percentages (NaN where the base is 0).
+
+    Each interval is :func:`adass_survey.core.proportions.wilson_interval` (the one formula), times 100.
 
     Examples
     --------
-    >>> round_half_up(2.5), round_half_up(3.5), round_half_up(94.83)
-    (3, 4, 95)
-    """
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def wilson_interval(count, base, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for count/base, as percentages (NaN where the base is 0).
-
-    Examples
-    --------
-    >>> low, high = wilson_interval(52, 58)
+    >>> low, high = wilson_percentages(52, 58)
     >>> round(float(low), 1), round(float(high), 1)
     (79.2, 95.2)
+    >>> [round(float(v), 1) for v in wilson_percentages([0, 3], [0, 8])[0]]
+    [nan, 13.7]
     """
-    count = np.asarray(count, dtype=float)
-    base = np.asarray(base, dtype=float)
-    safe = np.where(base > 0, base, 1.0)
-    low, high = proportion_confint(count, safe, alpha=alpha, method="wilson")
-    low = np.where(base > 0, np.asarray(low) * 100, np.nan)
-    high = np.where(base > 0, np.asarray(high) * 100, np.nan)
+    count, base = np.broadcast_arrays(np.asarray(count, dtype=float), np.asarray(base, dtype=float))
+    pairs = [wilson_interval(c, b) if b > 0 else (np.nan, np.nan) for c, b in zip(count.ravel(), base.ravel())]
+    low = np.array([100 * p[0] for p in pairs], dtype=float).reshape(count.shape)
+    high = np.array([100 * p[1] for p in pairs], dtype=float).reshape(count.shape)
     return low, high
 
 
@@ -68,7 +57,7 @@ def format_count_percent(count: int, base: int) -> str:
     """
     if not base:
         return f"{int(count)} (-)"
-    return f"{int(count)} ({round_half_up(100 * count / base)}%)"
+    return f"{int(count)} ({percent(count, base)}%)"
 
 
 def figure_with_base(count: int, base: int, what: str = "councils") -> str:
@@ -79,8 +68,8 @@ def figure_with_base(count: int, base: int, what: str = "councils") -> str:
     >>> figure_with_base(52, 58, "councils")
     '52 of 58 councils (90%, 95% CI 79% to 95%)'
     """
-    low, high = wilson_interval(count, base)
-    pct = round_half_up(100 * count / base)
+    low, high = wilson_percentages(count, base)
+    pct = percent(count, base)
     return f"{int(count)} of {int(base)} {what} ({pct}%, 95% CI {round_half_up(float(low))}% to {round_half_up(float(high))}%)"
 
 
@@ -122,7 +111,7 @@ def table_from_rows(rows: list[dict], question_id: str, kind: str) -> pd.DataFra
         table["percent"] = np.where(
             table["base"] > 0, 100 * table["count"] / table["base"].where(table["base"] > 0, 1), np.nan
         )
-    table["ci_low"], table["ci_high"] = wilson_interval(table["count"], table["base"])
+    table["ci_low"], table["ci_high"] = wilson_percentages(table["count"], table["base"])
     table.attrs["kind"] = kind
     table.attrs["question_id"] = question_id
     return table[COLUMNS]
