@@ -30,8 +30,6 @@ if [ "${1:-}" != "--quick" ]; then
   "$py" benchmarks/crowd.py || status=1
   echo "== flood: 100 page requests without a websocket, under the kernel cap" >&2
   "$py" benchmarks/flood.py || status=1
-  echo "== server work: the server's processor per pool fill, live page and refill, beside its kernels'" >&2
-  "$py" benchmarks/server_work.py || status=1
   echo "== compare: 20 readers open the compare page together, first form visible, beside its static copy" >&2
   "$py" benchmarks/compare.py || status=1
 fi
