@@ -200,7 +200,11 @@ def _every_kind(restrictions):
         frequency_table(pd.DataFrame({"dp_restrictions": ["yes"] * 3}), "dp_restrictions", include_missing=False)
     )
     themes = pd.DataFrame(
-        {"respondent_id": range(1, 21), "question_id": "risk_management", "theme": ["risk_panels"] * 12 + ["safeguarding"] * 8}
+        {
+            "respondent_id": range(1, 21),
+            "question_id": "risk_management",
+            "theme": ["risk_panels"] * 12 + ["safeguarding"] * 8,
+        }
     )
     return [
         bar_chart(restrictions, long, n=58, error_bars=True),
