@@ -200,7 +200,12 @@ def test_a_changed_notebook_is_rendered_once_and_meanwhile_readers_get_the_copy(
             page = open_page(browser)
             try:
                 response = page.goto(url, wait_until="domcontentloaded")
-                assert response.headers.get("x-adass-fallback") == "rendering"
+                headers = response.headers
+                assert headers.get("x-adass-fallback") == "rendering"
+                assert headers["content-type"].startswith("text/html") and "no-store" in headers["cache-control"]
+                assert headers.get("x-content-type-options") == "nosniff"
+                policy = headers["content-security-policy"]
+                assert "connect-src 'none'" in policy and "'unsafe-inline'" not in policy, policy
                 assert_static_copy(page)
                 assert page.evaluate("document.baseURI").endswith("/voila/files/site/")  # its links: the copies
             finally:
