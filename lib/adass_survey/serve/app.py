@@ -318,7 +318,7 @@ async def warm_up(app: Voila) -> None:
                 break
             except OSError:  # not listening yet
                 await asyncio.sleep(0.2)
-    log.info("Every page rendered once: readers get the renders")
+    getattr(app, "log", log).info("Every page rendered once: readers get the renders")
 
 
 def use_adass_handlers() -> None:
