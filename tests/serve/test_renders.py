@@ -9,6 +9,8 @@ import pytest
 
 from adass_survey.serve.renders import PageRenders, Render, page_version
 
+from .event_loop import run_on_own_thread
+
 
 def _renderer(calls: list[str], html: str = "<p>7</p>", shareable: bool = True, delay: float = 0.05):
     async def render() -> Render:
@@ -26,7 +28,7 @@ def test_readers_arriving_together_share_one_render() -> None:
     async def crowd():
         return await asyncio.gather(*(renders.page("07", (1,), _renderer(calls)) for _ in range(12)))
 
-    pages = asyncio.run(crowd())
+    pages = run_on_own_thread(crowd())
     assert len(calls) == 1
     assert {page.html for page in pages} == {"<p>7</p>"}
     assert renders.current("07", (1,)) is pages[0]
@@ -35,9 +37,9 @@ def test_readers_arriving_together_share_one_render() -> None:
 def test_a_new_version_is_rendered_again_and_the_old_one_is_not_served() -> None:
     calls: list[str] = []
     renders = PageRenders()
-    asyncio.run(renders.page("07", (1,), _renderer(calls, "<p>old</p>")))
+    run_on_own_thread(renders.page("07", (1,), _renderer(calls, "<p>old</p>")))
     assert renders.current("07", (2,)) is None
-    page = asyncio.run(renders.page("07", (2,), _renderer(calls, "<p>new</p>")))
+    page = run_on_own_thread(renders.page("07", (2,), _renderer(calls, "<p>new</p>")))
     assert page.html == "<p>new</p>" and calls == ["<p>old</p>", "<p>new</p>"]
     assert renders.current("07", (1,)) is None
 
@@ -52,7 +54,7 @@ def test_each_page_has_its_own_render() -> None:
             renders.page("02", (1,), _renderer(calls, "<p>2</p>")),
         )
 
-    assert [page.html for page in asyncio.run(two_pages())] == ["<p>7</p>", "<p>2</p>"]
+    assert [page.html for page in run_on_own_thread(two_pages())] == ["<p>7</p>", "<p>2</p>"]
 
 
 def test_a_render_that_cannot_be_shared_is_not_kept_and_each_reader_gets_their_own() -> None:
@@ -62,7 +64,7 @@ def test_a_render_that_cannot_be_shared_is_not_kept_and_each_reader_gets_their_o
     async def crowd():
         return await asyncio.gather(*(renders.page("90", (1,), _renderer(calls, shareable=False)) for _ in range(3)))
 
-    asyncio.run(crowd())
+    run_on_own_thread(crowd())
     assert len(calls) == 3  # a widget page's kernel belongs to its reader
     assert renders.current("90", (1,)) is None
 
@@ -79,11 +81,11 @@ def test_a_failed_render_reaches_its_waiters_and_the_next_reader_tries_again() -
     async def crowd():
         return await asyncio.gather(*(renders.page("07", (1,), failing) for _ in range(3)), return_exceptions=True)
 
-    results = asyncio.run(crowd())
+    results = run_on_own_thread(crowd())
     assert len(attempts) == 1 and all(isinstance(result, RuntimeError) for result in results)
     assert not renders.rendering("07", (1,))
     calls: list[str] = []
-    assert asyncio.run(renders.page("07", (1,), _renderer(calls))).html == "<p>7</p>"
+    assert run_on_own_thread(renders.page("07", (1,), _renderer(calls))).html == "<p>7</p>"
 
 
 def test_rendering_is_true_only_while_a_render_is_under_way() -> None:
@@ -98,7 +100,7 @@ def test_rendering_is_true_only_while_a_render_is_under_way() -> None:
         await task
         seen.append(renders.rendering("07", (1,)))
 
-    asyncio.run(watch())
+    run_on_own_thread(watch())
     assert seen == [True, False, False]
 
 
@@ -117,5 +119,5 @@ def test_page_version_changes_when_a_source_changes(tmp_path) -> None:
 @pytest.mark.parametrize("shareable", [True, False])
 def test_render_says_whether_it_is_shared(shareable: bool) -> None:
     renders = PageRenders()
-    asyncio.run(renders.page("07", (1,), _renderer([], shareable=shareable)))
+    run_on_own_thread(renders.page("07", (1,), _renderer([], shareable=shareable)))
     assert (renders.current("07", (1,)) is not None) is shareable

@@ -306,7 +306,8 @@ async def warm_up(app: Voila) -> None:
     >>> import tempfile
     >>> from types import SimpleNamespace
     >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1)
-    >>> asyncio.run(warm_up(empty))  # no section to render: nothing is requested
+    >>> from concurrent.futures import ThreadPoolExecutor  # a loop of its own, whatever runs in this thread
+    >>> ThreadPoolExecutor(1).submit(asyncio.run, warm_up(empty)).result()  # no section: nothing is requested
     """
     host = "127.0.0.1" if app.ip in ("", "0.0.0.0", "::", "localhost") else app.ip
     client = AsyncHTTPClient()

@@ -62,7 +62,8 @@ class PageRenders:
     >>> async def three_readers(renders):
     ...     pages = await asyncio.gather(*(renders.page("07", (1,), render) for _ in range(3)))
     ...     return [page.html for page in pages], renders.current("07", (1,)) is pages[0]
-    >>> asyncio.run(three_readers(PageRenders())), len(calls)
+    >>> from concurrent.futures import ThreadPoolExecutor  # a loop of its own, whatever runs in this thread
+    >>> ThreadPoolExecutor(1).submit(asyncio.run, three_readers(PageRenders())).result(), len(calls)
     ((['<p>7</p>', '<p>7</p>', '<p>7</p>'], True), 1)
     """
 
