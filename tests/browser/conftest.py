@@ -16,6 +16,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -202,6 +203,23 @@ def html_only_fixture(target: Path) -> Path:
     )
     nbformat.write(notebook, target)
     return target
+
+
+def html_fixture_site(folder: Path) -> Path:
+    """Make ``folder`` hold :func:`html_only_fixture` and its static page, as ``python -m adass_survey export`` writes
+    it (so a reader given the static copy gets the real one); return the folder."""
+    folder.mkdir(parents=True)
+    html_only_fixture(folder / FIXTURE.name)
+    run = subprocess.run(
+        [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (folder / "site" / FIXTURE.with_suffix(".html").name).exists()
+    return folder
 
 
 RENDERED = "Rendered {notebook}: every reader gets this render"

@@ -13,7 +13,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,7 +25,7 @@ from .conftest import (
     REPO,
     Server,
     free_port,
-    html_only_fixture,
+    html_fixture_site,
     open_page,
     require_chromium,
     stop_process_group,
@@ -88,17 +87,7 @@ def start_deploy(tmp_path: Path) -> tuple[subprocess.Popen, str, Path, list[int]
     """
     require_chromium()
     require_nginx()
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    html_only_fixture(folder / NOTEBOOK)
-    export = subprocess.run(
-        [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert export.returncode == 0, export.stdout[-2000:] + export.stderr[-2000:]
+    folder = html_fixture_site(tmp_path / "notebooks")
 
     port, first = free_port(), free_ports(2)
     backends = [first, first + 1]

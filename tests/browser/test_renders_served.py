@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,9 +23,8 @@ import psutil
 import pytest
 
 from .conftest import (
-    REPO,
     Server,
-    html_only_fixture,
+    html_fixture_site,
     open_page,
     render_url,
     require_chromium,
@@ -44,19 +41,7 @@ CONFIG_DATA = re.compile(r'<script id="jupyter-config-data" type="application/js
 def site_folder(tmp_path_factory) -> Path:
     """A folder with the fixture notebook and its static page, as the export writes it."""
     require_chromium()
-    folder = tmp_path_factory.mktemp("capped") / "notebooks"
-    folder.mkdir()
-    html_only_fixture(folder / NOTEBOOK)
-    run = subprocess.run(
-        [sys.executable, "-m", "adass_survey", "export", "--notebooks", str(folder), "--out", str(folder / "site")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert (folder / "site" / "01-fixture.html").exists()
-    return folder
+    return html_fixture_site(tmp_path_factory.mktemp("rendered") / "notebooks")
 
 
 def kernel_processes(server: Server) -> int:
