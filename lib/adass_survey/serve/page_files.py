@@ -140,18 +140,23 @@ def externalize(html: str, folder: Path, url_prefix: str) -> str:
     return _replace_payloads(html, 'href="data:', _download_href, _DOWNLOAD_URL, folder, url_prefix)
 
 
+def _data_url_span(html: str, attribute: str, start: int, tag_end: int) -> tuple[int, int] | None:
+    """The span of the ``data:`` URL in the tag's ``attribute="data:…"`` between ``start`` and ``tag_end``."""
+    found = html.find(f'{attribute}="data:', start, tag_end)
+    if found < 0 or not html[found - 1].isspace():
+        return None
+    value = found + len(attribute) + 2
+    close = html.find('"', value, tag_end)
+    return (value, close) if close > 0 else None
+
+
 def _lazy_image_src(html: str, start: int) -> tuple[int, int] | None:
     """The span of the ``data:`` URL in the ``src`` of the ``<img`` at ``start``, if that image is lazy."""
     end = html.find(">", start)
     tag_end = len(html) if end < 0 else end
     if html.find('loading="lazy"', start, tag_end) < 0:
         return None
-    src = html.find('src="data:', start, tag_end)
-    if src < 0 or not html[src - 1].isspace():
-        return None
-    value = src + len('src="')
-    close = html.find('"', value, tag_end)
-    return (value, close) if close > 0 else None
+    return _data_url_span(html, "src", start, tag_end)
 
 
 def _lazy_source_srcset(html: str, start: int) -> tuple[int, int] | None:
@@ -161,12 +166,7 @@ def _lazy_source_srcset(html: str, start: int) -> tuple[int, int] | None:
     img = html.find("<img", start, html.find("</picture>", start))
     if tag_end < 0 or img < 0 or _lazy_image_src(html, img) is None:
         return None
-    srcset = html.find('srcset="data:', start, tag_end)
-    if srcset < 0 or not html[srcset - 1].isspace():
-        return None
-    value = srcset + len('srcset="')
-    close = html.find('"', value, tag_end)
-    return (value, close) if close > 0 else None
+    return _data_url_span(html, "srcset", start, tag_end)
 
 
 def _download_href(html: str, start: int) -> tuple[int, int] | None:
