@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from .answers import NAME_LIMIT
 from .form import ROOT_ID, form_html
 from .spec import Item, form_items
@@ -113,7 +113,7 @@ def page_html(items: list[Item] | None = None) -> str:
     return f"{form_html(items)}<script>{SCRIPT}</script>"
 
 
-def compare_page(items: list[Item] | None = None) -> Rich:
+def compare_page(items: list[Item] | None = None) -> HtmlBlock:
     """Return the page's form as a displayable block (``text/html``, with a plain-text form for nbval).
 
     Examples
@@ -123,4 +123,4 @@ def compare_page(items: list[Item] | None = None) -> Rich:
     """
     items = items if items is not None else form_items()
     text = PLAIN_TEXT.format(n=len(items), blocks=sum(len(item.options) for item in items))
-    return Rich(page_html(items), text)
+    return HtmlBlock(page_html(items), text)

@@ -4,5 +4,5 @@ One job: turn ``data/codebook.yaml`` into the documents a survey team sends out 
 wave's codebook gives a new questionnaire, dictionary and template with no code change, and a real export made
 from the template runs through ``build`` unchanged.
 
-May import: core, and present.rich (nothing else of the package; no cycles).
+May import: core, and present.html_block (nothing else of the package; no cycles).
 """

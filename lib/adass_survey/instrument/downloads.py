@@ -8,7 +8,7 @@ import io
 import zipfile
 from html import escape
 
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from .dictionary import dictionary_csv, dictionary_html
 from .questionnaire import questionnaire_html
 from .template import template_rows
@@ -51,7 +51,7 @@ def _link(data: bytes, mime: str, filename: str, text: str) -> str:
     )
 
 
-def instrument_downloads() -> Rich:
+def instrument_downloads() -> HtmlBlock:
     """Return the download links of the questionnaire, the data dictionary and the whole instrument (zip).
 
     Examples
@@ -83,4 +83,4 @@ def instrument_downloads() -> Rich:
         ),
     ]
     html = '<ul class="adass-instrument">' + "".join(f"<li>{link}</li>" for link in links) + "</ul>"
-    return Rich(html, "Downloads: questionnaire.html, data-dictionary.html, " + ZIP_NAME)
+    return HtmlBlock(html, "Downloads: questionnaire.html, data-dictionary.html, " + ZIP_NAME)

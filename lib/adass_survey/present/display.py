@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import SYNTHETIC_NOTICE
-from .rich import Rich
+from .html_block import HtmlBlock
 
 NARROW_MEDIA = "(max-width: 40em)"
 """Screens that get a chart's phone layout: up to 640 px, where the page's chart (880 px or more) would be shown at
@@ -77,7 +77,7 @@ def chart_html(chart) -> str:
     )
 
 
-def show_chart(chart, close: bool = True) -> Rich:
+def show_chart(chart, close: bool = True) -> HtmlBlock:
     """Render a chart for a notebook: figure, caption and accessible table; closes the figure.
 
     Examples
@@ -96,10 +96,10 @@ def show_chart(chart, close: bool = True) -> Rich:
     if close:
         plt.close(chart.figure)
     text = f"Chart: {chart.title}" + (f" (n = {chart.n})" if chart.n is not None else "")
-    return Rich(html, text)
+    return HtmlBlock(html, text)
 
 
-def banner(notice: str = SYNTHETIC_NOTICE) -> Rich:
+def banner(notice: str = SYNTHETIC_NOTICE) -> HtmlBlock:
     """The synthetic-data banner shown at the top of every notebook.
 
     Examples
@@ -111,10 +111,10 @@ def banner(notice: str = SYNTHETIC_NOTICE) -> Rich:
         '<div class="adass-banner" role="note" style="border-left:6px solid #F46A25;padding:0.6em 1em;'
         f'background:#FFF4EC;color:#0B0C0C"><strong>Synthetic data.</strong> {escape(notice)}</div>'
     )
-    return Rich(html, notice)
+    return HtmlBlock(html, notice)
 
 
-def section_header(number: str, title: str, question: str = "") -> Rich:
+def section_header(number: str, title: str, question: str = "") -> HtmlBlock:
     """Section heading (report section number and title) with the question asked.
 
     Examples
@@ -127,10 +127,10 @@ def section_header(number: str, title: str, question: str = "") -> Rich:
     html = f"<h2>{escape(number)} {escape(title)}</h2>"
     if question:
         html += f'<p class="adass-question"><strong>Question:</strong> {escape(question)}</p>'
-    return Rich(html, text)
+    return HtmlBlock(html, text)
 
 
-def headline(text: str) -> Rich:
+def headline(text: str) -> HtmlBlock:
     """A headline figure, as HTML and as plain text (nbval compares the text).
 
     Examples
@@ -138,10 +138,10 @@ def headline(text: str) -> Rich:
     >>> headline("52 of 58 councils (90%) restrict direct payments")
     52 of 58 councils (90%) restrict direct payments
     """
-    return Rich(f'<p class="adass-headline" style="font-size:1.4em;font-weight:bold">{escape(text)}</p>', text)
+    return HtmlBlock(f'<p class="adass-headline" style="font-size:1.4em;font-weight:bold">{escape(text)}</p>', text)
 
 
-def table_view(frame: pd.DataFrame, caption: str, notes: tuple[str, ...] | list[str] = ()) -> Rich:
+def table_view(frame: pd.DataFrame, caption: str, notes: tuple[str, ...] | list[str] = ()) -> HtmlBlock:
     """An accessible HTML table (caption, header scopes, notes) with a plain-text form for nbval.
 
     Examples
@@ -170,4 +170,4 @@ def table_view(frame: pd.DataFrame, caption: str, notes: tuple[str, ...] | list[
     lines = [caption, " | ".join(map(str, frame.columns))]
     lines += [" | ".join(map(str, row)) for row in frame.itertuples(index=False)]
     lines += list(notes)
-    return Rich(html, "\n".join(lines))
+    return HtmlBlock(html, "\n".join(lines))

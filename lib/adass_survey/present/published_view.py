@@ -16,8 +16,8 @@ from ..disclosure.policy import DisclosurePolicy
 from ..published.figures import load_figures
 from ..tables.tabulate import table_from_rows
 from .display import show_chart
+from .html_block import HtmlBlock
 from .plot import bar_chart
-from .rich import Rich
 
 MISSING_LABEL = "No response"
 
@@ -67,7 +67,7 @@ def published_table(figure_ids: list[str]) -> pd.DataFrame:
     return table_from_rows(rows, question_id, "binary")
 
 
-def published_view(figure_ids: list[str], title: str) -> Rich:
+def published_view(figure_ids: list[str], title: str) -> HtmlBlock:
     """Chart and accessible table of counts the report printed, shown as published (not suppressed).
 
     Parameters

@@ -27,8 +27,8 @@ from ..tables.tabulate import (
 )
 from .display import chart_html
 from .downloads import csv_download_link, xlsx_download_link
+from .html_block import HtmlBlock
 from .plot import bar_chart, likert_chart, theme_chart
-from .rich import Rich
 
 OTHER = "__other__"
 
@@ -142,7 +142,7 @@ def _file_stem(question_id: str, selection: dict) -> str:
     return "adass-2011_" + "_".join(parts)
 
 
-def view_html(table, chart, selection: dict) -> Rich:
+def view_html(table, chart, selection: dict) -> HtmlBlock:
     """One view: caption line, chart with its accessible table, and download links.
 
     Examples
@@ -155,7 +155,7 @@ def view_html(table, chart, selection: dict) -> Rich:
     """
     if not table.shown:
         plt.close(chart.figure)  # a withheld view shows its message only: its chart must not stay open either
-        return Rich(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
+        return HtmlBlock(f'<p class="adass-withheld" role="status">{escape(table.message)}</p>', table.message)
     who = "all responding councils" if not selection else selection_label(selection)
     status = (
         "As published in the report (real national figures)."
@@ -176,7 +176,7 @@ def view_html(table, chart, selection: dict) -> Rich:
         f"{figure_html}{links}</div>"
     )
     text = f"{chart.title} | {who} (n = {table.base}) | {status}"
-    return Rich(html, text)
+    return HtmlBlock(html, text)
 
 
 class QuestionViews:
@@ -231,7 +231,7 @@ class QuestionViews:
             title=title,
             exact=True,
         )
-        self._rendered: dict[tuple, Rich] = {}
+        self._rendered: dict[tuple, HtmlBlock] = {}
 
     def table(self, selection: dict):
         """The suppressed table of one selection."""
@@ -255,7 +255,7 @@ class QuestionViews:
         topic = question.short or question.header
         return f"{topic}: {selection_label(selection)} (illustrative)"
 
-    def render(self, selection: dict) -> Rich:
+    def render(self, selection: dict) -> HtmlBlock:
         """The view of one selection: status, chart, accessible table, downloads.
 
         Drawn once per selection and kept: the views are fixed, so a reader returning to a filter
@@ -337,7 +337,7 @@ def panel_entry(views: QuestionViews, dimension_ids: tuple[str, ...]) -> dict:
         key = "|".join(selection.get(d, ALL) for d in dimension_ids)
         blocked = views.plan.message(selection)
         shown = (
-            Rich(f'<p class="adass-withheld" role="status">{escape(blocked)}</p>', blocked)
+            HtmlBlock(f'<p class="adass-withheld" role="status">{escape(blocked)}</p>', blocked)
             if blocked
             else views.render(selection)
         )

@@ -46,9 +46,9 @@ def entry_of(shown) -> dict:
 
     Examples
     --------
-    >>> from adass_survey.present.rich import Rich
-    >>> entry_of(Rich("<p>x</p>", "x"))
-    {'kind': 'rich', 'html': '<p>x</p>', 'text': 'x'}
+    >>> from adass_survey.present.html_block import HtmlBlock
+    >>> entry_of(HtmlBlock("<p>x</p>", "x"))
+    {'kind': 'html', 'html': '<p>x</p>', 'text': 'x'}
     """
     if isinstance(shown, dict):
         return shown
@@ -56,25 +56,25 @@ def entry_of(shown) -> dict:
         import pandas as pd
 
         with pd.option_context("display.max_columns", 20, "display.width", 80):
-            return {"kind": "rich", "html": frame_html(shown), "text": repr(shown)}
-    return {"kind": "rich", "html": shown._repr_html_(), "text": repr(shown)}
+            return {"kind": "html", "html": frame_html(shown), "text": repr(shown)}
+    return {"kind": "html", "html": shown._repr_html_(), "text": repr(shown)}
 
 
 def shown(entry: dict, key: str = "panel"):
-    """The displayable form of a catalogue entry: a :class:`~adass_survey.present.rich.Rich` block or a panel.
+    """The displayable form of a catalogue entry: a :class:`~adass_survey.present.html_block.HtmlBlock` block or a panel.
 
     Examples
     --------
-    >>> shown({"kind": "rich", "html": "<p>x</p>", "text": "x"})
+    >>> shown({"kind": "html", "html": "<p>x</p>", "text": "x"})
     x
     """
     if entry["kind"] == "panel":
         from ..present.panel import Panel
 
         return Panel(entry, f"adass-panel-{key[:12]}")
-    from ..present.rich import Rich
+    from ..present.html_block import HtmlBlock
 
-    return Rich(entry["html"], entry["text"])
+    return HtmlBlock(entry["html"], entry["text"])
 
 
 def compute(name: str, args: list, kwargs: dict) -> dict:

@@ -27,7 +27,7 @@ from ..coding.themes import UNCODED, code_text
 from ..core.codebook import Codebook, load_codebook
 from ..core.paths import data_dir
 from ..present.display import table_view
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 
 POOLED = "__all__"
 
@@ -177,7 +177,7 @@ def _kappa_text(value: float) -> str:
     return "not defined" if np.isnan(value) else f"{value:.2f}"
 
 
-def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None = None) -> Rich:
+def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None = None) -> HtmlBlock:
     """Reader-facing table of :func:`agreement_by_frame`: one row per coding frame, then all frames.
 
     Parameters
@@ -187,7 +187,7 @@ def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None 
 
     Returns
     -------
-    Rich
+    HtmlBlock
         An accessible HTML table (caption, header scopes, notes) and its plain-text form.
 
     Examples

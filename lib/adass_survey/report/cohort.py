@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.codebook import load_codebook
 from ..core.proportions import round_half_up
 from ..present.display import table_view
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from ..published.figures import load_errata, load_figures, load_frame
 from ..tables.tabulate import wilson_percentages
 from .section import caveat_notes
@@ -225,7 +225,7 @@ def rates_display(rates: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def rates_view(survey, by: str = "region") -> Rich:
+def rates_view(survey, by: str = "region") -> HtmlBlock:
     """The response-rate table of a dimension, with where its counts come from.
 
     Examples
@@ -312,7 +312,7 @@ def response_rate_chart(survey, by: str, title: str):
     return chart
 
 
-def reconciliation_view() -> Rich:
+def reconciliation_view() -> HtmlBlock:
     """The council types as published beside the reading used, with erratum E01 spelled out.
 
     Examples

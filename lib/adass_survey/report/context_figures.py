@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.proportions import percent, round_half_up
 from ..present.display import table_view
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from ..published.figures import load_context
 from ..tables.tabulate import COLUMNS, MISSING, MISSING_LABEL, frequency_table, wilson_percentages
 
@@ -123,7 +123,7 @@ def take_up_comparison(survey, context: pd.DataFrame | None = None) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def comparison_view(table: pd.DataFrame) -> Rich:
+def comparison_view(table: pd.DataFrame) -> HtmlBlock:
     """Reader-facing table of :func:`take_up_comparison`, the sample first on every row.
 
     Examples
@@ -168,7 +168,7 @@ def context_figures(section: str, context: pd.DataFrame | None = None) -> pd.Dat
     return rows.reset_index(drop=True)
 
 
-def context_view(section: str, caption: str) -> Rich:
+def context_view(section: str, caption: str) -> HtmlBlock:
     """Table of a section's context figures with the note that they are not survey answers.
 
     Examples
@@ -275,7 +275,7 @@ def target_group_by_type(survey, policy=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=None) -> Rich:
+def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=None) -> HtmlBlock:
     """A cross-tabulation the report never printed, through the disclosure policy, marked illustrative.
 
     Missing answers are left out (the base is the councils that answered both questions).
@@ -295,7 +295,7 @@ def illustrative_crosstab(survey, row_q: str, col_q: str, title: str, policy=Non
     table = policy.suppress(crosstab(survey.respondents, row_q, col_q), title=title)
     caption = f"{title} (illustrative, synthetic data; n = {table.base})"
     if not table.shown:
-        return Rich(f'<p class="adass-withheld" role="status">{table.message}</p>', table.message)
+        return HtmlBlock(f'<p class="adass-withheld" role="status">{table.message}</p>', table.message)
     questions = load_codebook()
     headers = {"Row": questions[row_q].short or row_q, "Column": questions[col_q].short or col_q}
     return table_view(table.display.rename(columns=headers), caption, tuple(table.footnotes))

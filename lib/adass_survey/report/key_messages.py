@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..core.paths import published_dir
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from ..published.figures import load_errata, load_figures, read_validated
 from ..published.reconcile import printed_text, reconcile
 from ..tables.tabulate import figure_with_base
@@ -229,7 +229,7 @@ def _data_and_status(row) -> tuple[str, str]:
     return data, status
 
 
-def show_message(survey, message_id: str) -> Rich:
+def show_message(survey, message_id: str) -> HtmlBlock:
     """One key message with its linked figures recomputed live, for a notebook cell.
 
     Examples
@@ -260,7 +260,7 @@ def show_message(survey, message_id: str) -> Rich:
         lines.append("Errata touching this message: " + ", ".join(errata))
         items.append(f"<li>Errata touching this message: {escape(', '.join(errata))}</li>")
     html = f'<section class="adass-key-message"><ul>{"".join(items)}</ul></section>'
-    return Rich(html, "\n".join(lines))
+    return HtmlBlock(html, "\n".join(lines))
 
 
 def _thin_reasons(row, small_base: int, small_count: int) -> list[str]:

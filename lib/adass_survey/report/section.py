@@ -14,7 +14,7 @@ from html import escape
 import pandas as pd
 
 from ..core.codebook import load_codebook
-from ..present.rich import Rich
+from ..present.html_block import HtmlBlock
 from ..published.figures import load_errata, load_figures
 from ..tables.tabulate import (
     figure_with_base,
@@ -86,7 +86,7 @@ def _published_text(row) -> str:
     return ("a " if pd.isna(row["published_count"]) else "") + printed_text(row)
 
 
-def headlines(survey, section: str) -> Rich:
+def headlines(survey, section: str) -> HtmlBlock:
     """The figures the report printed for a section, each with its reproduction, base and interval.
 
     The published numbers are real national aggregates and are shown as published, even below the
@@ -118,10 +118,10 @@ def headlines(survey, section: str) -> Rich:
         lines.append("- The report prints no count for this section.")
         items.append("<li>The report prints no count for this section.</li>")
     html = f'<section class="adass-headlines"><ul>{"".join(items)}</ul></section>'
-    return Rich(html, "\n".join(lines))
+    return HtmlBlock(html, "\n".join(lines))
 
 
-def example_answers(survey, question_id: str, themes_wanted: list[str] | None = None, k: int = 3) -> Rich:
+def example_answers(survey, question_id: str, themes_wanted: list[str] | None = None, k: int = 3) -> HtmlBlock:
     """A few free-text answers per theme, screened for identifying words, marked synthetic.
 
     Examples
@@ -149,7 +149,7 @@ def example_answers(survey, question_id: str, themes_wanted: list[str] | None = 
         f'<section class="adass-examples"><p><em>Example answers are synthetic (written to resemble real '
         f"answers, some quoting the report) and screened for identifying words.</em></p>{''.join(blocks)}</section>"
     )
-    return Rich(html, "\n".join(lines))
+    return HtmlBlock(html, "\n".join(lines))
 
 
 def caveat_notes() -> dict:
@@ -210,7 +210,7 @@ def caveat_sentences(policy=None) -> list[str]:
     return [template.format(**values) for template in notes["caveats"]]
 
 
-def caveats(section: str, extra: list[str] | None = None) -> Rich:
+def caveats(section: str, extra: list[str] | None = None) -> HtmlBlock:
     """The caveats of a section: self-selection, synthetic data, small bases, and its errata.
 
     Examples
@@ -231,4 +231,4 @@ def caveats(section: str, extra: list[str] | None = None) -> Rich:
         + "".join(f"<li>{escape(i)}</li>" for i in items)
         + "</ul></section>"
     )
-    return Rich(html, "Caveats:\n" + "\n".join(f"- {i}" for i in items))
+    return HtmlBlock(html, "Caveats:\n" + "\n".join(f"- {i}" for i in items))

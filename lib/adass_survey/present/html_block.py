@@ -7,12 +7,12 @@ pandas or matplotlib.
 from __future__ import annotations
 
 
-class Rich:
+class HtmlBlock:
     """An object Jupyter shows as HTML, with a plain-text form for nbval and text consoles.
 
     Examples
     --------
-    >>> block = Rich("<p>52 of 58</p>", "52 of 58")
+    >>> block = HtmlBlock("<p>52 of 58</p>", "52 of 58")
     >>> block
     52 of 58
     >>> block._repr_html_()
