@@ -1,4 +1,4 @@
-"""The transcribed figures, context, errata, frame and hand-coded quotes agree with the report and the codebook."""
+"""The transcribed published files, frame and hand-coded quotes agree with the report and the codebook."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from adass_survey.published.figures import (
     load_figures,
     load_frame,
     load_handcoded_quotes,
+    load_key_messages,
     normalise_text,
     report_path,
     report_text,
@@ -298,3 +299,16 @@ def test_wrong_header_and_unknown_region_are_refused(tmp_path):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(SurveyInputError, match="does not exist"):
         load_errata(tmp_path / "errata.csv")
+
+
+def test_malformed_key_messages_file_names_row_and_column(tmp_path):
+    from adass_survey.core.paths import published_dir
+
+    text = (published_dir() / "key_messages.csv").read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",supports,", ",endorses,")
+    path = tmp_path / "key_messages.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(SurveyInputError) as error:
+        load_key_messages(path)
+    message = str(error.value)
+    assert "relation" in message and "4" in message

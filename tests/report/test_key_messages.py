@@ -8,20 +8,19 @@ import pandas as pd
 import pytest
 
 from adass_survey.core.codebook import load_codebook
-from adass_survey.core.errors import SurveyInputError
-from adass_survey.core.paths import published_dir
 from adass_survey.processed.survey import load_survey
-from adass_survey.published.figures import load_errata, load_figures, normalise_text, report_path, report_text
-from adass_survey.published.reconcile import base_mask, category_mask
-from adass_survey.report.key_messages import (
+from adass_survey.published.figures import (
     MESSAGE_IDS,
     RELATIONS,
-    evidence_summary,
+    load_errata,
+    load_figures,
     load_key_messages,
-    message_evidence,
-    show_message,
-    thin_evidence,
+    normalise_text,
+    report_path,
+    report_text,
 )
+from adass_survey.published.reconcile import base_mask, category_mask
+from adass_survey.report.key_messages import evidence_summary, message_evidence, show_message, thin_evidence
 
 
 @pytest.fixture(scope="module")
@@ -126,17 +125,6 @@ def test_show_message_lists_each_linked_figure(survey, links):
 def test_unknown_message_is_refused(survey):
     with pytest.raises(ValueError, match="12.8"):
         message_evidence(survey, "12.8")
-
-
-def test_malformed_file_names_row_and_column(tmp_path):
-    text = (published_dir() / "key_messages.csv").read_text(encoding="utf-8").splitlines()
-    text[3] = text[3].replace(",supports,", ",endorses,")
-    path = tmp_path / "key_messages.csv"
-    path.write_text("\n".join(text) + "\n", encoding="utf-8")
-    with pytest.raises(SurveyInputError) as error:
-        load_key_messages(path)
-    message = str(error.value)
-    assert "relation" in message and "4" in message
 
 
 def test_thin_evidence_flags_small_bases_vague_quantifiers_and_errata(survey, links):

@@ -132,6 +132,26 @@ ERRATA_SCHEMA = pa.DataFrameSchema(
     name="errata.csv",
 )
 
+RELATIONS = ("supports", "qualifies", "contradicts")
+"""How a figure bears on a key message."""
+
+MESSAGE_IDS = tuple(f"12.{i}" for i in range(1, 8))
+"""The seven key messages, numbered as in section 12 of the report."""
+
+KEY_MESSAGES_SCHEMA = pa.DataFrameSchema(
+    {
+        "message_id": pa.Column(str, checks=pa.Check.isin(MESSAGE_IDS), coerce=True),
+        "message_quote": pa.Column(str, checks=pa.Check.str_length(min_value=10), coerce=True),
+        "figure_id": pa.Column(str, checks=pa.Check.str_matches(r"^F\d{2}-\d{2}$"), coerce=True),
+        "relation": pa.Column(str, checks=pa.Check.isin(RELATIONS), coerce=True),
+        "note": pa.Column(str, checks=pa.Check.str_length(min_value=1), coerce=True),
+    },
+    unique=["message_id", "figure_id"],
+    strict=True,
+    ordered=True,
+    name="key_messages.csv",
+)
+
 FRAME_SCHEMA = pa.DataFrameSchema(
     {
         "region": _text(pa.Check.str_matches(CODE)),
@@ -273,6 +293,34 @@ def load_errata(path: str | Path | None = None) -> pd.DataFrame:
     '1.6'
     """
     return read_validated(Path(path) if path else published_dir() / "errata.csv", ERRATA_SCHEMA)
+
+
+def load_key_messages(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``data/published/key_messages.csv``: the links between key messages and figures.
+
+    Parameters
+    ----------
+    path : optional path; defaults to ``data/published/key_messages.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``message_id, message_quote, figure_id, relation, note``, one row per (message, figure).
+
+    Raises
+    ------
+    SurveyInputError
+        If the file is missing or malformed (names the line and column).
+
+    Examples
+    --------
+    >>> links = load_key_messages()
+    >>> sorted(links["message_id"].unique()) == list(MESSAGE_IDS)
+    True
+    >>> links.loc[links["figure_id"] == "F11-03", "relation"].item()
+    'contradicts'
+    """
+    return read_validated(Path(path) if path else published_dir() / "key_messages.csv", KEY_MESSAGES_SCHEMA)
 
 
 def load_frame(path: str | Path | None = None) -> pd.DataFrame:

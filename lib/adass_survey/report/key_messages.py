@@ -2,48 +2,23 @@
 
 Section 12 of the report restates its findings as seven key messages (12.1 to 12.7). The file
 ``data/published/key_messages.csv`` links each message to the published figures
-(``figures.csv`` ids) that support, qualify or contradict it, one row per (message, figure):
+(``figures.csv`` ids) that support, qualify or contradict it, one row per (message, figure), read by
+:func:`adass_survey.published.figures.load_key_messages` with the other published files.
 
-``message_id, message_quote, figure_id, relation, note``
-
-``message_quote`` is the message's opening words, verbatim; ``relation`` is ``supports``,
-``qualifies`` or ``contradicts``. The links are a reader's judgement; the numbers are not: every
+The links are a reader's judgement; the numbers are not: every
 linked figure is recomputed live from the survey with :func:`adass_survey.published.reconcile.reconcile`.
 """
 
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
-from ..core.paths import published_dir
 from ..present.html_block import HtmlBlock
-from ..published.figures import load_errata, load_figures, read_validated
+from ..published.figures import MESSAGE_IDS, RELATIONS, load_errata, load_figures, load_key_messages
 from ..published.reconcile import printed_text, reconcile
 from ..tables.tabulate import figure_with_base
-
-RELATIONS = ("supports", "qualifies", "contradicts")
-"""How a figure bears on a key message."""
-
-MESSAGE_IDS = tuple(f"12.{i}" for i in range(1, 8))
-"""The seven key messages, numbered as in section 12 of the report."""
-
-KEY_MESSAGES_SCHEMA = pa.DataFrameSchema(
-    {
-        "message_id": pa.Column(str, checks=pa.Check.isin(MESSAGE_IDS), coerce=True),
-        "message_quote": pa.Column(str, checks=pa.Check.str_length(min_value=10), coerce=True),
-        "figure_id": pa.Column(str, checks=pa.Check.str_matches(r"^F\d{2}-\d{2}$"), coerce=True),
-        "relation": pa.Column(str, checks=pa.Check.isin(RELATIONS), coerce=True),
-        "note": pa.Column(str, checks=pa.Check.str_length(min_value=1), coerce=True),
-    },
-    unique=["message_id", "figure_id"],
-    strict=True,
-    ordered=True,
-    name="key_messages.csv",
-)
 
 EVIDENCE_COLUMNS = [
     "message_id",
@@ -59,34 +34,6 @@ EVIDENCE_COLUMNS = [
     "erratum_id",
     "note",
 ]
-
-
-def load_key_messages(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``data/published/key_messages.csv``: the links between key messages and figures.
-
-    Parameters
-    ----------
-    path : optional path; defaults to ``data/published/key_messages.csv``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``message_id, message_quote, figure_id, relation, note``, one row per (message, figure).
-
-    Raises
-    ------
-    SurveyInputError
-        If the file is missing or malformed (names the line and column).
-
-    Examples
-    --------
-    >>> links = load_key_messages()
-    >>> sorted(links["message_id"].unique()) == list(MESSAGE_IDS)
-    True
-    >>> links.loc[links["figure_id"] == "F11-03", "relation"].item()
-    'contradicts'
-    """
-    return read_validated(Path(path) if path else published_dir() / "key_messages.csv", KEY_MESSAGES_SCHEMA)
 
 
 def message_evidence(survey, message_id: str, links: pd.DataFrame | None = None) -> pd.DataFrame:
