@@ -22,22 +22,16 @@ from ..core.proportions import percent
 from .figures import load_figures, load_frame, load_quantifiers
 
 STATUSES = ("reproduced", "erratum", "mismatch")
-COLUMNS = [
-    "id",
-    "section",
-    "question",
-    "category",
-    "check",
+INTEGER_COLUMNS = [
     "published_count",
     "reproduced_count",
     "published_base",
     "reproduced_base",
     "percent_printed",
     "percent_reproduced",
-    "status",
-    "erratum_id",
-    "note",
 ]
+"""The columns of :data:`COLUMNS` that hold counts, bases and percentages (nullable ``Int64``)."""
+COLUMNS = ["id", "section", "question", "category", "check", *INTEGER_COLUMNS, "status", "erratum_id", "note"]
 
 _QUANTIFIERS = load_quantifiers()
 RANGES = {name: (float(r.get("min", r.get("above"))), float(r["max"])) for name, r in _QUANTIFIERS["percent"].items()}
@@ -299,14 +293,7 @@ def reconcile(survey, figures: pd.DataFrame | None = None, frame: pd.DataFrame |
     codebook = load_codebook()
     rows = [_reconcile_row(figure, survey, frame, codebook) for figure in figures.to_dict("records")]
     result = pd.DataFrame(rows, columns=COLUMNS)
-    for column in (
-        "published_count",
-        "reproduced_count",
-        "published_base",
-        "reproduced_base",
-        "percent_printed",
-        "percent_reproduced",
-    ):
+    for column in INTEGER_COLUMNS:
         result[column] = result[column].astype("Int64")
     return result
 
