@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from adass_survey.core.codebook import load_codebook
-from adass_survey.report.agreement import POOLED, agreement_by_frame, decisions, read_handcoded
+from adass_survey.published.figures import load_handcoded_quotes
+from adass_survey.report.agreement import POOLED, agreement_by_frame, decisions
 
 CB = load_codebook()
 # Landis and Koch call 0.61-0.80 "substantial" agreement; a keyword coder that cannot read meaning
@@ -19,7 +20,7 @@ KAPPA_FLOOR = 0.6
 
 @pytest.fixture(scope="module")
 def table():
-    return agreement_by_frame(read_handcoded(), CB).set_index("question_id")
+    return agreement_by_frame(load_handcoded_quotes(), CB).set_index("question_id")
 
 
 def test_pooled_kappa_is_above_the_floor(table):
@@ -29,7 +30,7 @@ def test_pooled_kappa_is_above_the_floor(table):
 
 
 def test_table_accounts_for_every_quote_and_decision(table):
-    gold = read_handcoded()
+    gold = load_handcoded_quotes()
     frames = table.drop(index=POOLED)
     assert frames["quotes"].sum() == len(gold) == table.loc[POOLED, "quotes"]
     expected_n = sum(len(CB[q].frame) for q in gold["question_id"])

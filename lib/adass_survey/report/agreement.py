@@ -1,9 +1,9 @@
 """How well the free-text coder agrees with a human coder on text nobody here wrote.
 
 The gold set is the report's own verbatim respondent quotes, hand-coded independently into the
-codebook's themes (``data/coding/report_quotes_handcoded.csv``: ``quote_id, section, question_id,
-quote, themes, rationale``; ``themes`` is ``;``-separated, empty or ``uncoded`` when no theme
-applies). Agreement is measured over binary decisions: for every quote and every theme of its
+codebook's themes (``data/coding/report_quotes_handcoded.csv``, read by
+:func:`adass_survey.published.figures.load_handcoded_quotes`; ``themes`` is ``;``-separated, missing or
+``uncoded`` when no theme applies). Agreement is measured over binary decisions: for every quote and every theme of its
 question's frame, "coded to this theme?" by the coder and by the human. Cohen's kappa corrects the
 raw agreement for chance, which matters here because most decisions are "no".
 
@@ -17,45 +17,23 @@ and added 2. :func:`agreement_view` shows the table to readers (notebook 01).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from ..coding.themes import UNCODED, code_text
 from ..core.codebook import Codebook, load_codebook
-from ..core.paths import data_dir
 from ..present.display import table_view
 from ..present.html_block import HtmlBlock
+from ..published.figures import load_handcoded_quotes
 
 POOLED = "__all__"
 
 
-def handcoded_path() -> Path:
-    """Return the path of the hand-coded report quotes.
-
-    Examples
-    --------
-    >>> handcoded_path().name
-    'report_quotes_handcoded.csv'
-    """
-    return data_dir() / "coding" / "report_quotes_handcoded.csv"
-
-
-def read_handcoded(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the hand-coded quotes (all columns as text, blanks kept as empty strings).
-
-    Examples
-    --------
-    >>> read_handcoded().columns[:4].tolist()
-    ['quote_id', 'section', 'question_id', 'quote']
-    """
-    return pd.read_csv(path or handcoded_path(), dtype=str, keep_default_na=False)
-
-
-def _human_themes(value: str) -> set[str]:
-    return {t.strip() for t in str(value).split(";") if t.strip() and t.strip() != UNCODED}
+def _human_themes(value) -> set[str]:
+    if not isinstance(value, str):  # missing: no theme applies
+        return set()
+    return {t.strip() for t in value.split(";") if t.strip() and t.strip() != UNCODED}
 
 
 def decisions(handcoded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -134,8 +112,7 @@ def agreement_by_frame(handcoded: pd.DataFrame, codebook: Codebook) -> pd.DataFr
 
     Parameters
     ----------
-    handcoded : hand-coded quotes (see the module docstring)
-    codebook : the questionnaire, with the coding frames
+    handcoded, codebook : as for :func:`decisions`
 
     Returns
     -------
@@ -202,7 +179,7 @@ def agreement_view(table: pd.DataFrame | None = None, codebook: Codebook | None 
     True
     """
     codebook = load_codebook() if codebook is None else codebook
-    table = agreement_by_frame(read_handcoded(), codebook) if table is None else table
+    table = agreement_by_frame(load_handcoded_quotes(), codebook) if table is None else table
 
     def frame_name(question_id: str) -> str:
         if question_id == POOLED:
