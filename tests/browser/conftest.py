@@ -279,6 +279,34 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def static_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every page's static copy, as ``python -m adass_survey export`` writes them, made once for the whole run.
+
+    That is ``notebooks/site/`` when it is current: ``scripts/test.sh`` (like ``serve.sh``) builds it before pytest
+    starts, and these are the copies a reader is given. Otherwise every page is exported into a temporary folder.
+    Tests only read it.
+    """
+    from adass_survey.core.paths import STATIC_FOLDER
+    from adass_survey.report.catalogue import catalogue_dir
+    from adass_survey.serve.launch import static_pages_stale
+    from adass_survey.serve.static_export import export_site
+
+    folder = notebook_dir()
+    if folder == REPO / "notebooks" and not static_pages_stale(folder, catalogue_dir()):
+        return folder / STATIC_FOLDER
+    out = tmp_path_factory.mktemp("static-pages") / STATIC_FOLDER
+    export_site(folder, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def static_pages_url(static_pages: Path) -> Iterator[str]:
+    """The base URL of :func:`static_pages`, served by Python's plain file server on 127.0.0.1."""
+    with folder_server(static_pages) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright."""
     require_chromium()

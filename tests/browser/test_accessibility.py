@@ -19,12 +19,9 @@ import os
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
-
 from .conftest import (
     REPO,
     SCREENSHOTS,
-    folder_server,
     goto_live,
     notebook_dir,
     open_page,
@@ -371,13 +368,10 @@ def test_a_filter_and_a_download_work_by_keyboard_alone_with_a_visible_focus(voi
 
 
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory):
-    """Export every section notebook and serve the pages on 127.0.0.1."""
+def static_site(static_pages_url):
+    """Every static page, served on 127.0.0.1."""
     require_axe()
-    out = tmp_path_factory.mktemp("a11y-static") / "site"
-    export_site(notebook_dir(), out)
-    with folder_server(out) as url:
-        yield url
+    return static_pages_url
 
 
 @pytest.fixture(scope="module", params=STATIC_PAGES)

@@ -6,16 +6,12 @@ import subprocess
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
-
 from .conftest import (
     Traffic,
     choose,
-    folder_server,
     goto_live,
     kernel_gone,
     kernel_id_of,
-    notebook_dir,
     open_page,
     render_url,
     save_screenshot,
@@ -71,11 +67,8 @@ def test_filter_switches_with_the_kernel_stopped(voila_server, browser) -> None:
 
 
 @pytest.fixture(scope="module")
-def static_page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("static") / "site"
-    export_site(notebook_dir(), out, only=[NOTEBOOK])
-    with folder_server(out) as url:
-        yield url + NOTEBOOK.replace(".ipynb", ".html")
+def static_page(static_pages_url):
+    return static_pages_url + NOTEBOOK.replace(".ipynb", ".html")
 
 
 def test_static_page_filters_work_offline(static_page, browser) -> None:

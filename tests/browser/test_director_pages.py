@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from adass_survey import SYNTHETIC_NOTICE
-from adass_survey.serve.static_export import export_site
 
-from .conftest import folder_server, notebook_dir, open_page, served_notebooks
+from .conftest import open_page, served_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [n for n in served_notebooks() if n.startswith(("00-", "07-"))]
@@ -22,12 +21,10 @@ VALIDATOR = ROOT / "node_modules" / ".bin" / "html-validate"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The landing page and section 07 exported (with the site index), served over HTTP on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("director") / "site"
-    export_site(notebook_dir(), out, only=PAGES)
-    with folder_server(out) as url:
-        yield url, out
+def site(static_pages, static_pages_url):
+    """The static pages (the landing page, section 07 and the site index among them), served over HTTP on 127.0.0.1,
+    and their folder."""
+    return static_pages_url, static_pages
 
 
 def _visible_text(browser, url: str) -> str:
@@ -147,12 +144,10 @@ def structure_problems(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def whole_site(tmp_path_factory):
-    """Every page exported (the site index too) and html-validate's errors on them, by page name."""
-    out = tmp_path_factory.mktemp("whole") / "site"
-    export_site(notebook_dir(), out)
-    errors = html_validate_errors(sorted(str(p) for p in out.glob("*.html")), out.parent / "html-validate.json")
-    return out, errors
+def whole_site(static_pages, tmp_path_factory):
+    """Every static page (the site index too) and html-validate's errors on them, by page name."""
+    report = tmp_path_factory.mktemp("whole") / "html-validate.json"
+    return static_pages, html_validate_errors(sorted(str(p) for p in static_pages.glob("*.html")), report)
 
 
 @pytest.mark.parametrize("name", page_params(ALL_PAGES))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
-
-from .conftest import folder_server, goto_live, notebook_dir, open_page, render_url, served_notebooks
+from .conftest import goto_live, open_page, render_url, served_notebooks
 
 NOTEBOOK = next(n for n in served_notebooks() if n.startswith("07-"))
 CHOICE, FRAGMENT = "County council", "#f-council_type-county"
@@ -15,12 +13,9 @@ SHOWN = """() => [...document.querySelectorAll('.adass-static-panel')].map(p => 
 
 
 @pytest.fixture(scope="module")
-def static_url(tmp_path_factory):
-    """Section 07 exported, served over HTTP on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("choice") / "site"
-    export_site(notebook_dir(), out, only=[NOTEBOOK])
-    with folder_server(out) as url:
-        yield f"{url}{NOTEBOOK.removesuffix('.ipynb')}.html"
+def static_url(static_pages_url):
+    """Section 07's static page, served over HTTP on 127.0.0.1."""
+    return f"{static_pages_url}{NOTEBOOK.removesuffix('.ipynb')}.html"
 
 
 def _check(page) -> None:

@@ -16,11 +16,9 @@ import pytest
 from PIL import Image
 
 from adass_survey.present.png import TEXT_SIZE_KEY
-from adass_survey.serve.static_export import export_site
 
 from .conftest import (
     choose,
-    folder_server,
     goto_live,
     notebook_dir,
     open_page,
@@ -56,12 +54,9 @@ SHORT_ANSWER_BOTTOM = """(text) => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Every section with a short answer exported (pages and files), served over HTTP on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("phone") / "site"
-    export_site(notebook_dir(), out, only=SECTIONS)
-    with folder_server(out) as url:
-        yield url
+def site(static_pages_url):
+    """The static pages (every section with a short answer among them), served over HTTP on 127.0.0.1."""
+    return static_pages_url
 
 
 def _phone(browser):

@@ -7,9 +7,7 @@ import re
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
-
-from .conftest import folder_server, notebook_dir, open_page, served_notebooks
+from .conftest import open_page, served_notebooks
 
 SECTIONS = [n for n in served_notebooks() if re.match(r"\d\d-", n) and not n.startswith("00-")]
 MIN_LINES = 5
@@ -18,12 +16,9 @@ are measured in docs/dashboards.md ("Print")."""
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Every section exported, served over HTTP on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("print") / "site"
-    export_site(notebook_dir(), out, only=SECTIONS)
-    with folder_server(out) as url:
-        yield url
+def site(static_pages_url):
+    """Every section's static page, served over HTTP on 127.0.0.1."""
+    return static_pages_url
 
 
 def pdf_lines(pdf: bytes) -> list[int]:

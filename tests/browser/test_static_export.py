@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
-
-from .conftest import Traffic, folder_server, notebook_dir, open_page, save_screenshot, served_notebooks
+from .conftest import Traffic, open_page, save_screenshot, served_notebooks
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN
 
 # Executing every notebook belongs to the export itself (and the benchmark); here the first section, and the
@@ -20,12 +18,9 @@ EXPORTED = [n for n in served_notebooks() if n.startswith("00-")][:1] + [
 
 
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory):
-    """Export the chosen notebooks and serve the folder over plain HTTP on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("static") / "site"
-    pages = export_site(notebook_dir(), out, only=EXPORTED)
-    with folder_server(out) as url:
-        yield url, pages
+def static_site(static_pages, static_pages_url):
+    """The exported pages, served over plain HTTP on 127.0.0.1, and their paths."""
+    return static_pages_url, sorted(static_pages.glob("*.html"))
 
 
 def test_index_lists_every_section(static_site, browser) -> None:
