@@ -23,7 +23,10 @@ export MPLBACKEND=Agg
 
 set +e
 # nbval's options (this environment's kernel, tests/nbval_sanitize.cfg) come from pyproject.toml's addopts.
-.venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider --durations=25 "$@"
+# pytest-xdist runs the test files in parallel, one worker per core (at most 4), each file whole in one worker: a
+# file's module fixtures start once, and a notebook's cells run in order in one kernel (nbval).
+.venv/bin/python -m pytest tests notebooks --nbval -p no:cacheprovider --durations=25 \
+  --numprocesses auto --maxprocesses 4 --dist loadfile "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then
