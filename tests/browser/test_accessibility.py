@@ -19,7 +19,7 @@ import os
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import (
     REPO,

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import (
     Traffic,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from adass_survey import SYNTHETIC_NOTICE
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import folder_server, notebook_dir, open_page, served_notebooks
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import folder_server, goto_live, notebook_dir, open_page, render_url, served_notebooks
 

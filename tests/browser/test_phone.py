@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 from PIL import Image
 
+from adass_survey.pages.export import export_site
 from adass_survey.present.png import TEXT_SIZE_KEY
-from adass_survey.serve.static_export import export_site
 
 from .conftest import (
     choose,

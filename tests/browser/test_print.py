@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import folder_server, notebook_dir, open_page, served_notebooks
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.serve.static_export import export_site
+from adass_survey.pages.export import export_site
 
 from .conftest import Traffic, folder_server, notebook_dir, open_page, save_screenshot, served_notebooks
 from .test_dashboards import PATH_PATTERN, TRACEBACK_PATTERN

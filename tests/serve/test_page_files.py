@@ -14,9 +14,9 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from adass_survey.pages.files import FILE_NAME, XLSX, externalize, prune
 from adass_survey.present.panel import static_html
 from adass_survey.serve.app import PageFileHandler
-from adass_survey.serve.page_files import FILE_NAME, XLSX, externalize, prune
 
 
 def _payload(text: str) -> str:

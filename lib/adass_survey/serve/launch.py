@@ -1,10 +1,9 @@
 """``python -m adass_survey serve``: the dashboards, on any system (``scripts/serve.sh`` without bash).
 
-Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale),
-then starts
-standalone Voilà (with :func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it
-reads the repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page
-template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
+Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale,
+:func:`~adass_survey.pages.export.static_pages_stale`), then starts standalone Voilà (with
+:func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it reads the
+repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
 """
 
 from __future__ import annotations
@@ -96,41 +95,6 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
         )
 
 
-def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
-    """True when the static pages are missing, or older than any of :func:`static_page_sources`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
-    True
-    """
-    index = notebooks / STATIC_FOLDER / "index.html"
-    if not index.exists():
-        return True
-    built = index.stat().st_mtime
-    return any(path.exists() and path.stat().st_mtime > built for path in static_page_sources(catalogue))
-
-
-def static_page_sources(catalogue: Path) -> list[Path]:
-    """What the static pages are made from: the views catalogue's manifest, the page templates, and the serving code
-    that writes them (which the catalogue's key leaves out).
-
-    Examples
-    --------
-    >>> names = {path.name for path in static_page_sources(Path("catalogue"))}
-    >>> {"manifest.json", "static_export.py", "adass.css"} <= names
-    True
-    """
-    from .static_export import share_dir
-
-    share = share_dir()
-    sources = [catalogue / "manifest.json"]
-    for folder in (share / "nbconvert" / "templates" / "adass_static", share / "voila" / "templates" / "adass"):
-        sources += [path for path in folder.rglob("*") if path.is_file()]
-    return sources + sorted(Path(__file__).resolve().parent.glob("*.py"))
-
-
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
     """Build the processed data, the views catalogue, and the static pages if asked and stale; 0, or 2 on bad data."""
     build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
@@ -148,8 +112,9 @@ def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
             file=sys.stderr,
             flush=True,
         )
+    from ..pages.export import static_pages_stale
+    from ..pages.files import page_files_dir, prune
     from ..report.catalogue import MANIFEST, catalogue_dir
-    from .page_files import page_files_dir, prune
 
     manifest = catalogue_dir() / MANIFEST
     if manifest.is_file():
