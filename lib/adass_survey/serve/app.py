@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import logging
 import os
 import re
 from pathlib import Path
@@ -45,11 +44,10 @@ from ..pages.files import FILE_NAME, externalize, page_files_dir
 from ..pages.nav import SECTION_PATTERN, static_page_name
 from ..pages.policy import first_in_head, page_policy
 from ..report.catalogue import MANIFEST, catalogue_dir
-from .headers import SecurityHeaders, cache_control, register_types
+from .headers import SecurityHeaders, register_types
 from .leftovers import claim_and_clean
 from .renders import PageRenders, Render, page_version
 
-log = logging.getLogger("adass_survey.serve")
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
 ERROR_MARK = "There was an error when executing cell"
@@ -154,18 +152,6 @@ class RenderedPageHandler(TornadoVoilaHandler):
         return True
 
 
-class PageFileHandler(tornado.web.StaticFileHandler):
-    """A page file: a chart of a view not shown at first, or a download. Read-only, named by its content.
-
-    The route admits only a content hash and one of three types, so a request cannot name any other file.
-    """
-
-    def set_extra_headers(self, path: str) -> None:
-        """A file never changes under its name: browsers keep it, and never guess another type for it."""
-        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-        self.set_header("X-Content-Type-Options", "nosniff")
-
-
 class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
     """Voilà's template files, with 404 for a path that names no template file (Voilà's own answered 500)."""
 
@@ -177,12 +163,16 @@ class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
 
 
 class PolicyFileHandler(AllowListFileHandler):
-    """Voilà's allow-listed files, a static page with its own content-security policy, each file cached by kind."""
+    """Voilà's allow-listed files, a static page with the content-security policy of its content.
+
+    The file goes out in pieces, so :class:`~adass_survey.serve.headers.SecurityHeaders` never sees a whole page:
+    the policy is made here, once per version of the file.
+    """
 
     _policies: dict[str, tuple[int, str]] = {}
 
     def set_extra_headers(self, path: str) -> None:
-        """A static page gets the policy of its content; content-named files are kept for good, pages never."""
+        """Give a static page the policy of its content."""
         absolute = self.absolute_path or ""
         if absolute.endswith(".html"):
             stamp = os.stat(absolute).st_mtime_ns
@@ -191,9 +181,6 @@ class PolicyFileHandler(AllowListFileHandler):
                 cached = (stamp, page_policy(Path(absolute).read_text(encoding="utf-8", errors="replace")))
                 self._policies[absolute] = cached
             self.set_header("Content-Security-Policy", cached[1])
-        self.set_header(
-            "Cache-Control", cache_control(self.request.path, "text/html" if absolute.endswith(".html") else "")
-        )
 
 
 CLOSED = re.compile(r".*/(?:voila/api/(?:contents|themes)|login|logout)\b")
@@ -228,9 +215,7 @@ def adass_handlers(app: Voila, rules: list) -> list:
         app.app.transforms.insert(0, SecurityHeaders)  # first: it reads a page before any compression
     files_dir = page_files_dir()
     files_dir.mkdir(parents=True, exist_ok=True)
-    handlers = [
-        (url_path_join(app.server_url, rf"/adass/files/({FILE_NAME})"), PageFileHandler, {"path": str(files_dir)})
-    ]
+    handlers = [page_files_route(app.server_url, files_dir)]
     replaced = {TemplateStaticFileHandler: SafeTemplateStaticFileHandler, AllowListFileHandler: PolicyFileHandler}
     pages = 0
     for rule in rules:
@@ -244,6 +229,23 @@ def adass_handlers(app: Voila, rules: list) -> list:
     if not pages:
         raise RuntimeError("Voilà's page handler (TornadoVoilaHandler) is not among its handlers: unsupported Voilà")
     return handlers
+
+
+def page_files_route(server_url: str, files_dir: Path) -> tuple:
+    """Return the route of the page files in ``files_dir``, served read-only at ``/adass/files/``.
+
+    The route admits only a content hash and one of three types, so a request cannot name any other file; the
+    headers of :class:`~adass_survey.serve.headers.SecurityHeaders` have browsers keep a file for good (it never
+    changes under its name).
+
+    Examples
+    --------
+    >>> route, handler, _ = page_files_route("/", Path("data/page_files"))
+    >>> bool(re.fullmatch(route, "/adass/files/" + "0" * 32 + ".png")), re.fullmatch(route, "/adass/files/a.py")
+    (True, None)
+    """
+    route = url_path_join(server_url, rf"/adass/files/({FILE_NAME})")
+    return route, tornado.web.StaticFileHandler, {"path": str(files_dir)}
 
 
 def _page_folders(app: Voila, files_dir: Path) -> dict:
@@ -278,9 +280,10 @@ async def warm_up(app: Voila) -> None:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import logging, tempfile
     >>> from types import SimpleNamespace
-    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1)
+    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1,
+    ...                         log=logging.getLogger("adass_survey.serve"))
     >>> from concurrent.futures import ThreadPoolExecutor  # a loop of its own, whatever runs in this thread
     >>> ThreadPoolExecutor(1).submit(asyncio.run, warm_up(empty)).result()  # no section: nothing is requested
     """
@@ -294,7 +297,7 @@ async def warm_up(app: Voila) -> None:
                 break
             except OSError:  # not listening yet
                 await asyncio.sleep(0.2)
-    getattr(app, "log", log).info("Every page rendered once: readers get the renders")
+    app.log.info("Every page rendered once: readers get the renders")
 
 
 def use_adass_handlers() -> None:

@@ -53,6 +53,17 @@ def serve_environment(root: Path, environ: dict[str, str]) -> dict[str, str]:
     return {**environ, "JUPYTER_PATH": os.pathsep.join([share, existing]) if existing else share, "MPLBACKEND": "Agg"}
 
 
+def adass_command(*args: str) -> list[str]:
+    """Return the command line of ``python -m adass_survey`` with ``args``, in this Python.
+
+    Examples
+    --------
+    >>> adass_command("build", "--quiet")[1:]
+    ['-m', 'adass_survey', 'build', '--quiet']
+    """
+    return [sys.executable, "-m", "adass_survey", *args]
+
+
 def _build_static_pages(root: Path, notebooks: Path) -> None:
     log_path = root / "logs" / "export.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -61,16 +72,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
         "log: logs/export.log)",
         flush=True,
     )
-    command = [
-        sys.executable,
-        "-m",
-        "adass_survey",
-        "export",
-        "--notebooks",
-        str(notebooks),
-        "--out",
-        str(notebooks / STATIC_FOLDER),
-    ]
+    command = adass_command("export", "--notebooks", str(notebooks), "--out", str(notebooks / STATIC_FOLDER))
     with (
         log_path.open("w", encoding="utf-8") as log,
         subprocess.Popen(
@@ -97,15 +99,13 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
 
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
     """Build the processed data, the views catalogue, and the static pages if asked and stale; 0, or 2 on bad data."""
-    build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
+    build = subprocess.run(adass_command("build", "--quiet"), cwd=root)
     if build.returncode != 0:
         return EXIT_BAD_INPUT
     print(
         "serve: views catalogue (data/catalogue/; built only when the data, codebook or notebooks changed)", flush=True
     )
-    catalogue = subprocess.run(
-        [sys.executable, "-m", "adass_survey", "catalogue", "--quiet", "--notebooks", str(notebooks)], cwd=root
-    )
+    catalogue = subprocess.run(adass_command("catalogue", "--quiet", "--notebooks", str(notebooks)), cwd=root)
     if catalogue.returncode != 0:
         print(
             "serve: the views catalogue could not be built; pages will compute their views live (slowly)",
