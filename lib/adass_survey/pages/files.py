@@ -9,8 +9,8 @@ become files named by their content, so the browser fetches a chart only when a 
 only when it is downloaded. The charts shown at first stay in the page, so it still draws without a request.
 
 Used by the static export (files in :data:`STATIC_FILES` beside the pages) and by the dashboards' page handler
-(files in :func:`page_files_dir`, served read-only at ``/adass/files/``). Widget outputs are JSON, whose quotes are escaped, so
-they never match and stay as they are.
+(files in :func:`page_files_dir`, served read-only at ``/adass/files/``). Widget outputs are JSON, whose quotes are
+escaped, so they never match and stay as they are.
 """
 
 from __future__ import annotations

@@ -16,11 +16,12 @@ wait for nothing. A page with a widget (none today) or an error cell is rendered
 
 A reader's query arguments are dropped (:func:`ignore_query`): none can change a page or start a kernel. The charts
 of the views not shown at first, and the downloads, leave the page as files (:mod:`~adass_survey.pages.files`),
-served at ``/adass/files/`` by :class:`PageFileHandler`. Every page gets its own security policy
-(:mod:`~adass_survey.pages.policy`), every response the headers of :mod:`~adass_survey.serve.headers`; the routes no page uses answer 404. Voilà has no setting for its handlers:
-:func:`use_adass_handlers` wraps its public ``Voila.init_handlers`` (``etc/jupyter/voila.py`` calls it, so plain
-``voila`` serves as ``python -m adass_survey serve`` does; ``tests/serve/test_handlers.py`` fails if Voilà's
-handlers change shape, and ``docs/upstream-voila-handlers.md`` is the request for a hook).
+served at ``/adass/files/`` (:func:`page_files_route`). Every page gets its own security policy
+(:mod:`~adass_survey.pages.policy`), every response the headers of :mod:`~adass_survey.serve.headers`; the routes
+no page uses answer 404. Voilà has no setting for its handlers: :func:`use_adass_handlers` wraps its public
+``Voila.init_handlers`` (``etc/jupyter/voila.py`` calls it, so plain ``voila`` serves as ``python -m adass_survey
+serve`` does; ``tests/serve/test_handlers.py`` fails if Voilà's handlers change shape, and
+``docs/upstream-voila-handlers.md`` is the request for a hook).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale,
 :func:`~adass_survey.pages.export.static_pages_stale`), then starts standalone Voilà (with
 :func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it reads the
-repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
+repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page template.
+Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
 """
 
 from __future__ import annotations
