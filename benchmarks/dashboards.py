@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from adass_survey.serve.static_export import execute_notebook, export_site  # noqa: E402
+from adass_survey.pages.export import execute_notebook, export_site  # noqa: E402
 from conftest import (  # noqa: E402 - the browser tests' helpers start Voilà exactly as serve.sh does
     CHART_PAINTED_JS,
     CHROMIUM,

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> dict:
     for notebook in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         shutil.copy(notebook, folder / notebook.name)
     print(f"flood: exporting the static page of {args.section}", flush=True)
-    from adass_survey.serve.static_export import export_site
+    from adass_survey.pages.export import export_site
 
     export_site(folder, folder / "site", only=[args.section])
     port = free_port()

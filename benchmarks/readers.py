@@ -392,9 +392,8 @@ def static_pages_as_served() -> None:
     A reader who would otherwise wait for a kernel (the section's pool empty, or the server at its cap) gets the
     section's static copy at once; without the pages that reader waits for a fresh kernel instead.
     """
+    from adass_survey.pages.export import export_site, static_pages_stale
     from adass_survey.report.catalogue import catalogue_dir
-    from adass_survey.serve.launch import static_pages_stale
-    from adass_survey.serve.static_export import export_site
 
     if static_pages_stale(notebook_dir(), catalogue_dir()):
         export_site(notebook_dir(), notebook_dir() / "site")

@@ -9,7 +9,7 @@
 #   ADASS_NOTEBOOKS     folder of notebooks to serve (default notebooks)
 #   ADASS_RUN_DIR       folder for nginx's configuration, logs and temporary files, and the Voilà logs (default deploy/run)
 #   ADASS_SKIP_SETUP    set to 1 to skip scripts/setup.sh and the first build of the static pages (the test does)
-# How to size N and the pools: docs/deploy.md.
+# How to size N: docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

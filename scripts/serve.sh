@@ -18,7 +18,8 @@ fi
 # Everything else is `python -m adass_survey serve` (the same on Windows, without bash): it builds the processed data,
 # and the static pages the first time (notebooks/site/, about a minute, log in logs/export.log; not when
 # ADASS_SKIP_SETUP=1, as before), then starts standalone Voilà at the repository root so that it reads voila.json and
-# voila.py, with share/jupyter on JUPYTER_PATH. Readers who would wait for a kernel get the static copy instead.
+# voila.py, with share/jupyter on JUPYTER_PATH. Each page is rendered once per version; a reader arriving while it is
+# rendered gets its static copy.
 static=()
 if [ "${ADASS_SKIP_SETUP:-0}" = 1 ]; then
   static=(--no-static)

@@ -64,7 +64,7 @@ def imported_distributions() -> dict[str, set[str]]:
 def test_the_scan_sees_eager_and_lazy_imports():
     modules = imported_modules()
     assert "pandas" in modules  # module level, nearly everywhere
-    assert "lib/adass_survey/serve/static_export.py" in modules.get("nbclient", set())  # inside a function
+    assert "lib/adass_survey/pages/export.py" in modules.get("nbclient", set())  # inside a function
     assert not {"os", "json", "adass_survey", "__future__"} & modules.keys()
 
 

@@ -5,8 +5,8 @@ which ``scripts/setup.sh`` runs. It is not at the repository root: a ``voila.py`
 the voila package by anything run from the root (``python -m pytest``, ``python -m adass_survey serve``).
 """
 
+from adass_survey.pages.nav import voila_page_config_hook
 from adass_survey.serve.app import use_adass_handlers
-from adass_survey.serve.nav import voila_page_config_hook
 
 # previous / next / index links and the synthetic-data notice for the template (share/jupyter/voila/templates/adass)
 c.VoilaConfiguration.page_config_hook = voila_page_config_hook  # noqa: F821 - `c` is provided by traitlets

@@ -150,7 +150,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_reconcile(args)
     if args.command == "export":
-        from .serve.static_export import run_export
+        from .pages.export import run_export
 
         return run_export(args)
     if args.command == "serve":

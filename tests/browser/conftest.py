@@ -287,9 +287,8 @@ def static_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Tests only read it.
     """
     from adass_survey.core.paths import STATIC_FOLDER
+    from adass_survey.pages.export import export_site, static_pages_stale
     from adass_survey.report.catalogue import catalogue_dir
-    from adass_survey.serve.launch import static_pages_stale
-    from adass_survey.serve.static_export import export_site
 
     folder = notebook_dir()
     if folder == REPO / "notebooks" and not static_pages_stale(folder, catalogue_dir()):

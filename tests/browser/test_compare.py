@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from adass_survey.compare.answers import summary
-from adass_survey.serve.nav import STATIC_FOLDER
-from adass_survey.serve.static_export import export_site
+from adass_survey.core.paths import STATIC_FOLDER
+from adass_survey.pages.export import export_site
 
 from .conftest import (
     CHROMIUM,

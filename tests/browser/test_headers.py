@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from adass_survey.serve.headers import XLSX
+from adass_survey.pages.files import XLSX
 
 from .conftest import goto_live, notebook_dir, open_page, render_url, served_notebooks
 
@@ -158,7 +158,7 @@ def test_the_compare_page_policy_names_its_scripts_and_connects_nowhere(voila_se
     """The compare page's inline script hashes (``adass_survey.compare.page.script_hashes``, where it exists) are in
     the policy its static page carries, which allows no connection."""
     from adass_survey.compare import page as compare_page
-    from adass_survey.serve.headers import page_policy
+    from adass_survey.pages.policy import page_policy
 
     pages = sorted((notebook_dir() / "site").glob("14-*.html")) or sorted((notebook_dir() / "site").glob("0*.html"))
     assert pages, "the served folder has no static pages: build them with python -m adass_survey export (test.sh does)"

@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from adass_survey.serve.nav import STATIC_FOLDER
-from adass_survey.serve.static_export import export_site
+from adass_survey.core.paths import STATIC_FOLDER
+from adass_survey.pages.export import export_site
 
 from .conftest import (
     Traffic,

@@ -86,8 +86,8 @@ def _page_notebook():
 
 
 def test_the_static_page_leaves_the_researchers_cell_out():
-    from adass_survey.serve.nav import Section
-    from adass_survey.serve.static_export import render_page
+    from adass_survey.pages.export import render_page
+    from adass_survey.pages.nav import Section
 
     section = Section(7, "07-x", "7. X")
     html = render_page(_page_notebook(), section, [section])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adass_survey.pages.files import FILE_NAME
+from adass_survey.pages.nav import SECTION_PATTERN
 from adass_survey.serve.deploy import nginx_conf
-from adass_survey.serve.nav import SECTION_PATTERN
-from adass_survey.serve.page_files import FILE_NAME
 
 from .test_voila_config import PAGE_FILE_CANDIDATES
 

@@ -14,9 +14,10 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from adass_survey.pages.files import FILE_NAME, XLSX, externalize, prune
 from adass_survey.present.panel import static_html
-from adass_survey.serve.app import PageFileHandler
-from adass_survey.serve.page_files import FILE_NAME, XLSX, externalize, prune
+from adass_survey.serve.app import page_files_route
+from adass_survey.serve.headers import SecurityHeaders
 
 
 def _payload(text: str) -> str:
@@ -124,7 +125,7 @@ NAME = "0123456789abcdef0123456789abcdef.csv"
 
 @pytest.fixture
 def files_url(tmp_path):
-    """The page-file route alone, on a free port of 127.0.0.1, in its own thread and event loop."""
+    """The page-file route alone with the server's headers, on a free port of 127.0.0.1, in its own thread and loop."""
     (tmp_path / NAME).write_bytes(b"a,b\n")
     (tmp_path / "notes.txt").write_bytes(b"not a page file")
     started, state = threading.Event(), {}
@@ -132,7 +133,7 @@ def files_url(tmp_path):
     def run() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        app = tornado.web.Application([(rf"/adass/files/({FILE_NAME})", PageFileHandler, {"path": str(tmp_path)})])
+        app = tornado.web.Application([page_files_route("/", tmp_path)], transforms=[SecurityHeaders])
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         tornado.httpserver.HTTPServer(app).add_sockets(sockets)
         state.update(loop=loop, port=sockets[0].getsockname()[1])

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from adass_survey.core.paths import project_root
-from adass_survey.serve.page_files import FILE_NAME
+from adass_survey.pages.files import FILE_NAME
 
 
 def _allowed_by_voila_json(path: str) -> bool:
@@ -34,7 +34,7 @@ PAGE_FILE_CANDIDATES = [
 
 @pytest.mark.parametrize("folder", ["site/files/", "notebooks/site/files/"])
 def test_voila_json_serves_exactly_the_page_file_names(folder: str) -> None:
-    """JSON cannot import page_files.FILE_NAME: its two patterns must allow what FILE_NAME names, and nothing else.
+    """JSON cannot import pages.files.FILE_NAME: its two patterns must allow what FILE_NAME names, and nothing else.
 
     Voilà matches case-insensitively; the files are written in lower case, so an upper-case name finds no file."""
     for name in PAGE_FILE_CANDIDATES:

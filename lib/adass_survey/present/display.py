@@ -5,7 +5,7 @@ keeps its space while it loads; ``elementtiming`` lets a browser report when the
 ``<figcaption>``, and the accessible HTML table of the same (suppressed) figures below it. The image is a
 ``<picture>``: a screen at most :data:`NARROW_MEDIA` wide (a phone) gets the chart's phone layout instead, chosen
 by the browser with no script, and fetches only the one it shows once the page's files are beside it
-(:mod:`adass_survey.serve.page_files`).
+(:mod:`adass_survey.pages.files`).
 Its plain-text form is a short stable summary, so nbval can compare it; the PNG inside the HTML
 varies with fonts and library versions, so mark chart cells ``# NBVAL_IGNORE_OUTPUT`` or compare
 the ``headline`` cells instead.

@@ -77,16 +77,17 @@ def _inputs_key() -> str:
 
 
 def analysis_sources() -> list[Path]:
-    """The library's modules a stored view can depend on: every one but the serving layer's (``serve/``).
+    """The library's modules a stored view can depend on: every one but those that make and serve pages (``pages/``,
+    ``serve/``).
 
     Examples
     --------
     >>> names = {path.parent.name for path in analysis_sources()}
-    >>> "report" in names, "serve" in names
-    (True, False)
+    >>> "report" in names, "pages" in names, "serve" in names
+    (True, False, False)
     """
     package = Path(__file__).resolve().parents[1]
-    return [path for path in package.rglob("*.py") if path.relative_to(package).parts[0] != "serve"]
+    return [path for path in package.rglob("*.py") if path.relative_to(package).parts[0] not in ("pages", "serve")]
 
 
 def call_key(name: str, args: list, kwargs: dict) -> str:

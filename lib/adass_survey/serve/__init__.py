@@ -1,4 +1,5 @@
-"""Serve the notebooks: the Voila kernel manager, the section navigation and the static export.
+"""Serve the pages: standalone Voilà's handlers (one render per page version), the headers of every route, the
+``serve`` command, and the deploy recipe's nginx and supervisord configuration.
 
-May import: core, present (the panel's static form) and report (the views catalogue, the static export's pages).
+May import: core, pages (what a page is made of) and report (the views catalogue a page's version includes).
 """

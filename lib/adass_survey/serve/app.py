@@ -1,11 +1,10 @@
 """Standalone Voilà with one change: every page is rendered once per version, and every reader gets that render.
 
 No section page needs its kernel once the page is made: its filters are HTML, and the compare page's form works in
-the browser. Voilà's page handler still starts a kernel for each reader and runs the whole notebook (about 1.3 s of
-processor each; a dozen readers arriving together waited 99 s with no pool, and the pools that avoided it held
-16 kernels and 956 MiB while idle). :class:`RenderedPageHandler` asks Voilà for a page only when the page's notebook
-or the views catalogue changed since its last render (:mod:`~adass_survey.serve.renders`), stops the render's
-kernel as soon as the page is made, and sends that render to every reader:
+the browser. Voilà's own page handler starts a kernel for each reader and runs the whole notebook (about 1.3 s of
+processor each). :class:`RenderedPageHandler` asks Voilà for a page only when the page's notebook or the views
+catalogue changed since its last render (:mod:`~adass_survey.serve.renders`), stops the render's kernel as soon as
+the page is made, and sends that render to every reader:
 
 * the render is current: it is sent at once;
 * a render is under way and the section has a static copy (``site/NN-name.html``, built by
@@ -16,19 +15,19 @@ When the server starts it renders every section once, one after another (:func:`
 wait for nothing. A page with a widget (none today) or an error cell is rendered for its reader and not kept.
 
 A reader's query arguments are dropped (:func:`ignore_query`): none can change a page or start a kernel. The charts
-of the views not shown at first, and the downloads, leave the page as files (:mod:`~adass_survey.serve.page_files`),
-served at ``/adass/files/`` by :class:`PageFileHandler`. Every response also gets the headers of
-:mod:`~adass_survey.serve.headers`; the routes no page uses answer 404. Voilà has no setting for its handlers:
-:func:`use_adass_handlers` wraps its public ``Voila.init_handlers`` (``etc/jupyter/voila.py`` calls it, so plain
-``voila`` serves as ``python -m adass_survey serve`` does; ``tests/serve/test_handlers.py`` fails if Voilà's
-handlers change shape, and ``docs/upstream-voila-handlers.md`` is the request for a hook).
+of the views not shown at first, and the downloads, leave the page as files (:mod:`~adass_survey.pages.files`),
+served at ``/adass/files/`` (:func:`page_files_route`). Every page gets its own security policy
+(:mod:`~adass_survey.pages.policy`), every response the headers of :mod:`~adass_survey.serve.headers`; the routes
+no page uses answer 404. Voilà has no setting for its handlers: :func:`use_adass_handlers` wraps its public
+``Voila.init_handlers`` (``etc/jupyter/voila.py`` calls it, so plain ``voila`` serves as ``python -m adass_survey
+serve`` does; ``tests/serve/test_handlers.py`` fails if Voilà's handlers change shape, and
+``docs/upstream-voila-handlers.md`` is the request for a hook).
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
-import logging
 import os
 import re
 from pathlib import Path
@@ -41,14 +40,15 @@ from voila.app import Voila
 from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from ..core.paths import STATIC_FOLDER
+from ..pages.files import FILE_NAME, externalize, page_files_dir
+from ..pages.nav import SECTION_PATTERN, static_page_name
+from ..pages.policy import first_in_head, page_policy
 from ..report.catalogue import MANIFEST, catalogue_dir
-from .headers import SecurityHeaders, cache_control, page_policy, register_types
+from .headers import SecurityHeaders, register_types
 from .leftovers import claim_and_clean
-from .nav import SECTION_PATTERN
-from .page_files import FILE_NAME, externalize, page_files_dir
 from .renders import PageRenders, Render, page_version
 
-log = logging.getLogger("adass_survey.serve")
 FRONT_END_MARK = 'type="application/vnd.voila.cell-output+json"'
 """What the ``adass`` template writes for a widget output, the only output Voilà's front end is loaded for."""
 ERROR_MARK = "There was an error when executing cell"
@@ -58,43 +58,11 @@ WARM_UP_HEADER = "X-Adass-Warm-Up"
 PAGE_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{8,64})"')
 
 
-def static_copy_name(notebook: str) -> str | None:
-    """Return the file name of a section's static copy, or None for anything but a top-level section notebook.
-
-    Examples
-    --------
-    >>> static_copy_name("07-restrictions.ipynb")
-    '07-restrictions.html'
-    >>> static_copy_name("../07-restrictions.ipynb") is None, static_copy_name("notes.ipynb") is None
-    (True, True)
-    """
-    match = SECTION_PATTERN.match(notebook or "")
-    return f"{match.group(1)}-{match.group(2)}.html" if match else None
-
-
-def fallback_page(static_html: str, base_href: str) -> str:
-    """Return a static page with its links resolved from ``base_href``: the page served at the live page's address.
-
-    The copy is the same page for the reader (the same views and filters), so it says nothing about being one (the
-    response's ``X-Adass-Fallback`` header does, for tests and operators). ``<base href>`` (first thing in
-    ``<head>``) keeps its relative links (other sections, the index, its files) pointing at the static pages.
-
-    Examples
-    --------
-    >>> fallback_page("<html><head><title>7</title></head><body><h1>7</h1></body></html>", "/voila/files/site/")
-    '<html><head><base href="/voila/files/site/"><title>7</title></head><body><h1>7</h1></body></html>'
-    """
-    base = f'<base href="{html.escape(base_href)}">'
-    head = re.search(r"<head[^>]*>", static_html, flags=re.IGNORECASE)
-    return static_html[: head.end()] + base + static_html[head.end() :] if head else base + static_html
-
-
 def ignore_query(request) -> None:
     """Drop a request's query arguments: none is a reader's to give (an allow-list of none).
 
-    Voilà reads ``?template=`` and ``?theme=`` (and passes the query string to the kernel): with either, it passed
-    the preheated kernel by and started a fresh one for the request, about 1.3 s of processor each, and 47 such
-    requests from one client filled the kernel cap for everyone.
+    Voilà reads ``?template=`` and ``?theme=`` and passes the query string to the kernel: a page rendered with one
+    reader's arguments would be the render every reader gets.
 
     Examples
     --------
@@ -158,38 +126,31 @@ class RenderedPageHandler(TornadoVoilaHandler):
 
     def _static_address(self, path: str) -> str:
         """Where a link of a page served alone leads: its own page, or another section's static copy."""
-        name = static_copy_name(Path(path).name)
+        name = static_page_name(Path(path).name)
         if name is None or Path(path).name == Path(self.notebook_path).name:
             return url_path_join(self.base_url, "/")
         return url_path_join(self.base_url, self.site_url, name)
 
     def _write_static(self, notebook: str) -> bool:
-        name = static_copy_name(Path(notebook).name)
+        """Send the section's static copy at the page's own address, if it has one; True when sent.
+
+        The copy is the same page for the reader (the same views and filters), so it says nothing about being one
+        (the ``X-Adass-Fallback`` header does, for tests and operators). A ``<base href>`` keeps its relative links
+        (other sections, the index, its files) pointing at the static pages.
+        """
+        name = static_page_name(Path(notebook).name)
         try:
             static_html = (self.site_dir / name).read_text(encoding="utf-8") if name else None
         except OSError:
             static_html = None
         if static_html is None:
             return False
-        page = fallback_page(static_html, url_path_join(self.base_url, self.site_url))
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        base = url_path_join(self.base_url, self.site_url)
+        page = first_in_head(static_html, f'<base href="{html.escape(base)}">')
         self.set_header("X-Adass-Fallback", "rendering")
         self.set_header("Content-Security-Policy", page_policy(page))
         self.finish(page)
         return True
-
-
-class PageFileHandler(tornado.web.StaticFileHandler):
-    """A page file: a chart of a view not shown at first, or a download. Read-only, named by its content.
-
-    The route admits only a content hash and one of three types, so a request cannot name any other file.
-    """
-
-    def set_extra_headers(self, path: str) -> None:
-        """A file never changes under its name: browsers keep it, and never guess another type for it."""
-        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-        self.set_header("X-Content-Type-Options", "nosniff")
 
 
 class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
@@ -203,12 +164,16 @@ class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
 
 
 class PolicyFileHandler(AllowListFileHandler):
-    """Voilà's allow-listed files, a static page with its own content-security policy, each file cached by kind."""
+    """Voilà's allow-listed files, a static page with the content-security policy of its content.
+
+    The file goes out in pieces, so :class:`~adass_survey.serve.headers.SecurityHeaders` never sees a whole page:
+    the policy is made here, once per version of the file.
+    """
 
     _policies: dict[str, tuple[int, str]] = {}
 
     def set_extra_headers(self, path: str) -> None:
-        """A static page gets the policy of its content; content-named files are kept for good, pages never."""
+        """Give a static page the policy of its content."""
         absolute = self.absolute_path or ""
         if absolute.endswith(".html"):
             stamp = os.stat(absolute).st_mtime_ns
@@ -217,9 +182,6 @@ class PolicyFileHandler(AllowListFileHandler):
                 cached = (stamp, page_policy(Path(absolute).read_text(encoding="utf-8", errors="replace")))
                 self._policies[absolute] = cached
             self.set_header("Content-Security-Policy", cached[1])
-        self.set_header(
-            "Cache-Control", cache_control(self.request.path, "text/html" if absolute.endswith(".html") else "")
-        )
 
 
 CLOSED = re.compile(r".*/(?:voila/api/(?:contents|themes)|login|logout)\b")
@@ -254,9 +216,7 @@ def adass_handlers(app: Voila, rules: list) -> list:
         app.app.transforms.insert(0, SecurityHeaders)  # first: it reads a page before any compression
     files_dir = page_files_dir()
     files_dir.mkdir(parents=True, exist_ok=True)
-    handlers = [
-        (url_path_join(app.server_url, rf"/adass/files/({FILE_NAME})"), PageFileHandler, {"path": str(files_dir)})
-    ]
+    handlers = [page_files_route(app.server_url, files_dir)]
     replaced = {TemplateStaticFileHandler: SafeTemplateStaticFileHandler, AllowListFileHandler: PolicyFileHandler}
     pages = 0
     for rule in rules:
@@ -272,8 +232,26 @@ def adass_handlers(app: Voila, rules: list) -> list:
     return handlers
 
 
+def page_files_route(server_url: str, files_dir: Path) -> tuple:
+    """Return the route of the page files in ``files_dir``, served read-only at ``/adass/files/``.
+
+    The route admits only a content hash and one of three types, so a request cannot name any other file; the
+    headers of :class:`~adass_survey.serve.headers.SecurityHeaders` have browsers keep a file for good (it never
+    changes under its name).
+
+    Examples
+    --------
+    >>> route, handler, _ = page_files_route("/", Path("data/page_files"))
+    >>> bool(re.fullmatch(route, "/adass/files/" + "0" * 32 + ".png")), re.fullmatch(route, "/adass/files/a.py")
+    (True, None)
+    """
+    route = url_path_join(server_url, rf"/adass/files/({FILE_NAME})")
+    return route, tornado.web.StaticFileHandler, {"path": str(files_dir)}
+
+
 def _page_folders(app: Voila, files_dir: Path) -> dict:
-    site = (Path(os.path.relpath(app.notebook_path, app.root_dir)).parent if app.notebook_path else Path()) / "site"
+    folder = Path(os.path.relpath(app.notebook_path, app.root_dir)).parent if app.notebook_path else Path()
+    site = folder / STATIC_FOLDER
     return {
         "root_dir": Path(app.root_dir),
         "site_dir": Path(app.root_dir) / site,
@@ -303,9 +281,10 @@ async def warm_up(app: Voila) -> None:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import logging, tempfile
     >>> from types import SimpleNamespace
-    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1)
+    >>> empty = SimpleNamespace(server_url="/", root_dir=tempfile.mkdtemp(), notebook_path=None, ip="", port=1,
+    ...                         log=logging.getLogger("adass_survey.serve"))
     >>> from concurrent.futures import ThreadPoolExecutor  # a loop of its own, whatever runs in this thread
     >>> ThreadPoolExecutor(1).submit(asyncio.run, warm_up(empty)).result()  # no section: nothing is requested
     """
@@ -319,7 +298,7 @@ async def warm_up(app: Voila) -> None:
                 break
             except OSError:  # not listening yet
                 await asyncio.sleep(0.2)
-    getattr(app, "log", log).info("Every page rendered once: readers get the renders")
+    app.log.info("Every page rendered once: readers get the renders")
 
 
 def use_adass_handlers() -> None:

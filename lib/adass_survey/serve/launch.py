@@ -1,10 +1,10 @@
 """``python -m adass_survey serve``: the dashboards, on any system (``scripts/serve.sh`` without bash).
 
-Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale),
-then starts
-standalone Voilà (with :func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it
-reads the repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page
-template. Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
+Builds the processed data (when missing or out of date), the views catalogue and the static pages (when stale,
+:func:`~adass_survey.pages.export.static_pages_stale`), then starts standalone Voilà (with
+:func:`~adass_survey.serve.app.adass_handlers`) in this process, at the repository root so that it reads the
+repository's ``voila.json`` and ``voila.py``, with ``share/jupyter`` on ``JUPYTER_PATH`` for the page template.
+Only pathlib, subprocess and the standard library: no bash and no POSIX-only module.
 """
 
 from __future__ import annotations
@@ -54,6 +54,17 @@ def serve_environment(root: Path, environ: dict[str, str]) -> dict[str, str]:
     return {**environ, "JUPYTER_PATH": os.pathsep.join([share, existing]) if existing else share, "MPLBACKEND": "Agg"}
 
 
+def adass_command(*args: str) -> list[str]:
+    """Return the command line of ``python -m adass_survey`` with ``args``, in this Python.
+
+    Examples
+    --------
+    >>> adass_command("build", "--quiet")[1:]
+    ['-m', 'adass_survey', 'build', '--quiet']
+    """
+    return [sys.executable, "-m", "adass_survey", *args]
+
+
 def _build_static_pages(root: Path, notebooks: Path) -> None:
     log_path = root / "logs" / "export.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -62,16 +73,7 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
         "log: logs/export.log)",
         flush=True,
     )
-    command = [
-        sys.executable,
-        "-m",
-        "adass_survey",
-        "export",
-        "--notebooks",
-        str(notebooks),
-        "--out",
-        str(notebooks / STATIC_FOLDER),
-    ]
+    command = adass_command("export", "--notebooks", str(notebooks), "--out", str(notebooks / STATIC_FOLDER))
     with (
         log_path.open("w", encoding="utf-8") as log,
         subprocess.Popen(
@@ -96,60 +98,24 @@ def _build_static_pages(root: Path, notebooks: Path) -> None:
         )
 
 
-def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
-    """True when the static pages are missing, or older than any of :func:`static_page_sources`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
-    True
-    """
-    index = notebooks / STATIC_FOLDER / "index.html"
-    if not index.exists():
-        return True
-    built = index.stat().st_mtime
-    return any(path.exists() and path.stat().st_mtime > built for path in static_page_sources(catalogue))
-
-
-def static_page_sources(catalogue: Path) -> list[Path]:
-    """What the static pages are made from: the views catalogue's manifest, the page templates, and the serving code
-    that writes them (which the catalogue's key leaves out).
-
-    Examples
-    --------
-    >>> names = {path.name for path in static_page_sources(Path("catalogue"))}
-    >>> {"manifest.json", "static_export.py", "adass.css"} <= names
-    True
-    """
-    from .static_export import share_dir
-
-    share = share_dir()
-    sources = [catalogue / "manifest.json"]
-    for folder in (share / "nbconvert" / "templates" / "adass_static", share / "voila" / "templates" / "adass"):
-        sources += [path for path in folder.rglob("*") if path.is_file()]
-    return sources + sorted(Path(__file__).resolve().parent.glob("*.py"))
-
-
 def _prepare(root: Path, notebooks: Path, static_pages: bool) -> int:
     """Build the processed data, the views catalogue, and the static pages if asked and stale; 0, or 2 on bad data."""
-    build = subprocess.run([sys.executable, "-m", "adass_survey", "build", "--quiet"], cwd=root)
+    build = subprocess.run(adass_command("build", "--quiet"), cwd=root)
     if build.returncode != 0:
         return EXIT_BAD_INPUT
     print(
         "serve: views catalogue (data/catalogue/; built only when the data, codebook or notebooks changed)", flush=True
     )
-    catalogue = subprocess.run(
-        [sys.executable, "-m", "adass_survey", "catalogue", "--quiet", "--notebooks", str(notebooks)], cwd=root
-    )
+    catalogue = subprocess.run(adass_command("catalogue", "--quiet", "--notebooks", str(notebooks)), cwd=root)
     if catalogue.returncode != 0:
         print(
             "serve: the views catalogue could not be built; pages will compute their views live (slowly)",
             file=sys.stderr,
             flush=True,
         )
+    from ..pages.export import static_pages_stale
+    from ..pages.files import page_files_dir, prune
     from ..report.catalogue import MANIFEST, catalogue_dir
-    from .page_files import page_files_dir, prune
 
     manifest = catalogue_dir() / MANIFEST
     if manifest.is_file():

@@ -1,10 +1,10 @@
 """Folders a killed server left behind: Voilà's connection folders (``voila_*`` in the temporary folder), cleaned at start.
 
 Voilà makes a folder for its kernels' connection files each time it starts and removes it when it stops; a server
-killed with SIGKILL (or a machine losing power) leaves it, 96 to 378 files each time. Each server started here writes
-its process id into its own folder (:data:`OWNER`); at start, a folder whose owner is no longer running is removed,
-and so is one without an owner file (left by a server started before this) that has not changed for a day. A folder
-of a server still running, here or in another checkout, is left alone.
+killed with SIGKILL (or a machine losing power) leaves it, with the files and sockets of the kernels it ran. Each
+server started here writes its process id into its own folder (:data:`OWNER`); at start, a folder whose owner is no
+longer running is removed, and so is one without an owner file (left by a server started before this) that has not
+changed for a day. A folder of a server still running, here or in another checkout, is left alone.
 """
 
 from __future__ import annotations

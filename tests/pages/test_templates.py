@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adass_survey.serve.static_export import share_dir
+from adass_survey.pages.export import share_dir
 
 
 def test_the_stylesheet_inside_every_live_page_holds_no_jinja_marker() -> None:

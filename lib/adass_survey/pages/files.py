@@ -8,9 +8,9 @@ first chart. Here the charts of the views not shown at first (``<img loading="la
 become files named by their content, so the browser fetches a chart only when a reader chooses its view, and a file
 only when it is downloaded. The charts shown at first stay in the page, so it still draws without a request.
 
-Used by the static export (files in ``files/`` beside the pages) and by the dashboards' page handler (files in
-:func:`page_files_dir`, served read-only at ``/adass/files/``). Widget outputs are JSON, whose quotes are escaped, so
-they never match and stay as they are.
+Used by the static export (files in :data:`STATIC_FILES` beside the pages) and by the dashboards' page handler
+(files in :func:`page_files_dir`, served read-only at ``/adass/files/``). Widget outputs are JSON, whose quotes are
+escaped, so they never match and stay as they are.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {"image/png": "png", "text/csv": "csv", XLSX: "xlsx"}
 FILE_NAME = r"[0-9a-f]{32}\.(?:png|csv|xlsx)"
 """A page file's name: its content's hash and its type (what a URL may ask for, and nothing else)."""
+STATIC_FILES = "files"
+"""The folder beside the static pages that holds their page files."""
 _IMAGE_URL = re.compile(r"data:(image/png);base64,")
 _DOWNLOAD_URL = re.compile(r"data:(text/csv|" + re.escape(XLSX) + r")(?:;charset=[\w-]+)?;base64,")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")

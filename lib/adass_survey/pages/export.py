@@ -4,10 +4,11 @@
 read-only at ``/voila/files/site/``) runs each ``notebooks/NN-name.ipynb`` with nbconvert, hides the
 code, keeps charts (embedded images) and tables, draws every filter panel as HTML with all its views, and writes
 ``NN-name.html`` plus an ``index.html``. The charts shown at first are inside the page; the charts of the other
-views and the downloads are files in ``files/`` beside it (:mod:`~adass_survey.serve.page_files`). The folder loads
+views and the downloads are files in ``files/`` beside it (:mod:`~adass_survey.pages.files`). The folder loads
 nothing from the network. The pages are written to a temporary folder first and moved into place only when every
 notebook ran, so a failed export leaves the previous site untouched. Each page carries its content-security policy
-in a ``<meta http-equiv>`` (:func:`~adass_survey.serve.headers.with_meta_policy`).
+in a ``<meta http-equiv>`` (:func:`~adass_survey.pages.policy.with_meta_policy`). :func:`static_pages_stale` tells
+whether the pages are older than what they are made from (``python -m adass_survey serve`` exports them again then).
 """
 
 from __future__ import annotations
@@ -20,21 +21,19 @@ import tempfile
 from pathlib import Path
 
 from .. import SYNTHETIC_NOTICE
-from ..core.paths import project_root
+from ..core.paths import STATIC_FOLDER, project_root
 from ..present.panel import HTML_PANELS_ENV
-from ..report.catalogue import RESEARCHER_TAG
-from .headers import with_meta_policy
+from ..report.catalogue import MANIFEST, RESEARCHER_TAG
+from .files import STATIC_FILES, externalize
 from .nav import SECTION_STEM, Section, list_sections, section_nav
-from .page_files import externalize
+from .policy import with_meta_policy
 
-log = logging.getLogger("adass_survey.static_export")
+log = logging.getLogger("adass_survey.pages.export")
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|options|value|description|layout|outputs)=")
 NOTEBOOK_LINK = re.compile(rf'href="(?P<stem>{SECTION_STEM})\.ipynb(?P<anchor>#[^"]*)?"')
 EXECUTION_TIMEOUT_S = 600
-FILES = "files"
-"""The folder beside the pages that holds the charts of views not shown at first, and the downloads."""
 
 
 def _has_templates(root: Path) -> bool:
@@ -65,6 +64,39 @@ def share_dir() -> Path:
             "in no Jupyter data folder; reinstall the package with pip install -e ."
         )
     return found
+
+
+def static_pages_stale(notebooks: Path, catalogue: Path) -> bool:
+    """True when the static pages are missing, or older than any of :func:`static_page_sources`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> static_pages_stale(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
+    True
+    """
+    index = notebooks / STATIC_FOLDER / "index.html"
+    if not index.exists():
+        return True
+    built = index.stat().st_mtime
+    return any(path.exists() and path.stat().st_mtime > built for path in static_page_sources(catalogue))
+
+
+def static_page_sources(catalogue: Path) -> list[Path]:
+    """What the static pages are made from: the views catalogue's manifest, the page templates, and the code of this
+    package that writes them (which the catalogue's key leaves out).
+
+    Examples
+    --------
+    >>> names = {path.name for path in static_page_sources(Path("catalogue"))}
+    >>> {"manifest.json", "export.py", "adass.css"} <= names
+    True
+    """
+    share = share_dir()
+    sources = [catalogue / MANIFEST]
+    for folder in (share / "nbconvert" / "templates" / "adass_static", share / "voila" / "templates" / "adass"):
+        sources += [path for path in folder.rglob("*") if path.is_file()]
+    return sources + sorted(Path(__file__).resolve().parent.glob("*.py"))
 
 
 def default_view(outputs: list[dict]) -> list[dict]:
@@ -218,17 +250,17 @@ def export_site(notebooks: Path, out: Path, only: list[str] | None = None) -> li
         chosen = [s for s in sections if only is None or s.name in only or s.filename in only]
         for section in chosen:
             notebook = execute_notebook(notebooks / section.filename)
-            page = externalize(render_page(notebook, section, sections), staging / FILES, f"{FILES}/")
+            page = externalize(render_page(notebook, section, sections), staging / STATIC_FILES, f"{STATIC_FILES}/")
             page = with_meta_policy(page)  # its content-security policy, for a page opened from disk too
-            (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
-            print(f"export: {section.name}.html")
+            (staging / section.page).write_text(page, encoding="utf-8")
+            print(f"export: {section.page}")
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return [out / "index.html", *(out / f"{s.name}.html" for s in chosen)]
+    return [out / "index.html", *(out / s.page for s in chosen)]
 
 
 def run_export(args) -> int:

@@ -13,7 +13,7 @@ import pytest
 RUN = """
 import sys
 from pathlib import Path
-from adass_survey.serve.static_export import execute_notebook
+from adass_survey.pages.export import execute_notebook
 notebook = execute_notebook(Path(sys.argv[1]))
 print(notebook.cells[0].outputs[0]["text"].strip())
 """

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from adass_survey.serve import nav
+from adass_survey.pages import nav
 
 
 def _notebook(path: Path, heading: str) -> None:

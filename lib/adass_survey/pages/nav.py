@@ -44,6 +44,23 @@ class Section:
         """Return the notebook's file name."""
         return f"{self.name}.ipynb"
 
+    @property
+    def page(self) -> str:
+        """Return the file name of the section's static page (:func:`static_page_name`)."""
+        return static_page_name(self.filename)
+
+
+def static_page_name(notebook: str) -> str | None:
+    """Return the file name of a section's static page, or None for anything but a section notebook's file name.
+
+    Examples
+    --------
+    >>> static_page_name("07-restrictions.ipynb"), static_page_name("notes.ipynb")
+    ('07-restrictions.html', None)
+    """
+    match = SECTION_PATTERN.match(notebook or "")
+    return f"{match.group(1)}-{match.group(2)}.html" if match else None
+
 
 def title_from_name(name: str) -> str:
     """Return a readable title made from a notebook name.
@@ -160,9 +177,8 @@ def list_sections(folder: Path) -> list[Section]:
 def _section(path: Path, mtime_ns: int, size: int) -> Section:
     """One notebook's entry in the list of sections, read once per version of the file.
 
-    Voilà asks for the navigation on every page it renders (each reader's, and each pool refill's): reading and
-    parsing the 14 notebooks every time took about a fifth of the server's processor while a crowd of readers
-    arrived. The file's modification time and size are part of the key, so an edited notebook is read again.
+    Voilà asks for the navigation on every page it renders (each render, and each widget page's reader): the file's
+    modification time and size are part of the key, so an edited notebook is read again, and only then.
     """
     title = first_heading(path) or title_from_name(path.stem)
     number = int(SECTION_PATTERN.match(path.name).group(1))
@@ -227,7 +243,7 @@ def static_links(root: Path, current: str) -> dict[str, str | None]:
     """
     site = Path(root) / STATIC_FOLDER
     name = Path(current).name.removesuffix(".ipynb") if current else ""
-    page = f"{name}.html" if SECTION_PATTERN.match(f"{name}.ipynb") else None
+    page = static_page_name(f"{name}.ipynb")
     return {
         "index": f"{STATIC_FOLDER}/index.html" if (site / "index.html").is_file() else None,
         "current": f"{STATIC_FOLDER}/{page}" if page and (site / page).is_file() else None,

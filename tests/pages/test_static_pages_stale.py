@@ -1,4 +1,4 @@
-"""The static pages are rebuilt when the views catalogue, the page templates or the serving code are newer."""
+"""The static pages are rebuilt when the views catalogue, the page templates or the code that makes pages are newer."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
+from adass_survey.pages.export import static_page_sources, static_pages_stale
 from adass_survey.report.catalogue import analysis_sources
-from adass_survey.serve.launch import static_page_sources, static_pages_stale
 
 
 def _site(tmp_path: Path, mtime: float) -> Path:
@@ -32,8 +32,8 @@ def test_pages_older_than_the_templates_are_stale(tmp_path: Path) -> None:
 
 
 def test_the_catalogue_and_the_static_pages_split_the_code_between_them() -> None:
-    # the views depend on every module but the serving layer's; the static pages on the serving layer's
-    serving = {path for path in static_page_sources(Path("catalogue")) if path.suffix == ".py"}
-    assert serving and {path.parent.name for path in serving} == {"serve"}
-    assert not serving & set(analysis_sources())
+    # the views depend on every module but those that make and serve pages; the static pages on those that make them
+    making = {path for path in static_page_sources(Path("catalogue")) if path.suffix == ".py"}
+    assert making and {path.parent.name for path in making} == {"pages"}
+    assert not making & set(analysis_sources())
     assert {"catalogue.py", "panel.py", "plot.py"} <= {path.name for path in analysis_sources()}

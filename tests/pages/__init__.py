@@ -1,0 +1,1 @@
+"""Tests of adass_survey.pages."""
