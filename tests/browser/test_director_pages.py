@@ -103,17 +103,6 @@ def html_validate_errors(files: list[str], report_file: Path) -> list[tuple[str,
 
 
 ALL_PAGES = ["index", *(n.removesuffix(".ipynb") for n in served_notebooks())]
-# The compare page (14) holds its form and its downloadable summary as the browser needs them: a form that never
-# submits (method="dialog", no submit button), a <style> in its block (its CSP hash computed from it) and a whole
-# summary document in a <template> (a <title>, a second <h1>). Strict: the test says when it is mended.
-COMPARE_PAGE = "14-"
-COMPARE_REASON = "the compare page's form, style and summary template are not yet valid HTML"
-
-
-def page_params(names: list[str]) -> list:
-    """The page names as test parameters, the compare page marked as an expected (strict) failure."""
-    mark = pytest.mark.xfail(strict=True, reason=COMPARE_REASON)
-    return [pytest.param(n, marks=mark) if n.startswith(COMPARE_PAGE) else n for n in names]
 
 
 def structure_problems(html: str) -> list[str]:
@@ -150,7 +139,7 @@ def whole_site(static_pages, tmp_path_factory):
     return static_pages, html_validate_errors(sorted(str(p) for p in static_pages.glob("*.html")), report)
 
 
-@pytest.mark.parametrize("name", page_params(ALL_PAGES))
+@pytest.mark.parametrize("name", ALL_PAGES)
 def test_html_validate_reports_no_error(whole_site, name) -> None:
     assert VALIDATOR.exists(), "html-validate is installed by npm ci (scripts/setup.sh)"
     out, errors = whole_site
@@ -159,7 +148,7 @@ def test_html_validate_reports_no_error(whole_site, name) -> None:
     assert not mine, mine[:20]
 
 
-@pytest.mark.parametrize("name", page_params(ALL_PAGES))
+@pytest.mark.parametrize("name", ALL_PAGES)
 def test_every_static_page_has_a_description_and_ordered_headings(whole_site, name) -> None:
     out, _ = whole_site
     problems = structure_problems((out / f"{name}.html").read_text(encoding="utf-8"))
@@ -195,7 +184,7 @@ def live_pages(voila_server, tmp_path_factory):
     return folder, html_validate_errors(sorted(str(p) for p in folder.glob("*.html")), folder / "html-validate.json")
 
 
-@pytest.mark.parametrize("name", page_params(["tree", *ALL_PAGES[1:]]))
+@pytest.mark.parametrize("name", ["tree", *ALL_PAGES[1:]])
 def test_html_validate_reports_no_error_on_live_pages(live_pages, name) -> None:
     folder, errors = live_pages
     assert (folder / f"{name}.html").exists(), name
@@ -203,7 +192,7 @@ def test_html_validate_reports_no_error_on_live_pages(live_pages, name) -> None:
     assert not mine, mine[:20]
 
 
-@pytest.mark.parametrize("name", page_params(ALL_PAGES[1:]))
+@pytest.mark.parametrize("name", ALL_PAGES[1:])
 def test_every_live_page_has_a_description_and_ordered_headings(live_pages, name) -> None:
     folder, _ = live_pages
     problems = structure_problems((folder / f"{name}.html").read_text(encoding="utf-8"))

@@ -1,5 +1,6 @@
 """A director reading a section on a phone (390 × 844 CSS px): every chart's labels read at 12 px or more, and the
-first screen reaches the section's short answer; on the live dashboards and on the static copies alike.
+first screen reaches the section's short answer (on the landing page, the key messages' heading and the first key
+message); on the live dashboards and on the static copies alike.
 
 A chart is a PNG, so the size a reader sees is the image's own text size (the text chunk every chart image carries,
 ``adass_survey.present.png.TEXT_SIZE_KEY``, written from the figure's text when it was drawn) times the image's shown
@@ -32,6 +33,8 @@ SMALLEST_LABEL_PX = 12
 SHORT_ANSWER = "The short answer"
 CHART_PAGES = [n for n in served_notebooks() if n.startswith(("02-", "07-"))]
 SECTIONS = [n for n in served_notebooks() if f"**{SHORT_ANSWER}.**" in (notebook_dir() / n).read_text("utf-8")]
+LANDING = next(n for n in served_notebooks() if n.startswith("00-"))
+FIRST_SCREEN_PAGES = [LANDING, *SECTIONS]
 FILTER = "County council"  # a view not shown at first: its charts are files fetched once chosen
 
 SHOWN_CHARTS = """() => [...document.querySelectorAll('figure.adass-chart img')]
@@ -49,13 +52,17 @@ SCROLL_THROUGH_CHARTS = """async () => {
 }"""
 SHORT_ANSWER_BOTTOM = """(text) => {
     const lead = [...document.querySelectorAll('strong, h1, h2, h3')].find(e => e.textContent.trim().startsWith(text));
-    return lead ? lead.getBoundingClientRect().bottom + window.scrollY : null;
+    if (!lead) { return null; }
+    const bottom = e => e.getBoundingClientRect().bottom + window.scrollY;
+    const item = [...document.querySelectorAll('li')].find(
+        li => lead.compareDocumentPosition(li) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return {lead: bottom(lead), first_item: item ? bottom(item) : null};
 }"""
 
 
 @pytest.fixture(scope="module")
 def site(static_pages_url):
-    """The static pages (every section with a short answer among them), served over HTTP on 127.0.0.1."""
+    """The static pages (the landing page and every section with a short answer among them), served over HTTP on 127.0.0.1."""
     return static_pages_url
 
 
@@ -99,14 +106,22 @@ def _check_labels(page, where: str) -> None:
         )
 
 
-def _check_short_answer(page, where: str) -> None:
-    bottom = page.evaluate(SHORT_ANSWER_BOTTOM, SHORT_ANSWER)
-    assert bottom is not None, f"{where}: no '{SHORT_ANSWER}'"
-    assert bottom <= PHONE["height"], f"{where}: '{SHORT_ANSWER}' ends {bottom:.0f} px down, below the first screen"
+def _check_short_answer(page, where: str, landing: bool = False) -> None:
+    """The short answer's lead ends within the first screen; on the landing page (``landing``), where the lead is the
+    key messages' heading, the first key message (the first list item after it) ends there too."""
+    found = page.evaluate(SHORT_ANSWER_BOTTOM, SHORT_ANSWER)
+    assert found is not None, f"{where}: no '{SHORT_ANSWER}'"
+    ends = {f"'{SHORT_ANSWER}'": found["lead"]}
+    if landing:
+        assert found["first_item"] is not None, f"{where}: no key message after '{SHORT_ANSWER}'"
+        ends["the first key message"] = found["first_item"]
+    for what, bottom in ends.items():
+        assert bottom <= PHONE["height"], f"{where}: {what} ends {bottom:.0f} px down, below the first screen"
 
 
 def test_sections_are_found() -> None:
     assert len(SECTIONS) >= 13 and set(CHART_PAGES) <= set(SECTIONS) and len(CHART_PAGES) == 2
+    assert LANDING not in SECTIONS and SHORT_ANSWER in (notebook_dir() / LANDING).read_text("utf-8")
 
 
 @pytest.mark.parametrize("notebook", CHART_PAGES)
@@ -134,10 +149,10 @@ def test_live_chart_labels_read_at_12_px_on_a_phone(browser, voila_server, noteb
 def test_static_first_screen_reaches_the_short_answer(browser, site) -> None:
     page = _phone(browser)
     try:
-        for notebook in SECTIONS:
+        for notebook in FIRST_SCREEN_PAGES:
             page.goto(f"{site}{notebook.removesuffix('.ipynb')}.html")
             page.wait_for_load_state("load")
-            _check_short_answer(page, f"static {notebook}")
+            _check_short_answer(page, f"static {notebook}", landing=notebook == LANDING)
     finally:
         page.context.close()
 
@@ -145,9 +160,9 @@ def test_static_first_screen_reaches_the_short_answer(browser, site) -> None:
 def test_live_first_screen_reaches_the_short_answer(browser, voila_server) -> None:
     page = _phone(browser)
     try:
-        for notebook in SECTIONS:
+        for notebook in FIRST_SCREEN_PAGES:
             goto_live(page, render_url(voila_server, notebook))
             wait_for_dashboard(page)
-            _check_short_answer(page, f"live {notebook}")
+            _check_short_answer(page, f"live {notebook}", landing=notebook == LANDING)
     finally:
         page.context.close()

@@ -4,6 +4,7 @@ holding every answer's block and one script whose hash is published; answers giv
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import re
@@ -18,18 +19,22 @@ import yaml
 
 from adass_survey.compare.answers import compare_answers, summary
 from adass_survey.compare.comparison import compare_answer
-from adass_survey.compare.form import PRIVACY_LINE
+from adass_survey.compare.form import PRIVACY_LINE, fieldset_html
 from adass_survey.compare.lookup import national_figure
 from adass_survey.compare.page import SCRIPT, page_html, script_hash, script_hashes
 from adass_survey.compare.published import figure_rows, load_extras
-from adass_survey.compare.spec import form_items
-from adass_survey.compare.summary import summary_document
+from adass_survey.compare.spec import Item, form_items
+from adass_survey.compare.style import MAX_OPTIONS, compare_css, written_css
+from adass_survey.compare.summary import document, summary_document
 from adass_survey.core.codebook import load_codebook
 from adass_survey.core.proportions import wilson_interval
+from adass_survey.present.choices import TEMPLATES
 from adass_survey.published.figures import normalise_text, report_path, report_text
+from adass_survey.serve.headers import inline_sources
 
 ITEMS = {item.key: item for item in form_items()}
 REPO = Path(__file__).resolve().parents[2]
+STYLESHEET = TEMPLATES / "static" / "adass.css"
 
 
 def test_form_covers_every_closed_question_with_a_published_figure():
@@ -126,13 +131,17 @@ def test_quotes_and_key_messages_are_verbatim():
 
 
 class Page(HTMLParser):
-    """The parts of the page's HTML the tests look at: fieldsets and their radios, blocks, scripts, handlers."""
+    """The parts of the page's HTML the tests look at: fieldsets and their radios, blocks, scripts, handlers.
+
+    ``scripts`` are the scripts a browser runs; ``data`` the texts of the scripts it does not (a type of data).
+    """
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.fieldsets: list[dict] = []
         self.blocks: dict[str, dict] = {}
         self.scripts: list[str] = []
+        self.data: list[str] = []
         self.handlers: list[str] = []
         self._block: str | None = None
         self._depth = 0
@@ -147,7 +156,7 @@ class Page(HTMLParser):
         elif tag == "input" and attrs.get("type") == "radio":
             self.fieldsets[-1]["radios"].append(attrs)
         elif tag == "script":
-            self._script = []
+            self._script, self._runs = [], attrs.get("type", "") in ("", "text/javascript")
         if self._block is not None and tag == "div":
             self._depth += 1
         elif tag == "div" and "adass-cmp-block" in attrs.get("class", "").split():
@@ -156,7 +165,7 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
-            self.scripts.append("".join(self._script))
+            (self.scripts if self._runs else self.data).append("".join(self._script))
             self._script = None
         if tag == "div" and self._block is not None:
             self._depth -= 1
@@ -199,11 +208,11 @@ def test_every_option_has_its_block_with_the_published_figure():
 
 
 def test_a_block_is_shown_by_css_for_its_answer_only():
-    rules = re.findall(
-        r"\.adass-cmp-q:has\(\.adass-cmp-o(\d+):checked\) \.adass-cmp-b(\d+) \{ display: block; \}", PAGE_HTML
-    )
+    css = written_css(STYLESHEET.read_text(encoding="utf-8"))
+    rules = re.findall(r"\.adass-cmp-q:has\(\.adass-cmp-o(\d+):checked\) \.adass-cmp-b(\d+) \{ display: block; \}", css)
     assert rules and all(a == b for a, b in rules)
-    assert {int(a) for a, _ in rules} == set(range(1, max(len(i.options) for i in ITEMS.values()) + 1))
+    assert {int(a) for a, _ in rules} == set(range(1, MAX_OPTIONS + 1))
+    assert max(len(i.options) for i in ITEMS.values()) <= MAX_OPTIONS
     for block_id, block in PAGE.blocks.items():
         number = re.search(r"-b(\d+)$", block_id).group(1)
         assert f"adass-cmp-b{number}" in block["class"]
@@ -211,8 +220,28 @@ def test_a_block_is_shown_by_css_for_its_answer_only():
         assert f"adass-cmp-o{number}" in radio["class"]
 
 
+def test_the_form_styles_are_in_the_site_stylesheet_as_written_and_the_page_has_no_style_element():
+    assert written_css(STYLESHEET.read_text(encoding="utf-8")) == compare_css(), (
+        "run python -m adass_survey.compare.style"
+    )
+    assert "<style" not in PAGE_HTML and " style=" not in PAGE_HTML
+    assert inline_sources(PAGE_HTML)[1:] == ([], [])  # no style for the page's policy to allow
+
+
+def test_a_question_with_more_answers_than_the_stylesheet_shows_is_refused():
+    options = tuple((f"c{n}", f"Answer {n}") for n in range(MAX_OPTIONS + 1))
+    item = Item("many", "many", "Many answers?", "Many", "1.1", options)
+    with pytest.raises(ValueError, match="more than the form shows"):
+        fieldset_html(1, item, ["<p>x</p>"] * len(options))
+    assert (
+        fieldset_html(1, dataclasses.replace(item, options=options[:-1]), ["<p>x</p>"] * MAX_OPTIONS).count("<input")
+        == 13
+    )
+
+
 def test_the_script_hash_matches_the_one_script_and_no_inline_handler():
-    assert PAGE.scripts == [SCRIPT]
+    assert PAGE.scripts == [SCRIPT] and len(PAGE.data) == 1
+    assert inline_sources(PAGE_HTML)[0] == [script_hash()]  # the summary's text is data, not a script to allow
     digest = base64.b64encode(hashlib.sha256(PAGE.scripts[0].encode("utf-8")).digest()).decode()
     assert script_hashes() == [f"'sha256-{digest}'"] == [script_hash()]
     assert PAGE.handlers == [] and "javascript:" not in PAGE_HTML
@@ -221,7 +250,12 @@ def test_the_script_hash_matches_the_one_script_and_no_inline_handler():
 
 def test_the_form_is_never_submitted_and_states_privacy_once():
     assert re.search(r'<form class="adass-cmp-form" method="dialog"', PAGE_HTML)
-    assert PAGE_HTML.count("<form") == 1 and 'type="submit"' not in PAGE_HTML and "action=" not in PAGE_HTML
+    assert PAGE_HTML.count("<form") == 1 and "action=" not in PAGE_HTML and "formaction" not in PAGE_HTML
+    # its one submit button is the download, shown by the script, which cancels the submission and sends nothing
+    assert re.findall(r'<button type="submit"[^>]*>', PAGE_HTML) == [
+        '<button type="submit" class="adass-cmp-download" data-filename="compare-my-council-summary.html" hidden>'
+    ]
+    assert "form.addEventListener('submit', function (event) {\n    event.preventDefault();" in SCRIPT
     assert PAGE_HTML.count(PRIVACY_LINE) == 1
     assert PRIVACY_LINE == "Your answers never leave this browser: nothing is sent, saved or logged."
 
@@ -240,14 +274,16 @@ def test_the_notebook_shows_the_html_form_and_no_widget_and_drops_the_old_promis
     )
 
 
-def test_the_summary_template_has_the_documents_parts():
+def test_the_summary_source_is_the_python_document_with_no_answer_as_inert_text():
     doc = summary_document([compare_answer(ITEMS["take_up"], "below_60")], "Testshire")
-    template = re.search(r'<template class="adass-cmp-summary">(.*?)</template>', PAGE_HTML, re.S).group(1)
-    head, body = re.search(r"<head>(.*)</head><body>(.*)</body>", doc, re.S).groups()
-    assert template.startswith(head)  # the same head: title and print styles
-    filled = body.replace("<span>Testshire</span>", "<span></span>")
-    filled = re.sub(r'(<div class="adass-cmp-answers">).*?(</div><p><small>)', r"\1\2", filled, flags=re.S)
-    assert template == head + filled
+    (text,) = PAGE.data
+    assert re.search(r'<script type="application/json" class="adass-cmp-summary">', PAGE_HTML)
+    assert not set("<>&") & set(text)  # nothing in it can end the element or be read as markup
+    parts = json.loads(text)
+    empty = doc.replace("<span>Testshire</span>", "<span></span>")
+    empty = re.sub(r'(<div class="adass-cmp-answers">).*?(</div><p><small>)', r"\1\2", empty, flags=re.S)
+    assert document(parts["head"], parts["body"]) == empty  # the same head (title, print styles) and body
+    assert parts["body"].count("<h1>") == 1 and "<title>" in parts["head"] and "@media print" in parts["head"]
 
 
 @pytest.mark.parametrize(

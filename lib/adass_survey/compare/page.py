@@ -3,9 +3,12 @@
 :func:`compare_page` is what the notebook calls: a ``text/html`` output, no widget, so a dashboard's kernel is
 released as soon as the page is sent and the static copy (or the file saved to disk) works the same with no server.
 Choosing an answer shows its block by CSS alone. The script (:data:`SCRIPT`) does only what CSS cannot: it shows
-the "Download summary" button and, on a click, builds the summary in the page (the chosen answers' blocks and the
-optional name, in the page's ``<template>``) and hands it to the browser as a ``Blob`` file. It sends nothing.
-With scripts off the page still answers, prints its summary, and hides the button.
+the "Download summary" button, the form's submit button, and handles the form's submission in the page: it cancels
+it (``preventDefault``: nothing is submitted anywhere), builds the summary (the chosen answers' blocks and the
+optional name, in the summary's parts the page holds as inert JSON text) and hands it to the browser as a ``Blob``
+file. Enter in a text box or on an answer does nothing, as with no script. It sends nothing. With scripts off the
+page still answers, prints its summary, and hides the button; the form, ``method="dialog"`` outside any dialog, is
+never submitted.
 
 The page's Content-Security-Policy allows this script by its hash (:func:`script_hashes`) and no connection at all.
 """
@@ -23,23 +26,22 @@ from .spec import Item, form_items
 SCRIPT = """
 (function () {
   var root = document.getElementById('%(root)s');
+  var form = root && root.querySelector('form.adass-cmp-form');
   var button = root && root.querySelector('.adass-cmp-download');
-  var template = root && root.querySelector('template.adass-cmp-summary');
-  if (!button || !template || !window.Blob || !window.URL || !URL.createObjectURL) { return; }
+  var source = root && root.querySelector('script.adass-cmp-summary');
+  if (!form || !button || !source || !window.Blob || !window.JSON || !window.URL || !URL.createObjectURL) {
+    return;
+  }
   function summary() {
+    var parts = JSON.parse(source.textContent);
     var doc = document.implementation.createHTMLDocument('');
-    var parts = doc.importNode(template.content, true);
-    var node, i;
-    doc.documentElement.setAttribute('lang', 'en');
-    while (doc.head.firstChild) { doc.head.removeChild(doc.head.firstChild); }
-    while ((node = parts.firstChild) && /^(META|TITLE|STYLE)$/.test(node.nodeName)) { doc.head.appendChild(node); }
-    doc.body.appendChild(parts);
+    doc.body.innerHTML = parts.body;
     var name = root.querySelector('.adass-cmp-name input').value.trim().slice(0, %(limit)d);
     var line = doc.body.querySelector('.adass-cmp-for');
     if (name) { line.querySelector('span').textContent = name; } else { line.parentNode.removeChild(line); }
     var answers = doc.body.querySelector('.adass-cmp-answers');
     var chosen = root.querySelectorAll('.adass-cmp-opt:checked');
-    for (i = 0; i < chosen.length; i++) {
+    for (var i = 0; i < chosen.length; i++) {
       var block = document.getElementById(chosen[i].getAttribute('data-block'));
       var item = block && block.querySelector('.adass-cmp-item');
       if (!item) { continue; }
@@ -52,10 +54,10 @@ SCRIPT = """
       }
       answers.appendChild(copy);
     }
-    return '<!DOCTYPE html>' + doc.documentElement.outerHTML;
+    return '<!DOCTYPE html><html lang="en"><head>' + parts.head + '</head><body>' + doc.body.innerHTML +
+      '</body></html>';
   }
-  button.hidden = false;
-  button.addEventListener('click', function () {
+  function download() {
     var url = URL.createObjectURL(new Blob([summary()], {type: 'text/html;charset=utf-8'}));
     var link = document.createElement('a');
     link.href = url;
@@ -65,7 +67,15 @@ SCRIPT = """
     link.click();
     root.removeChild(link);
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+  form.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && event.target.nodeName === 'INPUT') { event.preventDefault(); }
   });
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (event.submitter === button || !('submitter' in event)) { download(); }
+  });
+  button.hidden = false;
 })();
 """ % {"root": ROOT_ID, "limit": NAME_LIMIT}
 """The page's only script, exactly as it is inside its ``<script>`` element (its hash is over these characters)."""

@@ -1,12 +1,14 @@
 """The comparisons as HTML: the answer blocks, and the one-page summary (a whole HTML document with print styles).
 
-The page holds the summary's parts in a ``<template>`` (:func:`summary_template`); its script fills them with the
-answers chosen and the optional name and hands the document to the browser as a file, made in the page. In Python,
-:func:`summary_document` writes the same document from comparisons given in code.
+The page holds the summary document with no answer in it as inert text, a JSON string in a ``<script
+type="application/json">`` (:func:`summary_source`), which the browser neither runs nor shows; the page's script
+parses it, fills it with the answers chosen and the optional name, and hands the document to the browser as a file,
+made in the page. In Python, :func:`summary_document` writes the same document from comparisons given in code.
 """
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from ..core.codebook import load_codebook
@@ -87,6 +89,17 @@ def _parts(name_html: str, body: str, survey: dict | None) -> tuple[str, str]:
     return head, content
 
 
+def document(head: str, body: str) -> str:
+    """Return a whole HTML document (English) of its head's and its body's HTML, as the page's script writes it.
+
+    Examples
+    --------
+    >>> document("<title>t</title>", "<p>x</p>")
+    '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>x</p></body></html>'
+    """
+    return f'<!DOCTYPE html><html lang="en"><head>{head}</head><body>{body}</body></html>'
+
+
 def summary_document(comparisons: list[Comparison], name: str = "", survey: dict | None = None) -> str:
     """Return the one-page summary: a whole HTML document with print styles.
 
@@ -101,22 +114,29 @@ def summary_document(comparisons: list[Comparison], name: str = "", survey: dict
     for_whom = (
         f'<p class="adass-cmp-for"><strong>Prepared for:</strong> <span>{escape(name)}</span></p>' if name else ""
     )
-    head, content = _parts(for_whom, "".join(comparison_html(c, "h2") for c in comparisons), survey)
-    return f'<!DOCTYPE html><html lang="en"><head>{head}</head><body>{content}</body></html>'
+    return document(*_parts(for_whom, "".join(comparison_html(c, "h2") for c in comparisons), survey))
 
 
-def summary_template(survey: dict | None = None) -> str:
-    """Return the summary's parts as an inert ``<template>``, for the page's script to fill in the browser.
+def summary_source(survey: dict | None = None) -> str:
+    """Return the summary's head and body with no answer in them, as JSON in an inert ``<script>`` for the page.
 
-    The script moves the head's elements into the document's head, fills the name (as text) or drops its line, and
-    puts a copy of each chosen answer's block into ``.adass-cmp-answers`` (its heading an ``h2``, as here).
+    The page's script parses the body alone (in a document of its own, not shown), fills the name (as text) or drops
+    its line, puts a copy of each chosen answer's block into ``.adass-cmp-answers`` (its heading an ``h2``, as
+    :func:`summary_document` has it), and writes the document as :func:`document` does. The head, with its print
+    styles, stays text: a ``<style>`` made in the page would be refused by the page's Content-Security-Policy. Every
+    ``<``, ``>`` and ``&`` of the JSON is written as a ``\\u`` escape, so nothing in it can end the element.
 
     Examples
     --------
-    >>> html = summary_template({"invited": 152, "responded": 58})
-    >>> html.startswith('<template class="adass-cmp-summary">'), '<p class="adass-cmp-for">' in html
+    >>> html = summary_source({"invited": 152, "responded": 58})
+    >>> html.startswith('<script type="application/json" class="adass-cmp-summary">'), html.count("<")
+    (True, 2)
+    >>> parts = json.loads(html.split(">", 1)[1].rsplit("<", 1)[0])
+    >>> parts["head"].startswith('<meta charset="utf-8"><title>'), parts["body"].startswith("<h1>")
     (True, True)
     """
     for_whom = '<p class="adass-cmp-for"><strong>Prepared for:</strong> <span></span></p>'
-    head, content = _parts(for_whom, "", survey)
-    return f'<template class="adass-cmp-summary">{head}{content}</template>'
+    head, body = _parts(for_whom, "", survey)
+    text = json.dumps({"head": head, "body": body})
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" class="adass-cmp-summary">{text}</script>'
