@@ -21,16 +21,17 @@ from adass_survey.compare.answers import compare_answers, summary
 from adass_survey.compare.comparison import compare_answer
 from adass_survey.compare.form import PRIVACY_LINE, fieldset_html
 from adass_survey.compare.lookup import national_figure
-from adass_survey.compare.page import SCRIPT, page_html, script_hash, script_hashes
+from adass_survey.compare.page import SCRIPT, compare_page, page_html, script_hash, script_hashes
 from adass_survey.compare.published import figure_rows, load_extras
 from adass_survey.compare.spec import Item, form_items
 from adass_survey.compare.style import MAX_OPTIONS, compare_css, written_css
 from adass_survey.compare.summary import document, summary_document
 from adass_survey.core.codebook import load_codebook
 from adass_survey.core.proportions import wilson_interval
+from adass_survey.pages.policy import inline_sources
 from adass_survey.present.choices import TEMPLATES
+from adass_survey.present.panel import HTML_PANELS_ENV
 from adass_survey.published.figures import normalise_text, report_path, report_text
-from adass_survey.serve.headers import inline_sources
 
 ITEMS = {item.key: item for item in form_items()}
 REPO = Path(__file__).resolve().parents[2]
@@ -226,6 +227,18 @@ def test_the_form_styles_are_in_the_site_stylesheet_as_written_and_the_page_has_
     )
     assert "<style" not in PAGE_HTML and " style=" not in PAGE_HTML
     assert inline_sources(PAGE_HTML)[1:] == ([], [])  # no style for the page's policy to allow
+
+
+def test_the_form_is_styled_in_jupyterlab_and_by_the_stylesheet_on_a_readers_page(monkeypatch):
+    # JupyterLab's page has no site stylesheet: the output carries the rules. A reader's page has them in its head.
+    monkeypatch.delenv(HTML_PANELS_ENV, raising=False)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    assert compare_page().html.startswith(f"<style>{compare_css()}</style>")
+    monkeypatch.setenv(HTML_PANELS_ENV, "1")
+    assert "<style" not in compare_page().html
+    monkeypatch.delenv(HTML_PANELS_ENV)
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    assert compare_page().html == PAGE_HTML
 
 
 def test_a_question_with_more_answers_than_the_stylesheet_shows_is_refused():

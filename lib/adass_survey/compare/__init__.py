@@ -7,6 +7,6 @@ is sent, saved or logged. Researchers compare answers given in code (:mod:`adass
 read with ``yaml`` and the package's one CSV reader (:mod:`adass_survey.core.csv_rows`); percentages and intervals come from
 :mod:`adass_survey.core.proportions`; pandas and matplotlib are never imported.
 
-May import: core, present.html_block and present.choices (the template folder, where :mod:`~adass_survey.compare.style`
-writes the form's rules); nothing else of the package.
+May import: core, present.html_block, present.panel (whether a reader's page is drawn) and present.choices (the
+template folder, where :mod:`~adass_survey.compare.style` writes the form's rules); nothing else of the package.
 """

@@ -19,9 +19,11 @@ import base64
 import hashlib
 
 from ..present.html_block import HtmlBlock
+from ..present.panel import html_panels
 from .answers import NAME_LIMIT
 from .form import ROOT_ID, form_html
 from .spec import Item, form_items
+from .style import compare_css
 
 SCRIPT = """
 (function () {
@@ -111,20 +113,28 @@ def script_hashes() -> list[str]:
     return [script_hash(SCRIPT)]
 
 
-def page_html(items: list[Item] | None = None) -> str:
+def page_html(items: list[Item] | None = None, styled: bool = False) -> str:
     """Return the page's output: the form (:func:`~adass_survey.compare.form.form_html`) followed by its script.
+
+    ``styled`` puts the form's rules (:func:`~adass_survey.compare.style.compare_css`) in a ``<style>`` first, for
+    JupyterLab, whose page has no site stylesheet; a reader's page has them in its head.
 
     Examples
     --------
     >>> html = page_html()
-    >>> html.count("<fieldset"), html.endswith(f"<script>{SCRIPT}</script>")
-    (18, True)
+    >>> html.count("<fieldset"), html.endswith(f"<script>{SCRIPT}</script>"), "<style>" in html
+    (18, True, False)
+    >>> page_html(styled=True).startswith("<style>")
+    True
     """
-    return f"{form_html(items)}<script>{SCRIPT}</script>"
+    style = f"<style>{compare_css()}</style>" if styled else ""
+    return f"{style}{form_html(items)}<script>{SCRIPT}</script>"
 
 
 def compare_page(items: list[Item] | None = None) -> HtmlBlock:
     """Return the page's form as a displayable block (``text/html``, with a plain-text form for nbval).
+
+    Styled in JupyterLab; on a reader's page (Voilà's or the static export's) its rules come from the site stylesheet.
 
     Examples
     --------
@@ -133,4 +143,4 @@ def compare_page(items: list[Item] | None = None) -> HtmlBlock:
     """
     items = items if items is not None else form_items()
     text = PLAIN_TEXT.format(n=len(items), blocks=sum(len(item.options) for item in items))
-    return HtmlBlock(page_html(items), text)
+    return HtmlBlock(page_html(items, styled=not html_panels()), text)
