@@ -5,7 +5,7 @@ Writes ``benchmarks/results/compare.md`` and ``benchmarks/results/compare.json``
 the machine, which the table describes.
 
 Each round starts Voilà exactly as ``scripts/serve.sh`` does (through the browser tests' helpers), waits until every
-section's pool is filled, as after a launch, then ``--readers`` readers (one browser context each, one headless
+section is rendered once, as after a launch, then ``--readers`` readers (one browser context each, one headless
 Chromium) open ``14-compare-my-council`` together. Measured: seconds from the navigation to the first question of
 the form visible (p50, p95, max), which readers got the live page and which the static copy, and errors. Then, in
 the same round, the floor: the same readers opening the static copy (``notebooks/site/14-compare-my-council.html``)
@@ -101,7 +101,7 @@ def summary(results: list[dict]) -> dict:
 
 
 def one_round(readers: int) -> dict:
-    """A freshly started server with its pools filled, the crowd on the live page, then the crowd on the floor."""
+    """A freshly started server that has rendered every page, the crowd on the live page, then the crowd on the floor."""
     with tempfile.TemporaryDirectory(prefix="adass-compare-") as tmp:
         server = start_voila(Path(tmp))
         try:
@@ -145,7 +145,7 @@ def render(c: dict) -> str:
         f"Machine: {m['cores']} cores, Python {m['python']}; load average {m['load_average_at_start'][0]:.1f} at "
         f"start, {m['load_average_at_end'][0]:.1f} at end. {c['readers']} readers at once open "
         f"`{NOTEBOOK}` (a browser context each, one headless Chromium), {c['rounds_count']} round(s), each on a "
-        "freshly started server (repository configuration, every pool filled), then the floor: the same readers "
+        "freshly started server (repository configuration, every page rendered once), then the floor: the same readers "
         "opening the static copy from a plain file server. Percentiles pool every round's readers.",
         "",
         "| | forms of 18 questions | static copies | first question visible p50 s | p95 s | max s | errors |",

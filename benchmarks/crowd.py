@@ -55,7 +55,7 @@ def crowd(url: str, readers: int) -> dict:
         "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
         "max_s": seconds[-1],
         "statuses": sorted({r[1] for r in results}),
-        # The header names the reason ("pool-empty", "kernel-cap"); the copy is served at the page's own address.
+        # The header names the reason ("rendering"); the copy is served at the page's own address.
         "static_copies": sum(bool(r[2]) for r in results),
         "fallback_reasons": sorted({r[2] for r in results if r[2]}),
     }
@@ -85,7 +85,7 @@ def main() -> int:
         rss = sorted(_rss_mb(pid) for pid in kernels)
         row.update(
             {
-                "kernels_pooled": len(rss),
+                "kernels_alive": len(rss),
                 "kernel_rss_mb_median": statistics.median(rss) if rss else None,
                 "kernel_rss_mb_max": max(rss) if rss else None,
                 "server_rss_mb": _rss_mb(server.process.pid) + sum(_rss_mb(p) for p in _children(server.process.pid)),
@@ -107,7 +107,7 @@ def main() -> int:
         f"| dashboard page | {live['p50_s']:.2f} s | {live['p95_s']:.2f} s | {live['max_s']:.2f} s | {live['static_copies']} |\n"
         f"| static copy | {static['p50_s']:.2f} s | {static['p95_s']:.2f} s | {static['max_s']:.2f} s | — |\n\n"
         f"Ratio of p95s: {row['ratio_p95']:.1f}×. Kernels alive once every page was rendered: "
-        f"{row['kernels_pooled']} (RSS median {row['kernel_rss_mb_median'] or 0:.0f} MB, max "
+        f"{row['kernels_alive']} (RSS median {row['kernel_rss_mb_median'] or 0:.0f} MB, max "
         f"{row['kernel_rss_mb_max'] or 0:.0f} MB); whole server {row['server_rss_mb']:.0f} MiB. "
         f"Catalogue: {row['catalogue_views']} views, "
         f"{row['catalogue_mb']:.1f} MB, built in {row['catalogue_build_s']:.0f} s ({os.cpu_count()} cores).\n"

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> dict:
             results = list(pool.map(lambda _: get(url, args.request_timeout), range(args.requests)))
         flood_seconds = time.monotonic() - started
         next_reader = get(url, args.request_timeout)
-        time.sleep(args.watch_after)  # refills that wait under the cap must not pass it either
+        time.sleep(args.watch_after)  # a kernel started late by the flood must show up in the samples too
         stop.set()
         sampler.join()
         system_after = psutil.virtual_memory().used

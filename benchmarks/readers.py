@@ -389,7 +389,7 @@ def percentile(values: list[float], q: float) -> float | None:
 def static_pages_as_served() -> None:
     """Export the static pages when stale, as ``serve`` does before Voilà starts (the browser tests' server skips it).
 
-    A reader who would otherwise wait for a kernel (the section's pool empty, or the server at its cap) gets the
+    A reader who would otherwise wait for a kernel (the section's render under way) gets the
     section's static copy at once; without the pages that reader waits for a fresh kernel instead.
     """
     from adass_survey.pages.export import export_site, static_pages_stale
@@ -405,13 +405,13 @@ def section_notebooks() -> list[str]:
 
 
 def one_round(args, sections: list[str]) -> dict:
-    """One round: the readers on a freshly started server whose pools are filled, then the two floors."""
+    """One round: the readers on a freshly started server that has rendered every page once, then the two floors."""
     with tempfile.TemporaryDirectory(prefix="adass-readers-") as tmp:
         server = start_voila(Path(tmp), extra_args=args.voila_option)
         sampler = MemorySampler(server.process.pid)
         sampler.start()
         try:
-            wait_until_ready(server)  # the readers arrive at a server whose pools are filled, as after a launch
+            wait_until_ready(server)  # the readers arrive at a server that has rendered every page, as after a launch
             time.sleep(5)
             idle = _rss_mb(server.process.pid)
             extra = page_records()
@@ -554,7 +554,7 @@ def render(c: dict) -> str:
         f"{c['readers']} readers at once, {c['pages_per_reader']} section pages each "
         f"({', '.join(c['sections'])}), one headless Chromium; standalone Voilà on 127.0.0.1"
         + (f", with {' '.join(c['voila_options'])}." if c.get("voila_options") else ".")
-        + f" {c.get('rounds_count', 1)} round(s), each a freshly started server with its pools filled, then both floors;"
+        + f" {c.get('rounds_count', 1)} round(s), each a freshly started server that has rendered every page once, then both floors;"
         " the percentiles below pool every round's pages.",
         "",
         "| pages with a chart | text-only pages | first chart p50 s | p95 s | max s | errors | run s | server idle MB "
@@ -577,7 +577,7 @@ def render(c: dict) -> str:
         "this script and Playwright take to notice the chart). "
         f"Controls live (filters working: at once on a section page, after Voilà's front end on the compare page): p50 {_s(c.get('controls_live_p50_s'))} s, "
         f"p95 {_s(c.get('controls_live_p95_s'))} s (live pages only). Pages answered by "
-        f"the section's static copy (its pool empty or the server at its cap): {c.get('static_copies', 0)}.",
+        f"the section's static copy (its render under way): {c.get('static_copies', 0)}.",
         "",
     ]
     floor = c.get("floor_static_pages")
